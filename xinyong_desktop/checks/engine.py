@@ -1,0 +1,257 @@
+"""Cross-check a packet's materials against the rules and each other; every problem is one Finding."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xinyong_desktop.checks.messages import field_name
+from xinyong_desktop.domain import identifiers as ids
+from xinyong_desktop.domain.model import (
+    Applicant,
+    Code,
+    FieldId,
+    Finding,
+    Kind,
+    Material,
+    RecordSeverity,
+    Severity,
+    TextSource,
+)
+from xinyong_desktop.domain.periods import Eligibility, eligibility
+from xinyong_desktop.domain.text import decision_number_key, normalize_name
+from xinyong_desktop.rules.loader import RuleBook
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    record_severity: RecordSeverity
+    applicant: Applicant
+    platform: str = "creditchina"
+
+
+def _name(rules: RuleBook, kind: Kind) -> str:
+    return rules.materials[kind].name
+
+
+def _f(code: Code, sev: Severity, msg: str, m: Material | None = None, fid: FieldId | None = None,
+       kind: Kind | None = None) -> Finding:
+    page = None
+    if m is not None:
+        fv = m.fields.get(fid) if fid else None
+        page = fv.page if fv else (m.pages[0] if m.pages else None)
+    return Finding(code, sev, msg, kind or (m.kind if m else None), fid, m.path if m else None, page)
+
+
+def _readable(m: Material) -> bool:
+    return m.text_source != TextSource.NONE
+
+
+def decision_facts(materials: list[Material]) -> tuple[dt.date | None, Decimal | None]:
+    """Decision date and fine from the 行政处罚决定书, else from forms that restate them."""
+    date = fine = None
+    order = [Kind.PENALTY_DECISION, Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER]
+    for kind in order:
+        for m in materials:
+            if m.kind != kind:
+                continue
+            if date is None and m.value(FieldId.DECISION_DATE):
+                date = dt.date.fromisoformat(m.value(FieldId.DECISION_DATE))
+            if fine is None and m.value(FieldId.FINE_AMOUNT):
+                fine = Decimal(m.value(FieldId.FINE_AMOUNT))
+    return date, fine
+
+
+def case_eligibility(rules: RuleBook, facts: CaseFacts, decision_date: dt.date, as_of: dt.date) -> Eligibility:
+    rs = rules.ruleset_for(as_of, facts.platform)
+    return eligibility(decision_date, rs.periods[facts.record_severity], rules.count_day_itself)
+
+
+def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rules: RuleBook,
+               unreadable: list[tuple[str, str]] | None = None) -> tuple[list[Finding], dt.date | None]:
+    out: list[Finding] = []
+    for path, reason in unreadable or []:
+        out.append(Finding(Code.FILE_UNREADABLE, E, f"文件“{path}”无法读取：{reason}。请确认该文件应是哪份材料，重新扫描或导出后再导入。",
+                           None, None, path, None))
+    by_kind: dict[Kind, list[Material]] = {}
+    for m in materials:
+        by_kind.setdefault(m.kind, []).append(m)
+    decision_date, fine = decision_facts(materials)
+
+    # --- required materials
+    fine_imposed = fine is None or fine > 0
+    for kind, rule in rules.materials.items():
+        if kind == Kind.OTHER or not rule.required_for(facts.record_severity, facts.applicant, fine_imposed):
+            continue
+        if not by_kind.get(kind):
+            out.append(_f(Code.MATERIAL_MISSING, E, f"缺少{rule.name}。{rule.advice}", kind=kind))
+
+    for m in materials:
+        if m.kind == Kind.OTHER or not _readable(m):
+            continue
+        rule = rules.materials[m.kind]
+        for fid in rule.required_fields:
+            if fid not in m.fields:
+                out.append(_f(Code.FIELD_MISSING, E, f"{rule.name}中未填写或无法识别“{field_name(fid)}”，请补填完整。", m, fid))
+        if rule.seal and m.value(FieldId.SEAL) == "absent":
+            out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}未加盖单位公章，请加盖与营业执照名称一致的公章。", m, FieldId.SEAL))
+        if rule.signature and m.value(FieldId.SIGNATURE) == "absent":
+            who = "受托人或法定代表人" if m.kind == Kind.APPLICATION_FORM and facts.applicant == Applicant.AGENT else "法定代表人"
+            out.append(_f(Code.SIGNATURE_MISSING, E, f"{rule.name}缺少{who}签字，请在签字处亲笔签名。", m, FieldId.SIGNATURE))
+        for note in m.notes:
+            if note.startswith("seal_name:"):
+                out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}所盖印章的名称（{note[10:]}）与单位名称不一致，请加盖本单位公章。",
+                              m, FieldId.SEAL))
+            elif note.startswith("outdated:"):
+                out.append(_f(Code.OUTDATED_TEMPLATE, W, f"“{note[9:]}”是旧规则下的材料或模板，现行规则不再使用，请改用“信用中国”网站现行模板。", m))
+
+    # --- identifiers
+    for m in materials:
+        u = m.value(FieldId.USCC)
+        if u and not ids.is_valid_uscc(u):
+            out.append(_f(Code.USCC_INVALID, E, f"{_name(rules, m.kind)}中的统一社会信用代码 {u} 校验位不正确，请核对营业执照逐位填写。",
+                          m, FieldId.USCC))
+        n = m.value(FieldId.ID_NUMBER)
+        if n:
+            why = ids.id_number_problem(n, as_of)
+            if why:
+                out.append(_f(Code.ID_NUMBER_INVALID, E, f"{_name(rules, m.kind)}中的身份证号码 {n} 无效（{why}），请核对身份证。",
+                              m, FieldId.ID_NUMBER))
+
+    out += _consistency(materials, rules)
+    out += _payment(by_kind, fine, rules)
+    out += _authorization(by_kind, facts, rules)
+
+    # --- eligibility
+    eligible_from = None
+    if decision_date:
+        el = case_eligibility(rules, facts, decision_date, as_of)
+        eligible_from = el.eligible_from
+        status = el.status(as_of)
+        if status == "not_yet":
+            out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
+                               f"最短公示期未满：处罚决定日期 {decision_date.isoformat()}，自 {el.eligible_from.isoformat()} 起方可申请信用修复。"))
+        elif status == "withdrawn":
+            out.append(Finding(Code.NO_REPAIR_NEEDED, W,
+                               f"最长公示期已于 {el.withdrawn_on.isoformat()} 届满，该处罚信息已停止公示，无需申请信用修复。"))
+    return out, eligible_from
+
+
+def _reference(materials: list[Material], fid: FieldId, ref_kinds: tuple[Kind, ...]) -> Material | None:
+    for kind in ref_kinds:
+        for m in materials:
+            if m.kind == kind and m.value(fid) and (fid != FieldId.USCC or ids.is_valid_uscc(m.value(fid))):
+                return m
+    return None
+
+
+_MISMATCH = {
+    FieldId.ENTERPRISE_NAME: Code.NAME_MISMATCH,
+    FieldId.USCC: Code.USCC_MISMATCH,
+    FieldId.LEGAL_REPRESENTATIVE: Code.LEGAL_REP_MISMATCH,
+    FieldId.DECISION_NUMBER: Code.DECISION_NUMBER_MISMATCH,
+}
+
+
+def _key(fid: FieldId, v: str) -> str:
+    if fid == FieldId.DECISION_NUMBER:
+        return decision_number_key(v) or v
+    return normalize_name(v)
+
+
+def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
+    out = []
+    for fid, ref_kinds in rules.consistency.items():
+        ref = _reference(materials, fid, ref_kinds)
+        if ref is None:
+            continue
+        want = ref.value(fid)
+        for m in materials:
+            pairs = [(fid, m.value(fid))]
+            if fid == FieldId.LEGAL_REPRESENTATIVE and m.kind == Kind.LEGAL_REP_ID:
+                pairs = [(FieldId.ID_NAME, m.value(FieldId.ID_NAME))]
+            for got_fid, got in pairs:
+                if m is ref or not got:
+                    continue
+                if fid == FieldId.USCC and not ids.is_valid_uscc(got):
+                    continue  # already USCC_INVALID
+                if _key(fid, got) != _key(fid, want):
+                    out.append(_f(_MISMATCH[fid], E,
+                                  f"{_name(rules, m.kind)}中的{field_name(fid)}“{got}”与{_name(rules, ref.kind)}"
+                                  f"（“{want}”）不一致，请按{_name(rules, ref.kind)}更正。", m, got_fid))
+    # the ID number on the certificate must be the representative's own
+    cert = next((m for m in materials if m.kind == Kind.LEGAL_REP_CERTIFICATE and m.value(FieldId.ID_NUMBER)), None)
+    card = next((m for m in materials if m.kind == Kind.LEGAL_REP_ID and m.value(FieldId.ID_NUMBER)), None)
+    if cert and card and cert.value(FieldId.ID_NUMBER) != card.value(FieldId.ID_NUMBER):
+        out.append(_f(Code.LEGAL_REP_MISMATCH, E,
+                      f"法定代表人身份证明书中的身份证号码（{cert.value(FieldId.ID_NUMBER)}）与法定代表人身份证"
+                      f"（{card.value(FieldId.ID_NUMBER)}）不一致。", cert, FieldId.ID_NUMBER))
+    return out
+
+
+def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: RuleBook) -> list[Finding]:
+    out = []
+    proofs = by_kind.get(Kind.PAYMENT_PROOF, [])
+    if not proofs:
+        return out
+    ent = None
+    for kind in (Kind.BUSINESS_LICENSE, Kind.PENALTY_DECISION, Kind.APPLICATION_FORM):
+        ent = next((m.value(FieldId.ENTERPRISE_NAME) for m in by_kind.get(kind, []) if m.value(FieldId.ENTERPRISE_NAME)), None)
+        if ent:
+            break
+    paid = Decimal(0)
+    for m in proofs:
+        if m.value(FieldId.PAID_AMOUNT):
+            paid += Decimal(m.value(FieldId.PAID_AMOUNT))
+        payer = m.value(FieldId.PAYER_NAME)
+        if payer and ent and normalize_name(payer) != normalize_name(ent):
+            out.append(_f(Code.FINE_NOT_FULLY_PAID, E,
+                          f"缴款凭证的缴款人为“{payer}”，不是被处罚单位“{ent}”。罚款须以本单位名义缴纳，或补充说明代缴关系的证明材料。",
+                          m, FieldId.PAYER_NAME))
+        for note in m.notes:
+            if note.startswith("amount_words:"):
+                out.append(_f(Code.FINE_NOT_FULLY_PAID, E, f"缴款凭证的大写金额与小写金额不一致（{note[13:]}），请核对凭证。",
+                              m, FieldId.PAID_AMOUNT))
+    if fine is not None and fine > 0 and paid < fine and all(m.value(FieldId.PAID_AMOUNT) for m in proofs):
+        out.append(_f(Code.FINE_NOT_FULLY_PAID, E,
+                      f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
+                      proofs[0], FieldId.PAID_AMOUNT))
+    return out
+
+
+def _authorization(by_kind: dict[Kind, list[Material]], facts: CaseFacts, rules: RuleBook) -> list[Finding]:
+    if facts.applicant != Applicant.AGENT:
+        return []
+    out = []
+    letters = by_kind.get(Kind.AUTHORIZATION_LETTER, [])
+    cards = by_kind.get(Kind.AGENT_ID, [])
+    for letter in letters:
+        agent = letter.value(FieldId.AGENT_NAME)
+        card = cards[0] if cards else None
+        if agent and card and card.value(FieldId.ID_NAME) and normalize_name(agent) != normalize_name(card.value(FieldId.ID_NAME)):
+            out.append(_f(Code.AUTHORIZATION_INVALID, E,
+                          f"授权委托书中的受托人“{agent}”与经办人身份证（“{card.value(FieldId.ID_NAME)}”）不是同一人，"
+                          "请由实际办理人重新签署授权委托书或更换身份证复印件。", letter, FieldId.AGENT_NAME))
+        elif card and letter.value(FieldId.ID_NUMBER) and card.value(FieldId.ID_NUMBER) \
+                and letter.value(FieldId.ID_NUMBER) != card.value(FieldId.ID_NUMBER):
+            out.append(_f(Code.AUTHORIZATION_INVALID, E,
+                          f"授权委托书中的受托人身份证号码（{letter.value(FieldId.ID_NUMBER)}）与经办人身份证"
+                          f"（{card.value(FieldId.ID_NUMBER)}）不一致。", letter, FieldId.ID_NUMBER))
+        for fid, what in ((FieldId.SEAL, "未加盖单位公章"), (FieldId.SIGNATURE, "缺少法定代表人签字")):
+            if letter.value(fid) == "absent":
+                out.append(_f(Code.AUTHORIZATION_INVALID, E, f"授权委托书{what}，委托无效。", letter, fid))
+    return out
+
+
+def seal_name_mismatch(ring_text: str, enterprise: str | None) -> str | None:
+    """The seal's ring text when it clearly names another unit; None when it matches or is unreadable."""
+    ring = "".join(c for c in ring_text if "\u4e00" <= c <= "\u9fff")
+    if not enterprise or len(ring) < 6:
+        return None
+    want = Counter(c for c in normalize_name(enterprise) if "\u4e00" <= c <= "\u9fff")
+    have = Counter(ring)
+    covered = sum(min(n, have[c]) for c, n in want.items()) / max(sum(want.values()), 1)
+    return None if covered >= 0.8 else ring

@@ -1,0 +1,89 @@
+"""The `xinyong-desktop` command: headless shells over the core.  Never imports Qt unless `gui` is asked for."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from xinyong_desktop import __version__
+
+EXIT_READY, EXIT_NOT_READY, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a Chinese hint, as the contract says
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _date(s: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{s}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="xinyong-desktop", description="信用修复小班审核台")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="cmd", parser_class=_Parser)
+    c = sub.add_parser("check", help="检查一家企业的材料包")
+    c.add_argument("packet_dir", type=Path)
+    c.add_argument("--as-of", type=_date, default=None, help="以该日期为“今天”计算公示期（YYYY-MM-DD）")
+    c.add_argument("--json", action="store_true", help="输出 JSON（schema 1）")
+    c.add_argument("--no-ocr", action="store_true", help="不识别扫描件文字")
+    sub.add_parser("gui", help="打开审核台窗口（默认）")
+    return p
+
+
+def _report(result) -> str:
+    from xinyong_desktop.rules.loader import default_rules
+
+    rules = default_rules()
+    lines = [f"检查日期：{result.as_of.isoformat()}    结论：{'可以提交' if result.ready else '暂不能提交'}"]
+    if result.eligible_from:
+        lines.append(f"可申请修复日期：{result.eligible_from.isoformat()}")
+    lines.append("\n材料：")
+    for m in result.materials:
+        pages = ",".join(map(str, m.pages)) or "-"
+        lines.append(f"  {rules.materials[m.kind].name:<16} {m.path}（第 {pages} 页）")
+    lines.append("\n问题：" if result.findings else "\n未发现问题。")
+    for f in result.findings:
+        tag = "错误" if f.severity == "error" else "提示"
+        lines.append(f"  [{tag}] {f.message}")
+    return "\n".join(lines)
+
+
+def cmd_check(args) -> int:
+    from xinyong_desktop.rules.loader import RuleError, default_rules
+    from xinyong_desktop.services.check_packet import CaseFileError, check_packet
+
+    if not args.packet_dir.is_dir():
+        print(f"找不到材料文件夹：{args.packet_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=default_rules())
+    except (CaseFileError, RuleError) as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        print(_report(result))
+    return EXIT_READY if result.ready else EXIT_NOT_READY
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.cmd == "check":
+        return cmd_check(args)
+    from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
+
+    return run_gui()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure domain rules: identifiers, normalisation of names/numbers/amounts/dates, publicity periods."""

@@ -1,0 +1,150 @@
+"""Value objects of the check contract: material kinds, field ids, finding codes, findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    PENALTY_DECISION = "penalty_decision"
+    APPLICATION_FORM = "application_form"
+    COMMITMENT_LETTER = "commitment_letter"
+    PAYMENT_PROOF = "payment_proof"
+    RECTIFICATION_REPORT = "rectification_report"
+    BUSINESS_LICENSE = "business_license"
+    LEGAL_REP_CERTIFICATE = "legal_rep_certificate"
+    LEGAL_REP_ID = "legal_rep_id"
+    AUTHORIZATION_LETTER = "authorization_letter"
+    AGENT_ID = "agent_id"
+    OTHER = "other"
+
+
+class FieldId(StrEnum):
+    ENTERPRISE_NAME = "enterprise_name"
+    USCC = "uscc"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    DECISION_NUMBER = "decision_number"
+    PENALTY_AUTHORITY = "penalty_authority"
+    DECISION_DATE = "decision_date"
+    FINE_AMOUNT = "fine_amount"
+    PAID_AMOUNT = "paid_amount"
+    PAYMENT_DATE = "payment_date"
+    PAYER_NAME = "payer_name"
+    ID_NAME = "id_name"
+    ID_NUMBER = "id_number"
+    AGENT_NAME = "agent_name"
+    CONTACT_PHONE = "contact_phone"
+    SIGNED_DATE = "signed_date"
+    SEAL = "seal"
+    SIGNATURE = "signature"
+
+
+class Code(StrEnum):
+    MATERIAL_MISSING = "MATERIAL_MISSING"
+    FILE_UNREADABLE = "FILE_UNREADABLE"
+    FIELD_MISSING = "FIELD_MISSING"
+    USCC_INVALID = "USCC_INVALID"
+    ID_NUMBER_INVALID = "ID_NUMBER_INVALID"
+    NAME_MISMATCH = "NAME_MISMATCH"
+    USCC_MISMATCH = "USCC_MISMATCH"
+    LEGAL_REP_MISMATCH = "LEGAL_REP_MISMATCH"
+    DECISION_NUMBER_MISMATCH = "DECISION_NUMBER_MISMATCH"
+    FINE_NOT_FULLY_PAID = "FINE_NOT_FULLY_PAID"
+    SEAL_MISSING = "SEAL_MISSING"
+    SIGNATURE_MISSING = "SIGNATURE_MISSING"
+    NOT_YET_ELIGIBLE = "NOT_YET_ELIGIBLE"
+    NO_REPAIR_NEEDED = "NO_REPAIR_NEEDED"
+    AUTHORIZATION_INVALID = "AUTHORIZATION_INVALID"
+    OUTDATED_TEMPLATE = "OUTDATED_TEMPLATE"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class RecordSeverity(StrEnum):
+    MINOR = "minor"
+    GENERAL = "general"
+    SERIOUS = "serious"
+
+
+class Applicant(StrEnum):
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    AGENT = "agent"
+
+
+class TextSource(StrEnum):
+    TEXT = "text"
+    OCR = "ocr"
+    NONE = "none"
+
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One extracted field: normalised value with its evidence on the page."""
+
+    value: str
+    page: int  # 1-based page of the file
+    bbox: Box | None
+    confidence: float
+    raw: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "value": self.value,
+            "page": self.page,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: Code
+    severity: Severity
+    message: str
+    kind: Kind | None = None
+    field: FieldId | None = None
+    path: str | None = None
+    page: int | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "code": str(self.code),
+            "severity": str(self.severity),
+            "kind": str(self.kind) if self.kind else None,
+            "field": str(self.field) if self.field else None,
+            "path": self.path,
+            "page": self.page,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Material:
+    """One material found in a packet: a run of pages of one file recognised as one kind."""
+
+    path: str
+    kind: Kind
+    pages: list[int]
+    text_source: TextSource
+    fields: dict[FieldId, FieldValue] = field(default_factory=dict)
+    classify_score: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def value(self, fid: FieldId) -> str | None:
+        fv = self.fields.get(fid)
+        return fv.value if fv else None
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "kind": str(self.kind),
+            "pages": self.pages,
+            "text_source": str(self.text_source),
+            "fields": {str(k): v.to_json() for k, v in self.fields.items()},
+        }

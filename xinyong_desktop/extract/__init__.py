@@ -1,0 +1,1 @@
+"""Classification of pages into material kinds and reading of their fields."""

@@ -1,0 +1,262 @@
+"""Read a material's fields from its positioned text: labels with values beside or below, then prose.
+
+The same reader serves text-layer PDFs and OCR output; confidence travels from the glyphs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xinyong_desktop.domain.model import Box, FieldId, FieldValue
+from xinyong_desktop.domain.text import find_dates
+from xinyong_desktop.extract.layout import Line, PageText, union
+from xinyong_desktop.extract.patterns import expand, parse_value, repair_identifier
+from xinyong_desktop.rules.loader import FieldReading, KindReading, RuleBook
+
+_SEP = " \t：:;；"
+
+
+@dataclass
+class _Hit:
+    value: str
+    page: int
+    bbox: Box | None
+    conf: float
+    raw: str
+
+
+def _label_regex(label: str) -> re.Pattern:
+    parts = [re.escape(c) if c not in "（）()" else "[（(]" if c in "（(" else "[）)]" for c in label]
+    return re.compile(r"[ \t]*".join(parts))
+
+
+_LABEL_CACHE: dict[str, re.Pattern] = {}
+
+
+def label_re(label: str) -> re.Pattern:
+    if label not in _LABEL_CACHE:
+        _LABEL_CACHE[label] = _label_regex(label)
+    return _LABEL_CACHE[label]
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
+
+
+def _find_labels(line: Line, label: str):
+    """Label occurrences that really are labels: not inside a longer word, followed by a separator."""
+    for m in label_re(label).finditer(line.text):
+        before = line.text[m.start() - 1] if m.start() > 0 else ""
+        after = line.text[m.end()] if m.end() < len(line.text) else ""
+        if before and _is_han(before):
+            continue
+        if after and _is_han(after):
+            continue
+        yield m
+
+
+def _segment_after(line: Line, pos: int) -> tuple[int, int]:
+    """The span of the value text after a label: the rest of its segment, or the next segment."""
+    i = pos
+    while i < len(line.text) and line.text[i] in " ：:":
+        i += 1
+    end = line.text.find("\t", i)
+    end = len(line.text) if end < 0 else end
+    if i == end or line.text[i:end].strip(_SEP) == "":
+        # the value sits in the next cell of the line
+        i = end
+        while i < len(line.text) and line.text[i] in _SEP:
+            i += 1
+        end = line.text.find("\t", i)
+        end = len(line.text) if end < 0 else end
+    return i, end
+
+
+def _cells_below(page: PageText, li: int, box: Box) -> list[tuple[Line, int, int]]:
+    """Segments under a label (same column), nearest first, within a few line heights."""
+    line = page.lines[li]
+    out = []
+    for below in page.lines[li + 1 : li + 4]:
+        bb = below.bbox
+        if bb[1] - line.bbox[3] > 3.0 * max(line.height, 8):
+            break
+        start = 0
+        for seg in below.text.split("\t"):
+            end = start + len(seg)
+            sb = below.span_bbox(start, end)
+            if sb and seg.strip() and sb[0] < box[2] + 5 and sb[2] > box[0] - 5:
+                out.append((below, start, end))
+            start = end + 1
+    return out
+
+
+def _continuation(page: PageText, line: Line, start: int, end: int) -> tuple[Line, int, int] | None:
+    """The wrapped rest of a cell: the segment right under [start, end) starting at about the same x."""
+    sb = line.span_bbox(start, end)
+    if not sb:
+        return None
+    li = page.lines.index(line)
+    for below in page.lines[li + 1 : li + 3]:
+        if below.bbox[1] - line.bbox[3] > 2.5 * max(line.height, 8):
+            return None
+        pos = 0
+        for seg in below.text.split("\t"):
+            b = below.span_bbox(pos, pos + len(seg))
+            if b and seg.strip() and abs(b[0] - sb[0]) < 3 * line.height and b[0] < sb[2]:
+                return below, pos, pos + len(seg)
+            pos += len(seg) + 1
+    return None
+
+
+def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str) -> _Hit | None:
+    for label in labels:
+        for pno, page in pages:
+            for li, line in enumerate(page.lines):
+                for m in _find_labels(line, label):
+                    s, e = _segment_after(line, m.end())
+                    cands = []
+                    if s < e:
+                        cands.append((line, s, e))
+                    else:
+                        lb = line.span_bbox(m.start(), m.end())
+                        if lb:
+                            cands.extend(_cells_below(page, li, lb))
+                    for ln, cs, ce in cands:
+                        raw = ln.text[cs:ce]
+                        parsed = parse_value(ftype, raw)
+                        if parsed is None and ftype == "decision_number":
+                            cont = _continuation(page, ln, cs, ce)
+                            if cont:
+                                cl, c0, c1 = cont
+                                parsed = parse_value(ftype, raw + cl.text[c0:c1])
+                                if parsed:
+                                    bbox = union([b for b in (ln.span_bbox(cs, ce), cl.span_bbox(c0, c1)) if b])
+                                    return _Hit(parsed[0], pno, bbox, min(ln.span_conf(cs, ce), cl.span_conf(c0, c1)),
+                                                raw + cl.text[c0:c1])
+                        if parsed:
+                            return _Hit(parsed[0], pno, ln.span_bbox(cs, ce), ln.span_conf(cs, ce) * parsed[1], raw)
+    return None
+
+
+def _read_by_prose(pages: list[tuple[int, PageText]], patterns: tuple[str, ...], ftype: str) -> _Hit | None:
+    for pat in patterns:
+        rx = expand(pat)
+        for pno, page in pages:
+            for text, boxes, conf in _flows(page):
+                for m in rx.finditer(text):
+                    raw = m.group("v")
+                    parsed = parse_value(ftype, raw)
+                    if parsed:
+                        s, e = m.span("v")
+                        return _Hit(parsed[0], pno, union([b for b in boxes[s:e] if b]),
+                                    min(conf[s:e] or [1.0]) * parsed[1], raw)
+    return None
+
+
+def _flows(page: PageText):
+    """Running text twice: line by line (tables), then with line breaks removed (wrapped prose)."""
+    text, boxes, conf = page.flow()
+    yield text, boxes, conf
+    keep = [i for i, c in enumerate(text) if c != "\n"]
+    yield "".join(text[i] for i in keep), [boxes[i] for i in keep], [conf[i] for i in keep]
+
+
+def _dates(pages: list[tuple[int, PageText]]):
+    for pno, page in pages:
+        for line in page.lines:
+            for d, s, e in find_dates(line.text):
+                yield pno, line, d, s, e
+
+
+def _last_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """The signing date: the last date in reading order (forms put it under the signature)."""
+    found = list(_dates(pages))
+    if not found:
+        return None
+    pno, line, d, s, e = found[-1]
+    return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
+
+
+def _first_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    for pno, line, d, s, e in _dates(pages):
+        return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
+    return None
+
+
+def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """Sum of the fines and confiscations the decision imposes (罚款 / 没收违法所得 …)."""
+    from decimal import Decimal
+
+    rx = expand(r"(?:处以|并处|处)?(?:罚款|没收违法所得|没收非法所得|没收非法财物折合)(?:人民币)?\s*(?P<v>{AMOUNT})")
+    total, boxes, raw, pno0, confs = Decimal(0), [], [], None, []
+    for pno, page in pages:
+        for text, bxs, conf in list(_flows(page))[1:]:
+            seen_spans: list[tuple[int, int]] = []
+            for m in rx.finditer(text):
+                parsed = parse_value("amount", m.group("v"))
+                if not parsed:
+                    continue
+                s, e = m.span("v")
+                seen_spans.append((s, e))
+                total += Decimal(parsed[0])
+                boxes.extend(b for b in bxs[s:e] if b)
+                raw.append(m.group("v"))
+                confs.append(min(conf[s:e] or [1.0]))
+                pno0 = pno0 or pno
+    if total <= 0:
+        return None
+    return _Hit(f"{total:.2f}", pno0 or 1, union(boxes[:40]), min(confs), "+".join(raw))
+
+
+def _decision_date(pages: list[tuple[int, PageText]], rules: RuleBook) -> _Hit | None:
+    hit = _read_by_label(pages, rules.fields[FieldId.DECISION_DATE].labels, "date")
+    return hit or _last_date(pages)
+
+
+def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """A decision names its authority in the first lines (letterhead) or above the date at the end."""
+    from xinyong_desktop.extract.patterns import parse_authority
+
+    for pno, page in pages[:1]:
+        for line in page.lines[:3]:
+            t = line.text.replace("\t", "").replace(" ", "")
+            t = re.sub(r"行政处罚决定书$", "", t)
+            v = parse_authority(t)
+            if v and v == t:
+                return _Hit(v, pno, line.bbox, min(line.conf or [1.0]), line.text)
+    return None
+
+
+def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: RuleBook) -> dict[FieldId, FieldValue]:
+    """Every field this kind carries that can be read; absent fields are simply not in the result."""
+    from_ocr = any(p.source == "ocr" for _, p in pages)
+    out: dict[FieldId, FieldValue] = {}
+    for fid in kind.fields:
+        if fid in (FieldId.SEAL, FieldId.SIGNATURE):
+            continue
+        fr: FieldReading = rules.fields[fid]
+        hit: _Hit | None = None
+        if fid == FieldId.SIGNED_DATE:
+            hit = _last_date(pages)
+        elif fid == FieldId.DECISION_DATE and kind.kind == "penalty_decision":
+            hit = _decision_date(pages, rules)
+        elif fid == FieldId.FINE_AMOUNT:
+            hit = _read_by_label(pages, fr.labels, fr.type) or _fine_amount(pages)
+        elif fid == FieldId.PENALTY_AUTHORITY and kind.kind == "penalty_decision":
+            hit = _read_by_label(pages, fr.labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type) \
+                or _authority_from_header(pages)
+        else:
+            labels = kind.labels.get(fid, ()) + fr.labels
+            hit = _read_by_label(pages, labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type)
+            if hit is None and fid == FieldId.PAID_AMOUNT:
+                hit = _read_by_label(pages, ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
+            if hit is None and fid == FieldId.PAYMENT_DATE:
+                hit = _first_date(pages)
+        if hit is None:
+            continue
+        value, conf = hit.value, hit.conf
+        if fr.type in ("uscc", "id_number"):
+            value, factor = repair_identifier(fr.type, value, from_ocr)
+            conf *= factor
+        out[fid] = FieldValue(value, hit.page, hit.bbox, conf, hit.raw)
+    return out

@@ -1,0 +1,122 @@
+"""One positioned-text model for PDF text layers and OCR output: glyphs → lines → segments.
+
+Every character of a line's text keeps its box (PDF points from the page's top-left), so any
+matched span can be turned back into evidence on the page.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from xinyong_desktop.domain.model import Box
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class Line:
+    text: str  # segments joined by "\t", spaced glyphs by " "
+    boxes: list[Box | None]  # one per character of text
+    conf: list[float]
+    height: float
+
+    @property
+    def bbox(self) -> Box:
+        bs = [b for b in self.boxes if b]
+        return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+    def span_bbox(self, start: int, end: int) -> Box | None:
+        return union([b for b in self.boxes[start:end] if b])
+
+    def span_conf(self, start: int, end: int) -> float:
+        cs = self.conf[start:end]
+        return min(cs) if cs else 0.0
+
+
+def union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+@dataclass
+class PageText:
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    source: str = "text"  # "text" | "ocr" | "none"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+    def flow(self) -> tuple[str, list[Box | None], list[float]]:
+        """The page as one string without line breaks (for prose that wraps), with boxes per char."""
+        text, boxes, conf = [], [], []
+        for ln in self.lines:
+            text.append(ln.text.replace("\t", " "))
+            boxes.extend(ln.boxes)
+            conf.extend(ln.conf)
+            text.append("\n")
+            boxes.append(None)
+            conf.append(1.0)
+        return "".join(text), boxes, conf
+
+
+def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.35) -> list[Line]:
+    """Group glyphs into reading-order lines; split a line into segments at wide gaps."""
+    glyphs = [g for g in glyphs if g.text.strip() and g.x1 > g.x0 and g.bottom > g.top]
+    if not glyphs:
+        return []
+    glyphs.sort(key=lambda g: (g.top + g.bottom) / 2)
+    rows: list[list[Glyph]] = []
+    for g in glyphs:
+        mid = (g.top + g.bottom) / 2
+        if rows:
+            row = rows[-1]
+            rtop = statistics.median(x.top for x in row)
+            rbot = statistics.median(x.bottom for x in row)
+            if rtop - 0.1 * (rbot - rtop) <= mid <= rbot + 0.1 * (rbot - rtop):
+                row.append(g)
+                continue
+        rows.append([g])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        h = statistics.median(g.height for g in row)
+        text: list[str] = []
+        boxes: list[Box | None] = []
+        conf: list[float] = []
+        prev: Glyph | None = None
+        for g in row:
+            if prev is not None:
+                gap = g.x0 - prev.x1
+                if gap > seg_gap * h:
+                    text.append("\t")
+                    boxes.append(None)
+                    conf.append(1.0)
+                elif gap > space_gap * h:
+                    text.append(" ")
+                    boxes.append(None)
+                    conf.append(1.0)
+            for i, ch in enumerate(g.text):
+                # spread multi-char glyphs (OCR words) evenly over their box
+                w = (g.x1 - g.x0) / len(g.text)
+                text.append(ch)
+                boxes.append((g.x0 + i * w, g.top, g.x0 + (i + 1) * w, g.bottom))
+                conf.append(g.conf)
+            prev = g
+        lines.append(Line("".join(text), boxes, conf, h))
+    return lines

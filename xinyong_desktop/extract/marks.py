@@ -1,0 +1,86 @@
+"""Seals and signatures on a material's pages, from the ink maps the parser made."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xinyong_desktop.domain.model import Box
+from xinyong_desktop.extract.layout import PageText
+from xinyong_desktop.intake.ink import InkMap, seal_blobs, stroke_blobs
+
+
+@dataclass(frozen=True)
+class Mark:
+    present: bool
+    page: int
+    bbox: Box | None
+    confidence: float
+
+
+def _label_boxes(page: PageText, labels: tuple[str, ...]) -> list[Box]:
+    out = []
+    for line in page.lines:
+        for label in labels:
+            for m in _find_labels_loose(line, label):
+                b = line.span_bbox(*m)
+                if b:
+                    out.append(b)
+    return out
+
+
+def _find_labels_loose(line, label):
+    start = 0
+    while True:
+        i = line.text.find(label, start)
+        if i < 0:
+            return
+        yield i, i + len(label)
+        start = i + 1
+
+
+def _near(box: Box, label: Box, right: float, below: float, above: float) -> bool:
+    return box[0] < label[2] + right and box[2] > label[0] - 20 and box[1] < label[3] + below and box[3] > label[1] - above
+
+
+def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:
+    """A red seal anywhere on the material's pages (near its seal label when there is one)."""
+    best: Mark | None = None
+    for pno, page, ink in pages:
+        seals = seal_blobs(ink)
+        if not seals:
+            continue
+        lbs = _label_boxes(page, labels)
+        for s in seals:
+            near = any(_near(s.bbox, lb, 300, 150, 150) for lb in lbs)
+            conf = 0.95 if near or not lbs else 0.75
+            if best is None or conf > best.confidence:
+                best = Mark(True, pno, s.bbox, conf)
+    if best:
+        return best
+    last = pages[-1]
+    return Mark(False, last[0], None, 0.8 if last[1].source != "none" else 0.5)
+
+
+def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:
+    """Handwritten strokes right of / under a signature label; without a label, in the lower page half."""
+    best: Mark | None = None
+    for pno, page, ink in pages:
+        strokes = stroke_blobs(ink)
+        if not strokes:
+            continue
+        lbs = _label_boxes(page, labels)
+        for s in strokes:
+            if lbs:
+                ok = any(_near(s.bbox, lb, 320, 45, 30) for lb in lbs)
+            else:
+                ok = s.bbox[1] > page.height * 0.45
+            if ok:
+                conf = 0.9 if lbs else 0.6
+                if best is None or conf > best.confidence:
+                    best = Mark(True, pno, s.bbox, conf)
+    if best:
+        return best
+    last = pages[-1]
+    return Mark(False, last[0], None, 0.75 if last[1].source != "none" else 0.5)
+
+
+__all__ = ["Mark", "find_seal", "find_signature"]

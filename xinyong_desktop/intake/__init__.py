@@ -1,0 +1,1 @@
+"""Intake: find the files of a packet, parse each in a sandboxed child process, render and OCR pages."""

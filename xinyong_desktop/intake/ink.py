@@ -1,0 +1,109 @@
+"""Ink on a rendered page: red seals and handwritten strokes that are not text.
+
+Pure numpy/OpenCV on an RGB array; boxes in and out are in page points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from xinyong_desktop.domain.model import Box
+
+
+@dataclass(frozen=True)
+class Blob:
+    bbox: Box  # page points
+    pixels: int
+    fill: float  # share of the bbox that is ink
+
+
+@dataclass
+class InkMap:
+    """Bit masks of one page at `scale` pixels per point."""
+
+    scale: float
+    red: np.ndarray  # bool HxW
+    ink: np.ndarray  # bool HxW: dark strokes outside text boxes and ruled lines
+    grey_ring: bool = False
+
+    def pack(self) -> dict:
+        return {"scale": self.scale, "shape": self.red.shape, "red": np.packbits(self.red),
+                "ink": np.packbits(self.ink), "grey_ring": self.grey_ring}
+
+    @classmethod
+    def unpack(cls, d: dict) -> InkMap:
+        n = d["shape"][0] * d["shape"][1]
+        red = np.unpackbits(d["red"])[:n].reshape(d["shape"]).astype(bool)
+        ink = np.unpackbits(d["ink"])[:n].reshape(d["shape"]).astype(bool)
+        return cls(d["scale"], red, ink, d.get("grey_ring", False))
+
+
+def red_mask(rgb: np.ndarray) -> np.ndarray:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    return ((h <= 10) | (h >= 165)) & (s >= 70) & (v >= 90)
+
+
+def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box]) -> InkMap:
+    red = red_mask(rgb)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    # adaptive threshold copes with uneven light and grey scan backgrounds
+    dark = (grey < 120) | (cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25) > 0)
+    dark &= grey < 170
+    dark &= ~cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    h, w = dark.shape
+    for x0, y0, x1, y1 in text_boxes:
+        a, b = max(int(x0 * scale) - 2, 0), max(int(y0 * scale) - 2, 0)
+        c, d = min(int(x1 * scale) + 3, w), min(int(y1 * scale) + 3, h)
+        dark[b:d, a:c] = False
+    u8 = dark.astype(np.uint8)
+    # ruled lines and table borders: long straight runs
+    klen = max(int(40 * scale), 20)
+    horiz = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (klen, 1)))
+    vert = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, klen)))
+    lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    ink = (u8 & ~lines.astype(bool)).astype(bool)
+    # specks of scan noise
+    ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool) | (
+        ink & (cv2.blur(ink.astype(np.float32), (5, 5)) > 0.25)
+    )
+    return InkMap(scale, red, ink)
+
+
+def blobs(mask: np.ndarray, scale: float, join_pt: float, min_pixels: int) -> list[Blob]:
+    if not mask.any():
+        return []
+    k = max(int(join_pt * scale), 1)
+    grown = cv2.dilate(mask.astype(np.uint8), np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        sub = mask[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i)
+        px = int(sub.sum())
+        if px < min_pixels:
+            continue
+        out.append(Blob((x / scale, y / scale, (x + w) / scale, (y + h) / scale), px, px / max(w * h, 1)))
+    return out
+
+
+def seal_blobs(inkmap: InkMap) -> list[Blob]:
+    """Red, roughly round marks of seal size (a red letterhead line is too flat to count)."""
+    out = []
+    for b in blobs(inkmap.red, inkmap.scale, join_pt=6, min_pixels=int(150 * inkmap.scale**2)):
+        w, h = b.bbox[2] - b.bbox[0], b.bbox[3] - b.bbox[1]
+        if 35 <= w <= 260 and 35 <= h <= 260 and 0.55 <= w / h <= 1.8:
+            out.append(b)
+    return out
+
+
+def stroke_blobs(inkmap: InkMap) -> list[Blob]:
+    """Handwriting candidates: ink clusters wider than a speck, not text, not rules."""
+    out = []
+    for b in blobs(inkmap.ink, inkmap.scale, join_pt=8, min_pixels=int(25 * inkmap.scale**2)):
+        w, h = b.bbox[2] - b.bbox[0], b.bbox[3] - b.bbox[1]
+        if max(w, h) >= 14:
+            out.append(b)
+    return out

@@ -1,0 +1,19 @@
+"""Caps for parsing untrusted files.  Values are generous for real packets, tight for bombs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 150 * 1024 * 1024
+    max_pages: int = 60
+    max_image_pixels: int = 80_000_000
+    memory_bytes: int = 3 * 1024**3  # address space of one parser process
+    seconds_base: float = 30.0
+    seconds_per_page_ocr: float = 15.0
+    seconds_per_page_text: float = 3.0
+
+    def timeout(self, pages: int, ocr: bool) -> float:
+        per = self.seconds_per_page_ocr if ocr else self.seconds_per_page_text
+        return self.seconds_base + per * max(pages, 1)

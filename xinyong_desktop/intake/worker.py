@@ -1,0 +1,175 @@
+"""What runs inside the sandboxed parser process: one untrusted file → pages of positioned text and ink.
+
+Everything returned is plain data (tuples, numpy arrays) so it crosses the process boundary cheaply.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, sniff_file
+from xinyong_desktop.intake.ink import build_inkmap
+from xinyong_desktop.intake.limits import Limits
+
+RENDER_SCALE = 1.5  # ink analysis: 108 dpi
+OCR_SCALE = 2.0  # OCR: 144 dpi
+MIN_TEXT_GLYPHS = 12
+
+
+class Unreadable(Exception):
+    """A file that cannot be read; the message is the Chinese reason shown to the instructor."""
+
+
+def _is_upright(matrix: tuple | None) -> bool:
+    if not matrix:
+        return True
+    a, b, c, d = matrix[:4]
+    scale = math.hypot(a, b) or 1.0
+    return abs(b) / scale < 0.05 and abs(c) / scale < 0.05 and a > 0 and d > 0
+
+
+def _is_red(color) -> bool:
+    if not isinstance(color, (tuple, list)) or len(color) != 3:
+        return False
+    r, g, b = (float(x) for x in color)
+    return r > 0.55 and r - g > 0.3 and r - b > 0.3
+
+
+def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise Unreadable("PDF 文件已加密（需要密码），无法读取；请提供未加密的文件") from e
+        raise Unreadable("PDF 文件已损坏或格式不正确，无法打开") from e
+    n = len(doc)
+    if n == 0:
+        raise Unreadable("PDF 文件没有任何页面")
+    if n > limits.max_pages:
+        raise Unreadable(f"PDF 共 {n} 页，超过单个文件 {limits.max_pages} 页的上限；请拆分后再导入")
+    if on_pages:
+        on_pages(n)
+    pages: list[dict] = []
+    try:
+        plumber = pdfplumber.open(str(path))
+    except Exception as e:  # pdfminer raises many unrelated types on broken files
+        raise Unreadable("PDF 文件结构损坏，无法读取文字层") from e
+    with plumber:
+        for i in range(n):
+            page = doc[i]
+            w, h = page.get_size()
+            if w * h > 14400 * 14400 or w <= 0 or h <= 0:
+                raise Unreadable(f"第 {i + 1} 页尺寸异常（{w:.0f}×{h:.0f}），无法处理")
+            glyphs, ring = [], []
+            try:
+                chars = plumber.pages[i].chars
+            except Exception:
+                chars = []
+            for c in chars:
+                t = c.get("text", "")
+                if not t.strip():
+                    continue
+                g = (t, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), 1.0)
+                if _is_upright(c.get("matrix")) and not _is_red(c.get("non_stroking_color")):
+                    glyphs.append(g)
+                else:
+                    ring.append(t)
+            scale = RENDER_SCALE
+            img_pages = len(glyphs) < MIN_TEXT_GLYPHS
+            if img_pages and ocr:
+                scale = OCR_SCALE
+            rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_numpy()[..., :3].copy()
+            source = "text"
+            if img_pages:
+                source = "none"
+                if ocr:
+                    from xinyong_desktop.intake.ocr import ocr_glyphs
+
+                    glyphs = [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in ocr_glyphs(rgb, scale)]
+                    source = "ocr"
+            pages.append(_page(w, h, source, glyphs, "".join(ring), rgb, scale))
+            page.close()
+    doc.close()
+    return pages
+
+
+def _image_pages(path: Path, limits: Limits, ocr: bool) -> list[dict]:
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    try:
+        with Image.open(path) as im:
+            if im.width * im.height > limits.max_image_pixels:
+                raise Unreadable(f"图片过大（{im.width}×{im.height} 像素），超过处理上限")
+            im = ImageOps.exif_transpose(im)
+            rgb = np.asarray(im.convert("RGB"))
+    except Unreadable:
+        raise
+    except Image.DecompressionBombError as e:
+        raise Unreadable("图片像素数超过安全上限（疑似解压炸弹），未处理") from e
+    except (OSError, ValueError, SyntaxError) as e:
+        raise Unreadable("图片文件已损坏或格式不受支持，无法打开") from e
+    h, w = rgb.shape[:2]
+    glyphs: list[tuple] = []
+    source = "none"
+    if ocr:
+        from xinyong_desktop.intake.ocr import ocr_glyphs
+
+        glyphs = [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in ocr_glyphs(rgb, 1.0)]
+        source = "ocr"
+    # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
+    scale = min(1.0, 1300 / max(h, 1))
+    small = rgb if scale == 1.0 else _resize(rgb, scale)
+    return [_page(float(w), float(h), source, glyphs, "", small, scale)]
+
+
+def _resize(rgb: np.ndarray, scale: float) -> np.ndarray:
+    import cv2
+
+    return cv2.resize(rgb, (max(int(rgb.shape[1] * scale), 1), max(int(rgb.shape[0] * scale), 1)), interpolation=cv2.INTER_AREA)
+
+
+def _page(w: float, h: float, source: str, glyphs: list[tuple], ring: str, rgb: np.ndarray, scale: float) -> dict:
+    if scale != RENDER_SCALE and rgb.shape[0] > 1400:
+        k = RENDER_SCALE / scale
+        rgb = _resize(rgb, k)
+        scale = RENDER_SCALE
+    boxes = [(g[1], g[2], g[3], g[4]) for g in glyphs if g[5] >= 0.6]
+    inkmap = build_inkmap(rgb, scale, boxes)
+    return {"width": w, "height": h, "source": source, "glyphs": glyphs, "ring": ring, "ink": inkmap.pack()}
+
+
+def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pages=None) -> dict:
+    """Parse one file; never raises for a bad file — returns {'ok': False, 'reason': ...}."""
+    limits = limits or Limits()
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size == 0:
+            raise Unreadable("文件为空（0 字节）")
+        if size > limits.max_file_bytes:
+            raise Unreadable(f"文件大小 {size / 1024 / 1024:.0f} MB，超过 {limits.max_file_bytes // 1024 // 1024} MB 上限")
+        ftype = sniff_file(p)
+        if ftype == FileType.PDF:
+            pages = _pdf_pages(p, limits, ocr, on_pages)
+        elif ftype in IMAGE_TYPES:
+            if on_pages:
+                on_pages(1)
+            pages = _image_pages(p, limits, ocr)
+        else:
+            raise Unreadable("不是 PDF 或图片文件（按文件内容判断），无法作为材料读取")
+        return {"ok": True, "ftype": str(ftype), "pages": pages}
+    except Unreadable as e:
+        return {"ok": False, "reason": str(e)}
+    except MemoryError:
+        return {"ok": False, "reason": "解析时内存超出上限（文件可能是恶意构造或过于复杂）"}
+    except RecursionError:
+        return {"ok": False, "reason": "文件结构嵌套过深，无法安全解析"}
+    except Exception as e:  # noqa: BLE001 — any parser failure on untrusted bytes is one finding
+        return {"ok": False, "reason": f"文件无法解析（{type(e).__name__}），可能已损坏"}

@@ -1,0 +1,222 @@
+"""Check one enterprise's packet: discover → parse (sandboxed) → classify → extract → cross-check."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xinyong_desktop.checks.engine import CaseFacts, run_checks, seal_name_mismatch
+from xinyong_desktop.domain.model import (
+    Applicant,
+    Code,
+    FieldId,
+    FieldValue,
+    Finding,
+    Kind,
+    Material,
+    RecordSeverity,
+    Severity,
+    TextSource,
+)
+from xinyong_desktop.domain.text import normalize_name, parse_amount
+from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
+from xinyong_desktop.extract.fields import read_fields
+from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
+from xinyong_desktop.extract.marks import find_seal, find_signature
+from xinyong_desktop.intake.filetypes import discover
+from xinyong_desktop.intake.ink import InkMap
+from xinyong_desktop.intake.sandbox import ParserPool
+from xinyong_desktop.rules.loader import RuleBook, default_rules
+from xinyong_desktop.services.progress import Progress
+
+
+class CaseFileError(Exception):
+    """case.json exists but cannot be used; the message is Chinese."""
+
+
+@dataclass
+class CheckResult:
+    as_of: dt.date
+    facts: CaseFacts
+    materials: list[Material]
+    findings: list[Finding]
+    eligible_from: dt.date | None
+    pages: dict[str, list[PageText]] = field(default_factory=dict, repr=False)
+
+    @property
+    def ready(self) -> bool:
+        return not any(f.severity == Severity.ERROR for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {
+            "schema": 1,
+            "ready": self.ready,
+            "as_of": self.as_of.isoformat(),
+            "record_severity": str(self.facts.record_severity),
+            "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None,
+            "materials": [m.to_json() for m in self.materials],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def read_case_file(packet_dir: Path) -> CaseFacts:
+    p = packet_dir / "case.json"
+    if not p.exists():
+        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
+    if not isinstance(data, dict):
+        raise CaseFileError("case.json 应为一个对象")
+    try:
+        sev = RecordSeverity(data.get("record_severity", "general"))
+    except ValueError:
+        raise CaseFileError(f"case.json 中 record_severity 取值无效：{data.get('record_severity')!r}（可选 minor/general/serious）") from None
+    try:
+        app = Applicant(data.get("applicant") or "legal_representative")
+    except ValueError:
+        raise CaseFileError(f"case.json 中 applicant 取值无效：{data.get('applicant')!r}（可选 legal_representative/agent）") from None
+    platform = data.get("platform", "creditchina")
+    if platform not in ("creditchina", "necips"):
+        raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}")
+    return CaseFacts(sev, app, platform)
+
+
+def _page_texts(parsed: dict) -> list[tuple[PageText, InkMap, str]]:
+    out = []
+    for pg in parsed["pages"]:
+        glyphs = [Glyph(*g) for g in pg["glyphs"]]
+        pt = PageText(pg["width"], pg["height"], build_lines(glyphs), pg["source"])
+        out.append((pt, InkMap.unpack(pg["ink"]), pg["ring"]))
+    return out
+
+
+def _assign_id_roles(materials: list[Material], facts: CaseFacts) -> None:
+    """An ID card copy is the representative's or the agent's: decided by whose name it bears."""
+    rep = next((m.value(FieldId.LEGAL_REPRESENTATIVE) for k in (Kind.BUSINESS_LICENSE, Kind.PENALTY_DECISION,
+                Kind.LEGAL_REP_CERTIFICATE, Kind.APPLICATION_FORM) for m in materials
+                if m.kind == k and m.value(FieldId.LEGAL_REPRESENTATIVE)), None)
+    agent = next((m.value(FieldId.AGENT_NAME) for m in materials
+                  if m.kind == Kind.AUTHORIZATION_LETTER and m.value(FieldId.AGENT_NAME)), None)
+    cards = [m for m in materials if m.kind == Kind.LEGAL_REP_ID]  # provisional kind for every card
+    undecided = []
+    for m in cards:
+        name = m.value(FieldId.ID_NAME)
+        if name and rep and normalize_name(name) == normalize_name(rep):
+            m.kind = Kind.LEGAL_REP_ID
+        elif name and agent and normalize_name(name) == normalize_name(agent):
+            m.kind = Kind.AGENT_ID
+        else:
+            undecided.append(m)
+    has_rep = any(m.kind == Kind.LEGAL_REP_ID for m in cards if m not in undecided)
+    for m in undecided:
+        if facts.applicant == Applicant.AGENT and (has_rep or rep):
+            m.kind = Kind.AGENT_ID
+        elif not has_rep:
+            m.kind = Kind.LEGAL_REP_ID
+            has_rep = True
+        else:
+            m.kind = Kind.AGENT_ID
+
+
+def _amount_words_note(m: Material, pages: list[PageText]) -> None:
+    """A receipt shows the amount in figures and in words; when both are read and differ, note it."""
+    from xinyong_desktop.extract.fields import _read_by_label
+
+    words = _read_by_label(list(enumerate(pages, 1)), ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
+    paid = m.value(FieldId.PAID_AMOUNT)
+    if words and paid and parse_amount(words.raw) is not None and words.value != paid:
+        m.notes.append(f"amount_words:大写 {words.value}，小写 {paid}")
+
+
+def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: RuleBook) -> list[Material]:
+    kinds: list[PageKind] = [classify_page(pt, rules) for pt, _, _ in pages]
+    out = []
+    for kind_name, idx in group_pages(kinds):
+        texts = [(i + 1, pages[i][0]) for i in idx]
+        sources = {pages[i][0].source for i in idx}
+        source = TextSource.OCR if "ocr" in sources else TextSource.TEXT if "text" in sources else TextSource.NONE
+        kind = Kind.LEGAL_REP_ID if kind_name == "id_card" else Kind(kind_name)
+        m = Material(rel, kind, [i + 1 for i in idx], source, classify_score=max(kinds[i].score for i in idx))
+        if kind_name != "other":
+            kr = rules.kinds[kind_name]
+            m.fields = read_fields(texts, kr, rules)
+            marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
+            if FieldId.SEAL in kr.fields and source != TextSource.NONE:
+                seal = find_seal(marked, rules.seal_labels)
+                m.fields[FieldId.SEAL] = FieldValue("present" if seal.present else "absent", seal.page, seal.bbox, seal.confidence)
+                ring = "".join(pages[i][2] for i in idx)
+                bad = seal_name_mismatch(ring, m.value(FieldId.ENTERPRISE_NAME)) if seal.present else None
+                if bad:
+                    m.notes.append(f"seal_name:{bad}")
+            if FieldId.SIGNATURE in kr.fields and source != TextSource.NONE:
+                sig = find_signature(marked, rules.signature_labels)
+                m.fields[FieldId.SIGNATURE] = FieldValue("present" if sig.present else "absent", sig.page, sig.bbox, sig.confidence)
+            if kind == Kind.PAYMENT_PROOF:
+                _amount_words_note(m, [t for _, t in texts])
+        outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
+        if outdated:
+            m.notes.append(f"outdated:{outdated}")
+        out.append(m)
+    return out
+
+
+def check_packet(
+    packet_dir: Path,
+    as_of: dt.date | None = None,
+    ocr: bool = True,
+    rules: RuleBook | None = None,
+    facts: CaseFacts | None = None,
+    pool: ParserPool | None = None,
+    progress: Progress | None = None,
+    on_material: Callable[[Material], None] | None = None,
+) -> CheckResult:
+    rules = rules or default_rules()
+    as_of = as_of or dt.date.today()
+    facts = facts or read_case_file(packet_dir)
+    files = discover(packet_dir)
+    rel = {str(p): p.relative_to(packet_dir).as_posix() for p in files}
+    if progress:
+        progress.start(len(files), "读取材料")
+    materials: list[Material] = []
+    unreadable: list[tuple[str, str]] = []
+    page_texts: dict[str, list[PageText]] = {}
+
+    def on_result(path: str, res: dict) -> None:
+        r = rel[path]
+        if not res.get("ok"):
+            unreadable.append((r, res.get("reason", "未知原因")))
+            materials.append(Material(r, Kind.OTHER, [], TextSource.NONE))
+        else:
+            pages = _page_texts(res)
+            page_texts[r] = [p for p, _, _ in pages]
+            ms = build_materials(r, pages, rules)
+            materials.extend(ms)
+            if on_material:
+                for m in ms:
+                    on_material(m)
+        if progress:
+            progress.step(r)
+
+    own_pool = pool is None
+    pool = pool or ParserPool()
+    try:
+        pool.map([str(p) for p in files], ocr=ocr, on_result=on_result,
+                 cancel=progress.cancel_event if progress else None)
+    finally:
+        if own_pool:
+            pool.close()
+    order = {r: i for i, r in enumerate(rel.values())}
+    materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
+    _assign_id_roles(materials, facts)
+    findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    if not ocr:
+        for m in materials:
+            if m.text_source == TextSource.NONE and m.pages:
+                findings.append(Finding(Code.FIELD_MISSING, Severity.WARNING,
+                                        f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0]))
+    findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
+    return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts)
