@@ -46,13 +46,18 @@ DECISION_NUMBER_RE = re.compile(
 )
 
 
+# words that precede a decision number in running text and are not part of its prefix
+_DN_CONTEXT = re.compile(r"^(?:办理|关于|对于|对|就|根据|依据|按照|处罚决定书|决定书|文书号|文号|编号|号为|为|的|是|即|经|收到|下达|作出|受到|被|因|已|将|见|详见|原)+")
+
+
 def normalize_decision_number(s: str) -> str | None:
     """常市监罚字[2024]第123号 → 常市监罚字〔2024〕第123号.  None when it is not a decision number."""
     s = squash_spaces(to_halfwidth(s))
     m = DECISION_NUMBER_RE.search(s)
     if not m:
         return None
-    return f"{m['prefix']}〔{m['year']}〕{m['pre2']}{m['serial'].upper()}号"
+    prefix = _DN_CONTEXT.sub("", m["prefix"]) or m["prefix"]
+    return f"{prefix}〔{m['year']}〕{m['pre2']}{m['serial'].upper()}号"
 
 
 def decision_number_key(s: str) -> str | None:

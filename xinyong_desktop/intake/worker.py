@@ -84,7 +84,7 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
             img_pages = len(glyphs) < MIN_TEXT_GLYPHS
             if img_pages and ocr:
                 scale = OCR_SCALE
-            rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_numpy()[..., :3].copy()
+            rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
             source = "text"
             if img_pages:
                 source = "none"
