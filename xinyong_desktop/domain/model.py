@@ -97,8 +97,8 @@ class FieldValue:
         return {
             "value": self.value,
             "page": self.page,
-            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
-            "confidence": round(self.confidence, 3),
+            "bbox": [round(float(v), 1) for v in self.bbox] if self.bbox else None,
+            "confidence": round(float(self.confidence), 3),
         }
 
 

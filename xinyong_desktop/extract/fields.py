@@ -50,7 +50,8 @@ def _find_labels(line: Line, label: str):
         after = line.text[m.end()] if m.end() < len(line.text) else ""
         if before and _is_han(before):
             continue
-        if after and _is_han(after):
+        # a value glued to its label (common in OCR output) only counts at the start of a cell
+        if after and _is_han(after) and before not in ("", "\t", " "):
             continue
         yield m
 
@@ -154,11 +155,11 @@ def _read_by_prose(pages: list[tuple[int, PageText]], patterns: tuple[str, ...],
 
 
 def _flows(page: PageText):
-    """Running text twice: line by line (tables), then with line breaks removed (wrapped prose)."""
+    """Running text twice: with line breaks removed (wrapped prose), then line by line."""
     text, boxes, conf = page.flow()
-    yield text, boxes, conf
     keep = [i for i, c in enumerate(text) if c != "\n"]
     yield "".join(text[i] for i in keep), [boxes[i] for i in keep], [conf[i] for i in keep]
+    yield text, boxes, conf
 
 
 def _dates(pages: list[tuple[int, PageText]]):
@@ -190,7 +191,7 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
     rx = expand(r"(?:处以|并处|处)?(?:罚款|没收违法所得|没收非法所得|没收非法财物折合)(?:人民币)?\s*(?P<v>{AMOUNT})")
     total, boxes, raw, pno0, confs = Decimal(0), [], [], None, []
     for pno, page in pages:
-        for text, bxs, conf in list(_flows(page))[1:]:
+        for text, bxs, conf in list(_flows(page))[:1]:
             seen_spans: list[tuple[int, int]] = []
             for m in rx.finditer(text):
                 parsed = parse_value("amount", m.group("v"))
