@@ -48,13 +48,17 @@ DECISION_NUMBER_RE = re.compile(
 
 # words that precede a decision number in running text and are not part of its prefix
 _DN_CONTEXT = re.compile(r"^(?:办理|关于|对于|对|就|根据|依据|按照|处罚决定书|决定书|文书号|文号|编号|号为|为|是|即|经|下达|被|因|已|将|见|详见|原)+")
-_DN_CUT = re.compile(r".*(?:的|作出|收到|受到|办理|文号|编号|决定书)")
+_DN_CUT = re.compile(r".*(?:的|作出|收到|受到|办理|文号|编号|决定书|罚款|罚没款|缴纳|用途|摘要|附言|备注|事由|缴款)")
 
 
 def normalize_decision_number(s: str) -> str | None:
     """常市监罚字[2024]第123号 → 常市监罚字〔2024〕第123号.  None when it is not a decision number."""
     # OCR drops a closing bracket where the number wraps: "〔2025⏎659号"
     s = re.sub(r"([〔\[［【(（{]\s*(?:19|20)\d{2})[ \t]*\n\s*(?=第?\s*\d)", r"\1〕", to_halfwidth(s))
+    # spaces next to brackets and digits are noise; a space before the prefix ends it ("罚款 常市监…")
+    s = re.sub(r"\s*([〔\[［【(（{〕\]］】)）}第号])\s*", r"\1", s)
+    s = re.sub(r"(\d)\s+(?=[\d号])", r"\1", s)
+    s = re.split(r"\s+(?=[^\s]*[〔\[［【(（{])", s.strip())[-1] if re.search(r"\s", s.strip()) else s
     s = squash_spaces(s)
     m = DECISION_NUMBER_RE.search(s)
     if not m:

@@ -155,9 +155,19 @@ def _read_by_prose(pages: list[tuple[int, PageText]], patterns: tuple[str, ...],
 
 
 def _flows(page: PageText):
-    """Running text twice: with line breaks removed (wrapped prose), then line by line."""
+    """Running text twice: paragraphs re-joined (wrapped prose), then line by line."""
     text, boxes, conf = page.flow()
-    keep = [i for i, c in enumerate(text) if c != "\n"]
+    # a line that reaches the right margin continues on the next one; a short line ends its paragraph
+    right = max((ln.bbox[2] for ln in page.lines), default=0.0)
+    full = [ln.bbox[2] >= right - 2.5 * max(ln.height, 6) for ln in page.lines]
+    keep, li = [], 0
+    for i, c in enumerate(text):
+        if c == "\n":
+            if not full[li]:
+                keep.append(i)
+            li += 1
+        else:
+            keep.append(i)
     yield "".join(text[i] for i in keep), [boxes[i] for i in keep], [conf[i] for i in keep]
     yield text, boxes, conf
 

@@ -75,7 +75,7 @@ class PageText:
         return "".join(text), boxes, conf
 
 
-def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.35) -> list[Line]:
+def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.2) -> list[Line]:
     """Group glyphs into reading-order lines; split a line into segments at wide gaps."""
     glyphs = [g for g in glyphs if g.text.strip() and g.x1 > g.x0 and g.bottom > g.top]
     if not glyphs:

@@ -33,7 +33,7 @@ PATTERNS = {
 AUTHORITY_RE = re.compile(rf"^{PATTERNS['AUTH']}$")
 ORG_RE = re.compile(rf"{PATTERNS['ORG']}")
 PERSON_STOP = ("身份", "签字", "签名", "签章", "盖章", "姓名", "性别", "民族", "住址", "出生", "职务", "电话",
-               "代码", "日期", "公司", "单位", "委托", "本人", "同志", "先生", "女士", "法定代表人", "证明")
+               "代码", "日期", "公司", "单位", "委托", "本人", "法定代表人", "证明")
 
 
 def expand(pattern: str) -> re.Pattern:
@@ -60,6 +60,7 @@ def parse_org(text: str) -> str | None:
 
 def parse_person(text: str) -> str | None:
     t = re.sub(r"\s+", "", _strip(text))
+    t = re.sub(r"(?:同志|先生|女士)(?=$|[，,。；;（(])", "", t, count=1)
     m = re.match(rf"[{_HAN}][{_HAN}·]{{1,5}}", t)
     if not m:
         return None

@@ -37,6 +37,33 @@ def _is_red(color) -> bool:
     return r > 0.55 and r - g > 0.3 and r - b > 0.3
 
 
+def _split_ring(chars: list[dict]) -> tuple[list[tuple], list[str]]:
+    """Page text vs. seal ring text: ring glyphs are rotated, plus red upright ones among them.
+
+    A red letterhead is upright and far from any ring, so it stays text.
+    """
+    glyphs, ring, ring_centres, red_upright = [], [], [], []
+    for c in chars:
+        t = c.get("text", "")
+        if not t.strip():
+            continue
+        g = (t, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), 1.0)
+        if not _is_upright(c.get("matrix")):
+            ring.append(t)
+            ring_centres.append(((g[1] + g[3]) / 2, (g[2] + g[4]) / 2))
+        elif _is_red(c.get("non_stroking_color")):
+            red_upright.append(g)
+        else:
+            glyphs.append(g)
+    for g in red_upright:
+        cx, cy = (g[1] + g[3]) / 2, (g[2] + g[4]) / 2
+        if any(abs(cx - x) < 40 and abs(cy - y) < 40 for x, y in ring_centres):
+            ring.append(g[0])
+        else:
+            glyphs.append(g)
+    return glyphs, ring
+
+
 def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
     import pdfplumber
     import pypdfium2 as pdfium
@@ -66,20 +93,11 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
             w, h = page.get_size()
             if w * h > 14400 * 14400 or w <= 0 or h <= 0:
                 raise Unreadable(f"第 {i + 1} 页尺寸异常（{w:.0f}×{h:.0f}），无法处理")
-            glyphs, ring = [], []
             try:
                 chars = plumber.pages[i].chars
             except Exception:
                 chars = []
-            for c in chars:
-                t = c.get("text", "")
-                if not t.strip():
-                    continue
-                g = (t, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), 1.0)
-                if _is_upright(c.get("matrix")) and not _is_red(c.get("non_stroking_color")):
-                    glyphs.append(g)
-                else:
-                    ring.append(t)
+            glyphs, ring = _split_ring(chars)
             scale = RENDER_SCALE
             img_pages = len(glyphs) < MIN_TEXT_GLYPHS
             if img_pages and ocr:

@@ -1,0 +1,233 @@
+"""End to end on generated text-PDF packets: clean packets pass, each seeded defect is found."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from tests.packetgen import Facts, Spec, draw_pdf, write_packet
+from xinyong_desktop.services.check_packet import check_packet
+
+
+def as_of_for(f: Facts, severity: str) -> dt.date:
+    return f.decision_date + dt.timedelta(days=400 if severity == "serious" else 200)
+
+
+def run(tmp_path, pool, facts=None, severity="general", applicant="legal_representative", as_of=None, **kw):
+    f = facts or Facts.random(kw.pop("seed", 1))
+    d = write_packet(tmp_path / "packet", f, severity, applicant, **kw)
+    return f, check_packet(d, as_of=as_of or as_of_for(f, severity), pool=pool)
+
+
+def errors(res):
+    return {(x.code, x.kind, x.field) for x in res.findings if x.severity == "error"}
+
+
+def codes(res):
+    return {x.code for x in res.findings if x.severity == "error"}
+
+
+@pytest.mark.parametrize("severity,applicant,layout,seed", [
+    ("general", "legal_representative", 0, 11), ("general", "legal_representative", 1, 12),
+    ("general", "agent", 2, 13), ("serious", "legal_representative", 1, 14), ("serious", "agent", 0, 15),
+])
+def test_clean_packet_is_ready_and_fields_are_read(tmp_path, pool, severity, applicant, layout, seed):
+    f, res = run(tmp_path, pool, severity=severity, applicant=applicant, layout=layout, seed=seed)
+    assert errors(res) == set(), [x.message for x in res.findings]
+    assert res.ready
+    by_kind = {m.kind: m for m in res.materials}
+    dec = by_kind["penalty_decision"]
+    assert dec.value("enterprise_name") == f.name
+    assert dec.value("uscc") == f.uscc
+    assert dec.value("decision_number") == f.decision_number
+    assert dec.value("decision_date") == f.decision_date.isoformat()
+    assert dec.value("fine_amount") == f"{f.fine:.2f}"
+    assert dec.value("penalty_authority") == f.authority
+    app = by_kind["application_form"]
+    assert app.value("signed_date") == f.signed_date.isoformat()
+    assert app.value("seal") == "present" and app.value("signature") == "present"
+    assert by_kind["payment_proof"].value("paid_amount") == f"{f.fine:.2f}"
+    assert by_kind["legal_rep_id"].value("id_number") == f.rep_id
+    if applicant == "agent":
+        assert by_kind["agent_id"].value("id_name") == f.agent
+        assert by_kind["authorization_letter"].value("agent_name") == f.agent
+    expected_from = f.decision_date.replace(day=1)  # sanity: eligibility was computed from the decision
+    assert res.eligible_from and res.eligible_from > expected_from
+    for m in res.materials:
+        for fv in m.fields.values():
+            if fv.bbox:
+                x0, y0, x1, y1 = fv.bbox
+                assert 0 <= x0 < x1 <= 596 and 0 <= y0 < y1 <= 843
+
+
+def test_format_variants_are_not_defects(tmp_path, pool):
+    f = Facts.random(21)
+    dn_variant = f.decision_number.replace("〔", "[").replace("〕", "]")
+    specs = {"commitment_letter": Spec("commitment_letter", layout=2, extra={"dn_text": dn_variant}),
+             "application_form": Spec("application_form", layout=1, extra={"dn_text": f.decision_number.replace("〔", "（").replace("〕", "）")}),
+             "payment_proof": Spec("payment_proof", layout=1)}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert errors(res) == set(), [x.message for x in res.findings]
+
+
+def test_missing_material(tmp_path, pool):
+    _, res = run(tmp_path, pool, omit=("commitment_letter",))
+    assert ("MATERIAL_MISSING", "commitment_letter", None) in errors(res)
+    assert not res.ready
+
+
+def test_serious_case_needs_rectification_report(tmp_path, pool):
+    _, res = run(tmp_path, pool, severity="serious", omit=("rectification_report",))
+    assert ("MATERIAL_MISSING", "rectification_report", None) in errors(res)
+
+
+def test_unreadable_file_is_one_finding_and_rest_is_checked(tmp_path, pool):
+    f = Facts.random(3)
+    d = write_packet(tmp_path / "packet", f)
+    (d / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n" + b"\x00garbage" * 50)
+    res = check_packet(d, as_of=as_of_for(f, "general"), pool=pool)
+    bad = [x for x in res.findings if x.code == "FILE_UNREADABLE"]
+    assert len(bad) == 1 and bad[0].path == "broken.pdf" and bad[0].severity == "error"
+    assert {m.kind for m in res.materials} >= {"application_form", "commitment_letter", "penalty_decision"}
+
+
+def test_field_missing(tmp_path, pool):
+    specs = {"application_form": Spec("application_form", extra={"dn_text": ""})}
+    _, res = run(tmp_path, pool, specs=specs)
+    assert ("FIELD_MISSING", "application_form", "decision_number") in errors(res)
+
+
+def test_uscc_invalid(tmp_path, pool):
+    f = Facts.random(4)
+    bad = f.uscc[:-1] + ("0" if f.uscc[-1] != "0" else "1")
+    specs = {"application_form": Spec("application_form", facts=replace(f, uscc=bad))}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("USCC_INVALID", "application_form", "uscc") in errors(res)
+
+
+def test_id_number_invalid(tmp_path, pool):
+    f = Facts.random(5)
+    bad = f.rep_id[:-1] + ("0" if f.rep_id[-1] != "0" else "1")
+    specs = {"legal_rep_certificate": Spec("legal_rep_certificate", facts=replace(f, rep_id=bad))}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("ID_NUMBER_INVALID", "legal_rep_certificate", "id_number") in errors(res)
+
+
+def test_name_mismatch_limited_vs_limited_liability(tmp_path, pool):
+    f = Facts.random(6)
+    f = replace(f, name=f.name.replace("有限责任公司", "有限公司").replace("股份有限公司", "有限公司"))
+    other = f.name.replace("有限公司", "有限责任公司")
+    specs = {"commitment_letter": Spec("commitment_letter", facts=replace(f, name=other), seal_name=f.name)}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("NAME_MISMATCH", "commitment_letter", "enterprise_name") in errors(res)
+
+
+def test_uscc_mismatch(tmp_path, pool):
+    f = Facts.random(7)
+    other = Facts.random(70).uscc
+    specs = {"commitment_letter": Spec("commitment_letter", facts=replace(f, uscc=other))}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("USCC_MISMATCH", "commitment_letter", "uscc") in errors(res)
+
+
+def test_legal_rep_mismatch(tmp_path, pool):
+    f = Facts.random(8)
+    specs = {"penalty_decision": Spec("penalty_decision", facts=replace(f, rep="赵子龙"))}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("LEGAL_REP_MISMATCH", "penalty_decision", "legal_representative") in errors(res)
+
+
+def test_decision_number_mismatch(tmp_path, pool):
+    f = Facts.random(9)
+    wrong = f.decision_number.replace("〕", "〕1", 1)
+    specs = {"commitment_letter": Spec("commitment_letter", extra={"dn_text": wrong})}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("DECISION_NUMBER_MISMATCH", "commitment_letter", "decision_number") in errors(res)
+
+
+def test_fine_underpaid(tmp_path, pool):
+    f = Facts.random(10)
+    specs = {"payment_proof": Spec("payment_proof", extra={"paid": f.fine // 2})}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("FINE_NOT_FULLY_PAID", "payment_proof", "paid_amount") in errors(res)
+
+
+def test_fine_paid_by_someone_else(tmp_path, pool):
+    f = Facts.random(16)
+    specs = {"payment_proof": Spec("payment_proof", layout=1, extra={"payer": f.rep})}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert ("FINE_NOT_FULLY_PAID", "payment_proof", "payer_name") in errors(res)
+
+
+def test_amount_in_words_disagrees(tmp_path, pool):
+    f = Facts.random(17)
+    specs = {"payment_proof": Spec("payment_proof", extra={"words": "伍佰元整"})}
+    _, res = run(tmp_path, pool, facts=f, specs=specs)
+    assert "FINE_NOT_FULLY_PAID" in codes(res)
+
+
+def test_seal_missing(tmp_path, pool):
+    specs = {"commitment_letter": Spec("commitment_letter", seal=False)}
+    _, res = run(tmp_path, pool, specs=specs)
+    assert ("SEAL_MISSING", "commitment_letter", "seal") in errors(res)
+
+
+def test_seal_of_another_unit(tmp_path, pool):
+    specs = {"application_form": Spec("application_form", seal_name="常州市别的贸易有限公司")}
+    _, res = run(tmp_path, pool, specs=specs)
+    assert ("SEAL_MISSING", "application_form", "seal") in errors(res)
+
+
+def test_signature_missing(tmp_path, pool):
+    specs = {"application_form": Spec("application_form", signature=False)}
+    _, res = run(tmp_path, pool, specs=specs)
+    assert ("SIGNATURE_MISSING", "application_form", "signature") in errors(res)
+
+
+def test_not_yet_eligible_and_eligible_from(tmp_path, pool):
+    f = Facts.random(18, decision_date=dt.date(2023, 11, 30))
+    _, res = run(tmp_path, pool, facts=f, as_of=dt.date(2024, 2, 28))
+    assert ("NOT_YET_ELIGIBLE", None, None) in errors(res)
+    assert res.eligible_from == dt.date(2024, 2, 29)
+
+
+def test_no_repair_needed_is_a_warning(tmp_path, pool):
+    f = Facts.random(19)
+    _, res = run(tmp_path, pool, facts=f, as_of=f.decision_date + dt.timedelta(days=400))
+    warn = [x for x in res.findings if x.code == "NO_REPAIR_NEEDED"]
+    assert warn and warn[0].severity == "warning"
+    assert res.ready
+
+
+def test_authorization_names_another_person(tmp_path, pool):
+    f = Facts.random(20)
+    specs = {"authorization_letter": Spec("authorization_letter", extra={"agent": "钱多多"})}
+    _, res = run(tmp_path, pool, facts=f, applicant="agent", specs=specs)
+    assert ("AUTHORIZATION_INVALID", "authorization_letter", "agent_name") in errors(res)
+
+
+def test_authorization_unsigned(tmp_path, pool):
+    specs = {"authorization_letter": Spec("authorization_letter", signature=False)}
+    _, res = run(tmp_path, pool, applicant="agent", specs=specs)
+    assert ("AUTHORIZATION_INVALID", "authorization_letter", "signature") in errors(res)
+
+
+def test_stack_of_materials_in_one_file_is_split(tmp_path, pool):
+    f = Facts.random(22)
+    d = write_packet(tmp_path / "packet", f, omit=("application_form", "commitment_letter", "legal_rep_certificate"))
+    draw_pdf(d / "scan_all.pdf", [Spec("application_form"), Spec("commitment_letter", layout=1),
+                                  Spec("legal_rep_certificate")], f)
+    res = check_packet(d, as_of=as_of_for(f, "general"), pool=pool)
+    stack = sorted((m.pages, m.kind) for m in res.materials if m.path == "scan_all.pdf")
+    assert stack == [([1], "application_form"), ([2], "commitment_letter"), ([3], "legal_rep_certificate")]
+    assert errors(res) == set(), [x.message for x in res.findings]
+
+
+def test_file_names_are_ignored(tmp_path, pool):
+    """A commitment letter named like an application is still a commitment letter."""
+    f = Facts.random(23)
+    d = write_packet(tmp_path / "packet", f, omit=("commitment_letter",))
+    draw_pdf(d / "信用修复申请书(2).pdf", [Spec("commitment_letter")], f)
+    res = check_packet(d, as_of=as_of_for(f, "general"), pool=pool)
+    assert {m.kind for m in res.materials if m.path == "信用修复申请书(2).pdf"} == {"commitment_letter"}
