@@ -17,6 +17,17 @@ from multiprocessing.connection import Connection, wait
 from xinyong_desktop.intake.limits import Limits
 
 
+def _test_faults(path: str) -> None:
+    """Fault injection for the sandbox's own tests: a parser that hangs or eats memory on one file."""
+    name = os.path.basename(path)
+    if os.environ.get("XINYONG_TEST_HANG") == name:
+        time.sleep(3600)
+    if os.environ.get("XINYONG_TEST_HOG") == name:
+        hog = []
+        while True:
+            hog.append(bytearray(64 * 1024 * 1024))
+
+
 def _child_main(conn: Connection, memory_bytes: int) -> None:
     if memory_bytes and sys.platform != "win32":
         import resource
@@ -35,6 +46,7 @@ def _child_main(conn: Connection, memory_bytes: int) -> None:
         if job is None:
             return
         job_id, path, ocr, limits = job
+        _test_faults(path)
         result = parse_file(path, ocr=ocr, limits=limits, on_pages=lambda n, j=job_id: conn.send(("pages", j, n)))
         conn.send(("done", job_id, result))
 
@@ -47,8 +59,8 @@ class _Slot:
     deadline: float = 0.0
 
 
-def _context() -> mp.context.BaseContext:
-    method = os.environ.get("XINYONG_MP_START")
+def _context(method: str | None = None) -> mp.context.BaseContext:
+    method = method or os.environ.get("XINYONG_MP_START")
     if method:
         return mp.get_context(method)
     if sys.platform.startswith("linux"):
@@ -59,10 +71,10 @@ def _context() -> mp.context.BaseContext:
 class ParserPool:
     """A small pool of sandboxed parser processes.  Use as a context manager."""
 
-    def __init__(self, workers: int | None = None, limits: Limits | None = None):
+    def __init__(self, workers: int | None = None, limits: Limits | None = None, start_method: str | None = None):
         self.limits = limits or Limits()
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
-        self._ctx = _context()
+        self._ctx = _context(start_method)
         self._slots: list[_Slot] = []
 
     def __enter__(self) -> ParserPool:

@@ -1,0 +1,133 @@
+"""Hostile and broken files: each becomes one readable failure within the limits, never a crash or hang."""
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zlib
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from xinyong_desktop.intake.limits import Limits
+from xinyong_desktop.intake.sandbox import ParserPool
+
+
+def _pdf_with_text(path, text="信用修复承诺书", encrypt=None):
+    from tests.packetgen import _font
+
+    c = Canvas(str(path), encrypt=encrypt)
+    c.setFont(_font(), 14)
+    c.drawString(72, 700, text)
+    c.showPage()
+    c.save()
+
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for o in offsets:
+        out.write(b"%010d 00000 n \n" % o)
+    out.write(b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _png_header_only(w: int, h: int) -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    good = tmp_path / "good.pdf"
+    _pdf_with_text(good)
+    enc = tmp_path / "encrypted.pdf"
+    _pdf_with_text(enc, encrypt="secret")
+    trunc = tmp_path / "truncated.pdf"
+    trunc.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 3])
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "notes.pdf").write_text("这不是PDF，只是一段文字。", encoding="utf-8")
+    nested = b"[" * 200_000 + b"]" * 200_000
+    (tmp_path / "nested.pdf").write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /X " + nested + b" >>",
+        b"<< /Length 5 >>\nstream\nBT ET\nendstream"]))
+    bomb_data = zlib.compress(b"\x00" * (200 * 1024 * 1024), 9)
+    (tmp_path / "bomb.pdf").write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb_data) + bomb_data + b"\nendstream"]))
+    (tmp_path / "pixels.png").write_bytes(_png_header_only(60000, 60000))
+    renamed = tmp_path / "photo.jpg"  # a PDF with a picture's name is still read as a PDF
+    renamed.write_bytes(good.read_bytes())
+    return tmp_path
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("encrypted.pdf", "加密"), ("truncated.pdf", ""), ("empty.pdf", "空"), ("notes.pdf", "不是 PDF"),
+    ("pixels.png", ""), ("bomb.pdf", None), ("nested.pdf", None),
+])
+def test_each_hostile_file_is_one_failure(files, name, reason):
+    limits = Limits(memory_bytes=1536 * 1024**2, seconds_base=20)
+    t = time.monotonic()
+    with ParserPool(workers=1, limits=limits) as pool:
+        res = pool.map([str(files / name)], ocr=False)[str(files / name)]
+    assert time.monotonic() - t < 60
+    if reason is None:  # may be parsed harmlessly or refused; either way an answer, quickly
+        assert "ok" in res
+        if not res["ok"]:
+            assert res["reason"]
+        return
+    assert res["ok"] is False and res["reason"]
+    assert reason in res["reason"]
+    assert any("\u4e00" <= c <= "\u9fff" for c in res["reason"])
+
+
+def test_renamed_file_is_read_by_content(files):
+    with ParserPool(workers=1) as pool:
+        res = pool.map([str(files / "photo.jpg")], ocr=False)[str(files / "photo.jpg")]
+    assert res["ok"] and res["ftype"] == "pdf"
+    text = "".join(g[0] for g in res["pages"][0]["glyphs"])
+    assert "信用修复承诺书" in text
+
+
+def test_hang_is_killed_at_the_deadline(files, monkeypatch):
+    """A parser that never returns is stopped by the time limit; the pool keeps working."""
+    limits = Limits(seconds_base=1.0, seconds_per_page_text=0.0)
+    monkeypatch.setenv("XINYONG_TEST_HANG", "hang.pdf")
+    (files / "hang.pdf").write_bytes((files / "good.pdf").read_bytes())
+    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+        t = time.monotonic()
+        out = pool.map([str(files / "hang.pdf"), str(files / "good.pdf")], ocr=False)
+        assert time.monotonic() - t < 15
+    assert out[str(files / "hang.pdf")]["ok"] is False and "超时" in out[str(files / "hang.pdf")]["reason"]
+    assert out[str(files / "good.pdf")]["ok"] is True
+
+
+def test_memory_limit_kills_and_recovers(files, monkeypatch):
+    monkeypatch.setenv("XINYONG_TEST_HOG", "good.pdf")
+    limits = Limits(memory_bytes=600 * 1024**2)
+    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+        out = pool.map([str(files / "good.pdf"), str(files / "truncated.pdf")], ocr=False)
+    assert out[str(files / "good.pdf")]["ok"] is False
+    assert "内存" in out[str(files / "good.pdf")]["reason"]
+    assert out[str(files / "truncated.pdf")]["ok"] is False
+
+
+def test_cancel_stops_the_batch(files):
+    import threading
+
+    ev = threading.Event()
+    ev.set()
+    with ParserPool(workers=1) as pool:
+        out = pool.map([str(files / "good.pdf")] * 3, ocr=False, cancel=ev)
+    assert out == {}
