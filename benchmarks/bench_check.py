@@ -1,0 +1,68 @@
+"""Benchmark: seconds to check one text-PDF packet (~8 files, 15 pages) vs. a floor.
+
+The floor is pypdfium2 text extraction of the same files in this process — the least any checker
+must do.  Run from the repository root:  python benchmarks/bench_check.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pypdfium2 as pdfium  # noqa: E402
+
+from tests.packetgen import Facts, Spec, draw_pdf, write_packet  # noqa: E402
+from xinyong_desktop.intake.sandbox import ParserPool  # noqa: E402
+from xinyong_desktop.services.check_packet import check_packet  # noqa: E402
+
+
+def make_packet(root: Path) -> Path:
+    f = Facts.random(99)
+    d = write_packet(root / "packet", f, "serious", "agent")
+    # a stack scan of three materials and a two-copy decision make it 8+ files / 15 pages
+    draw_pdf(d / "scan_stack.pdf", [Spec("commitment_letter"), Spec("application_form", layout=1),
+                                    Spec("business_license"), Spec("payment_proof", layout=1)], f)
+    draw_pdf(d / "附件.pdf", [Spec("penalty_decision", layout=1), Spec("legal_rep_id")], f)
+    return d
+
+
+def floor(files: list[Path]) -> float:
+    t = time.perf_counter()
+    for p in files:
+        doc = pdfium.PdfDocument(str(p))
+        for page in doc:
+            page.get_textpage().get_text_range()
+        doc.close()
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        d = make_packet(Path(tmp))
+        files = sorted(d.rglob("*.pdf"))
+        pages = sum(len(pdfium.PdfDocument(str(p))) for p in files)
+        as_of = dt.date(2026, 1, 1)
+        t = time.perf_counter()
+        with ParserPool() as pool:
+            cold = check_packet(d, as_of=as_of, pool=pool)
+            t_cold = time.perf_counter() - t
+            warm = []
+            for _ in range(5):
+                t = time.perf_counter()
+                check_packet(d, as_of=as_of, pool=pool)
+                warm.append(time.perf_counter() - t)
+        fl = statistics.median(floor(files) for _ in range(5))
+        med = statistics.median(warm)
+        print(f"packet: {len(files)} files, {pages} pages, {len(cold.materials)} materials")
+        print(f"check, cold (parser processes started): {t_cold:.2f} s")
+        print(f"check, warm pool, median of 5:          {med:.2f} s per packet  (target < 1.5 s)")
+        print(f"floor (pypdfium2 text extraction):      {fl:.3f} s  -> ratio {med / fl:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models on SQLite (WAL, synchronous=FULL), migrated by Alembic."""

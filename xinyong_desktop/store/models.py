@@ -1,0 +1,133 @@
+"""Database models: classes, enterprises, cases, materials, fields, findings, decisions, audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TrainingClass(Base):
+    __tablename__ = "training_class"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    instructors: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    cases: Mapped[list[Case]] = relationship(back_populates="training_class", cascade="all, delete-orphan")
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    legal_representative: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    cases: Mapped[list[Case]] = relationship(back_populates="enterprise")
+
+
+class PenaltyRecord(Base):
+    __tablename__ = "penalty_record"
+    __table_args__ = (UniqueConstraint("enterprise_id", "decision_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    decision_number: Mapped[str] = mapped_column(String(80))
+    authority: Mapped[str] = mapped_column(String(120), default="")
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    severity: Mapped[str] = mapped_column(String(10), default="general")
+    platform: Mapped[str] = mapped_column(String(20), default="creditchina")
+
+
+class Case(Base):
+    """One penalty record of one enterprise being repaired in one class, with its packet."""
+
+    __tablename__ = "case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_class.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_record.id"))
+    packet_dir: Mapped[str] = mapped_column(Text, default="")
+    record_severity: Mapped[str] = mapped_column(String(10), default="general")
+    applicant: Mapped[str] = mapped_column(String(30), default="legal_representative")
+    status: Mapped[str] = mapped_column(String(10), default="未开始")
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    eligible_from: Mapped[dt.date | None] = mapped_column(Date)
+    training_class: Mapped[TrainingClass | None] = relationship(back_populates="cases")
+    enterprise: Mapped[Enterprise | None] = relationship(back_populates="cases")
+    materials: Mapped[list[MaterialRow]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    findings: Mapped[list[FindingRow]] = relationship(back_populates="case", cascade="all, delete-orphan")
+
+
+class MaterialRow(Base):
+    __tablename__ = "material"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(40))
+    pages: Mapped[list] = mapped_column(JSON, default=list)
+    text_source: Mapped[str] = mapped_column(String(10))
+    case: Mapped[Case] = relationship(back_populates="materials")
+    fields: Mapped[list[FieldRow]] = relationship(back_populates="material", cascade="all, delete-orphan")
+
+
+class FieldRow(Base):
+    __tablename__ = "extracted_field"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text)
+    page: Mapped[int] = mapped_column(Integer)
+    bbox: Mapped[list | None] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    material: Mapped[MaterialRow] = relationship(back_populates="fields")
+
+
+class FindingRow(Base):
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(40))
+    path: Mapped[str | None] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    case: Mapped[Case] = relationship(back_populates="findings")
+
+
+class Decision(Base):
+    """An instructor's confirmation, correction or override; never deleted, only superseded (undo)."""
+
+    __tablename__ = "decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(20))  # confirm | correct | override | set_kind | mark_seen
+    target: Mapped[str] = mapped_column(Text)  # e.g. "material:3/field:uscc" or "finding:SEAL_MISSING/commitment_letter"
+    value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    instructor: Mapped[str] = mapped_column(String(50))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+    instructor: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

@@ -1,0 +1,77 @@
+"""Store operations used by the services and the UI: save a check, record decisions, audit."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, FindingRow, MaterialRow, TrainingClass
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def audit(s: Session, instructor: str, action: str, detail: str = "", case_id: int | None = None) -> None:
+    s.add(AuditEvent(case_id=case_id, instructor=instructor, action=action, detail=detail))
+
+
+def create_class(s: Session, name: str, held_on: dt.date | None = None, place: str = "", instructors: str = "") -> TrainingClass:
+    tc = TrainingClass(name=name, held_on=held_on, place=place, instructors=instructors)
+    s.add(tc)
+    s.flush()
+    audit(s, instructors or "-", "create_class", name)
+    return tc
+
+
+def save_check(s: Session, case: Case, result, instructor: str) -> None:
+    """Replace the case's materials and findings by a fresh check result (decisions are kept)."""
+    case.materials.clear()
+    case.findings.clear()
+    root = Path(case.packet_dir) if case.packet_dir else None
+    for m in result.materials:
+        sha = ""
+        if root is not None and (root / m.path).is_file():
+            sha = file_sha256(root / m.path)
+        row = MaterialRow(path=m.path, sha256=sha, kind=str(m.kind), pages=list(m.pages), text_source=str(m.text_source))
+        for fid, fv in m.fields.items():
+            row.fields.append(FieldRow(field=str(fid), value=fv.value, page=fv.page,
+                                       bbox=[float(v) for v in fv.bbox] if fv.bbox else None, confidence=float(fv.confidence)))
+        case.materials.append(row)
+    for f in result.findings:
+        case.findings.append(FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,
+                                        field=str(f.field) if f.field else None, path=f.path, page=f.page, message=f.message))
+    case.checked_at = dt.datetime.now().replace(microsecond=0)
+    case.as_of = result.as_of
+    case.eligible_from = result.eligible_from
+    if case.status in ("未开始", "审核中", "需补正", "已就绪"):
+        case.status = "已就绪" if result.ready else "需补正"
+    audit(s, instructor, "check", f"ready={result.ready} findings={len(result.findings)}", case.id)
+
+
+def record_decision(s: Session, case: Case, action: str, target: str, instructor: str, value: str | None = None,
+                    reason: str = "") -> Decision:
+    if action == "override" and not reason.strip():
+        raise ValueError("驳回（忽略）一项问题必须填写理由")
+    d = Decision(case_id=case.id, action=action, target=target, value=value, reason=reason, instructor=instructor)
+    s.add(d)
+    s.flush()
+    audit(s, instructor, action, f"{target} → {value or ''}（{reason}）", case.id)
+    return d
+
+
+def undo_decision(s: Session, decision: Decision, instructor: str) -> None:
+    decision.undone_at = dt.datetime.now().replace(microsecond=0)
+    audit(s, instructor, "undo", f"decision {decision.id}", decision.case_id)
+
+
+def active_decisions(s: Session, case_id: int) -> list[Decision]:
+    return list(s.scalars(select(Decision).where(Decision.case_id == case_id, Decision.undone_at.is_(None))
+                          .order_by(Decision.id)))
