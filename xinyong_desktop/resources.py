@@ -26,3 +26,8 @@ def resource_path(*parts: str) -> Path:
 
 def font_path() -> Path:
     return resource_path("fonts", "wqy-microhei.ttf")
+
+
+def ui_path(name: str) -> Path:
+    """A Qt Designer form from the top-level ui/ folder (next to resources/)."""
+    return resources_dir().parent / "ui" / name

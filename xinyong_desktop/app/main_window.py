@@ -1,0 +1,414 @@
+"""The review desk: cases on the left, the page in the middle, the checklist and findings on the right."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QFile, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QTableWidgetItem,
+    QTreeWidgetItem,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.page_view import PageView
+from xinyong_desktop.app.tasks import BackgroundOp
+from xinyong_desktop.checks.messages import FIELD_NAMES
+from xinyong_desktop.domain.model import FieldId, Kind
+from xinyong_desktop.intake.render import render_page
+from xinyong_desktop.resources import ui_path
+from xinyong_desktop.rules.loader import RuleBook
+from xinyong_desktop.services.check_packet import check_packet, read_case_file
+from xinyong_desktop.services.review import PERSONAL_FIELDS, blocking, finding_key, mask, mask_text
+from xinyong_desktop.store import repo
+from xinyong_desktop.store.models import Case, TrainingClass
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+def load_form(name: str):
+    loader = QUiLoader()
+    loader.registerCustomWidget(PageView)
+    f = QFile(str(ui_path(name)))
+    f.open(QFile.OpenModeFlag.ReadOnly)
+    try:
+        return loader.load(f)
+    finally:
+        f.close()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None):
+        super().__init__()
+        self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
+        self.form = load_form("main_window.ui")
+        self.setCentralWidget(self.form.centralWidget())
+        self.setWindowTitle(S.APP_TITLE)
+        self.statusBar()
+        self.case_id: int | None = None
+        self.reveal = False
+        self.running: BackgroundOp | None = None
+        self.last_result = None
+        self.setAcceptDrops(True)
+        f = self.form
+        self.cases, self.tree, self.findings, self.view = f.caseTable, f.checklist, f.findingList, f.pageView
+        self.cases.setColumnCount(3)
+        self.cases.setHorizontalHeaderLabels(S.CASE_HEADERS)
+        self.cases.itemSelectionChanged.connect(self._case_selected)
+        self.tree.currentItemChanged.connect(self._tree_selected)
+        self.findings.currentItemChanged.connect(self._finding_selected)
+        self.view.boxClicked.connect(self._box_clicked)
+        f.checkButton.clicked.connect(self.recheck)
+        f.overrideButton.clicked.connect(self.override_current)
+        f.readyButton.clicked.connect(self.mark_ready)
+        self._actions()
+        self.training_class = self._current_class()
+        self.refresh_cases()
+        settings = QSettings()
+        if settings.value("geometry"):
+            self.restoreGeometry(settings.value("geometry"))
+
+    # ------------------------------------------------------------ set-up
+    def _actions(self) -> None:
+        menus = {}
+
+        def act(menu: str, text: str, key, slot, checkable: bool = False) -> QAction:
+            if menu not in menus:
+                menus[menu] = self.menuBar().addMenu(menu)
+            a = QAction(text, self)
+            if key:
+                a.setShortcut(QKeySequence(key))
+            a.setCheckable(checkable)
+            a.triggered.connect(slot)
+            menus[menu].addAction(a)
+            return a
+
+        act("文件", S.ADD_PACKET, "Ctrl+O", self.choose_packet)
+        act("文件", S.OPEN_USB, "Ctrl+U", self.open_usb)
+        act("审核", S.RECHECK, "F5", self.recheck)
+        act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
+        act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
+        act("审核", "下一个问题", "Ctrl+N", lambda: self._step_findings(1))
+        act("审核", "上一个问题", "Ctrl+P", lambda: self._step_findings(-1))
+        act("审核", S.OVERRIDE, "Ctrl+I", self.override_current)
+        act("审核", S.UNDO, "Ctrl+Z", self.undo)
+        act("审核", S.MARK_READY, "Ctrl+R", self.mark_ready)
+        act("审核", S.NEXT_CASE, "Ctrl+PgDown", lambda: self._step_case(1))
+        act("审核", S.PREV_CASE, "Ctrl+PgUp", lambda: self._step_case(-1))
+        act("视图", S.ZOOM_IN, "Ctrl+=", lambda: self.view.zoom(1.25))
+        act("视图", S.ZOOM_OUT, "Ctrl+-", lambda: self.view.zoom(0.8))
+        act("视图", S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
+        act("视图", "旋转页面", "Ctrl+T", self.view.rotate_page)
+        self.reveal_action = act("视图", S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
+        act("帮助", S.SHORTCUTS, "F1", self.show_shortcuts)
+
+    def _current_class(self) -> int:
+        with self.db() as s, s.begin():
+            tc = s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc())).first()
+            if tc is None:
+                tc = repo.create_class(s, S.DEFAULT_CLASS, instructors=self.instructor)
+            self.form.classLabel.setText(f"培训班：{tc.name}")
+            return tc.id
+
+    # ------------------------------------------------------------ cases
+    def refresh_cases(self, select_id: int | None = None) -> None:
+        with self.db() as s:
+            rows = list(s.scalars(select(Case).where(Case.class_id == self.training_class).order_by(Case.id)))
+            data = [(c.id, self._case_name(c), c.status, sum(1 for f in c.findings if f.severity == "error")) for c in rows]
+        self.cases.blockSignals(True)
+        self.cases.setRowCount(len(data))
+        for r, (cid, name, status, n) in enumerate(data):
+            for col, text in enumerate((name, status, str(n))):
+                item = QTableWidgetItem(text)
+                item.setData(ROLE, cid)
+                self.cases.setItem(r, col, item)
+        self.cases.resizeColumnsToContents()
+        self.cases.blockSignals(False)
+        target = select_id or self.case_id
+        for r, (cid, *_rest) in enumerate(data):
+            if cid == target:
+                self.cases.selectRow(r)
+                break
+
+    @staticmethod
+    def _case_name(c: Case) -> str:
+        for m in c.materials:
+            for f in m.fields:
+                if f.field == "enterprise_name":
+                    return f.value
+        return Path(c.packet_dir).name or f"案件 {c.id}"
+
+    def add_packet(self, folder: Path) -> int:
+        if (folder / "case.json").exists():
+            facts = read_case_file(folder)
+            sev, app = str(facts.record_severity), str(facts.applicant)
+        else:
+            sev_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_SEVERITY, list(S.SEVERITIES), 0, False)
+            if not ok:
+                return -1
+            app_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_APPLICANT, list(S.APPLICANTS), 0, False)
+            if not ok:
+                return -1
+            sev, app = S.SEVERITIES[sev_label], S.APPLICANTS[app_label]
+        with self.db() as s, s.begin():
+            case = Case(class_id=self.training_class, packet_dir=str(folder), record_severity=sev, applicant=app,
+                        status="审核中")
+            s.add(case)
+            s.flush()
+            repo.audit(s, self.instructor, "add_case", str(folder), case.id)
+            cid = case.id
+        self.case_id = cid
+        self.refresh_cases(cid)
+        self.recheck()
+        return cid
+
+    def choose_packet(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, S.ADD_PACKET)
+        if d:
+            self.add_packet(Path(d))
+
+    def open_usb(self) -> None:
+        from PySide6.QtCore import QStorageInfo
+
+        drives = [v for v in QStorageInfo.mountedVolumes() if v.isValid() and v.isReady() and not v.isReadOnly()]
+        start = next((v.rootPath() for v in drives if "media" in v.rootPath() or len(v.rootPath()) <= 3), "")
+        d = QFileDialog.getExistingDirectory(self, S.OPEN_USB, start)
+        if d:
+            self.add_packet(Path(d))
+
+    def dragEnterEvent(self, e) -> None:  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:  # noqa: N802
+        for url in e.mimeData().urls():
+            p = Path(url.toLocalFile())
+            self.add_packet(p if p.is_dir() else p.parent)
+
+    def _case_selected(self) -> None:
+        items = self.cases.selectedItems()
+        if items:
+            self.case_id = items[0].data(ROLE)
+            QSettings().setValue("last_case", self.case_id)
+            self.show_case()
+
+    def _step_case(self, d: int) -> None:
+        r = max(0, min(self.cases.rowCount() - 1, self.cases.currentRow() + d))
+        self.cases.selectRow(r)
+
+    # ------------------------------------------------------------ checking
+    def recheck(self) -> None:
+        if self.case_id is None or self.running is not None:
+            return
+        with self.db() as s:
+            c = s.get(Case, self.case_id)
+            folder = Path(c.packet_dir)
+        from xinyong_desktop.checks.engine import CaseFacts
+        from xinyong_desktop.domain.model import Applicant, RecordSeverity
+
+        facts = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
+        cid = self.case_id
+        self.form.checkButton.setEnabled(False)
+        self.running = BackgroundOp(self, lambda progress: check_packet(folder, facts=facts, rules=self.rules,
+                                                                         pool=self.pool, progress=progress),
+                                    lambda r: self._checked(cid, r), self._failed).start()
+
+    def _checked(self, cid: int, result) -> None:
+        self.running = None
+        self.form.checkButton.setEnabled(True)
+        self.last_result = result
+        with self.db() as s, s.begin():
+            repo.save_check(s, s.get(Case, cid), result, self.instructor)
+        self.refresh_cases(cid)
+        self.show_case()
+        self.statusBar().showMessage(S.READY if result.ready else S.NOT_READY.format(n=len(result.findings)), 8000)
+
+    def _failed(self, e: Exception) -> None:
+        self.running = None
+        self.form.checkButton.setEnabled(True)
+        QMessageBox.critical(self, S.ERROR_TITLE, S.ERROR_TEXT.format(err=e, log="-"))
+
+    # ------------------------------------------------------------ showing a case
+    def _overrides(self, s: Session) -> dict[str, str]:
+        return {d.target: d.reason for d in repo.active_decisions(s, self.case_id) if d.action == "override"}
+
+    def show_case(self) -> None:
+        self.tree.clear()
+        self.findings.clear()
+        if self.case_id is None:
+            return
+        with self.db() as s:
+            c = s.get(Case, self.case_id)
+            overrides = self._overrides(s)
+            for m in c.materials:
+                top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages))])
+                top.setData(0, ROLE, ("material", m.path, m.pages[0] if m.pages else 1, None))
+                for fr in m.fields:
+                    value = fr.value if self.reveal or fr.field not in PERSONAL_FIELDS else mask(fr.field, fr.value)
+                    child = QTreeWidgetItem([FIELD_NAMES.get(FieldId(fr.field), fr.field), value, f"{fr.confidence:.0%}"])
+                    child.setData(0, ROLE, ("field", m.path, fr.page, f"{m.id}:{fr.field}"))
+                    top.addChild(child)
+                self.tree.addTopLevelItem(top)
+            for f in c.findings:
+                if f.code == "MATERIAL_MISSING":
+                    item = QTreeWidgetItem([self._kind_name(f.kind), "缺少", ""])
+                    item.setForeground(1, Qt.GlobalColor.red)
+                    self.tree.addTopLevelItem(item)
+            self.tree.expandAll()
+            for i in range(3):
+                self.tree.resizeColumnToContents(i)
+            for f in c.findings:
+                key = finding_key(f.code, f.kind, f.field, f.path)
+                msg = f.message if self.reveal else mask_text(f.message)
+                text = f"[{S.SEVERITY[f.severity]}] {msg}"
+                if key in overrides:
+                    text += f"（已忽略：{overrides[key]}）"
+                item = QListWidgetItem(text)
+                item.setData(ROLE, (key, f.path, f.page))
+                if f.severity == "error" and key not in overrides:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.findings.addItem(item)
+            block = blocking(c.findings, set(overrides))
+            checked = c.checked_at is not None
+        self.form.verdictLabel.setText(S.NOT_CHECKED if not checked else S.READY if not block else S.NOT_READY.format(n=len(block)))
+        self.form.readyButton.setEnabled(checked and not block)
+        self.form.blockLabel.setText("" if not block else S.BLOCKED_BY + "\n".join(
+            f"· {mask_text(f.message)}" for f in block[:8]))
+
+    def _kind_name(self, kind: str | None) -> str:
+        try:
+            return self.rules.materials[Kind(kind)].name
+        except (ValueError, KeyError):
+            return kind or ""
+
+    def _show_page(self, path: str, page: int, select: str | None = None) -> None:
+        if self.case_id is None or not path:
+            return
+        with self.db() as s:
+            c = s.get(Case, self.case_id)
+            root = Path(c.packet_dir)
+            boxes = {f"{m.id}:{fr.field}": tuple(fr.bbox) for m in c.materials if m.path == path
+                     for fr in m.fields if fr.bbox and fr.page == page}
+        try:
+            rgb, scale = render_page(root / path, page)
+        except Exception as e:  # a file that will not render shows a message, not a crash
+            self.statusBar().showMessage(f"无法显示该页：{e}", 8000)
+            return
+        self.view.show_page(rgb, scale, boxes)
+        self.form.pageLabel.setText(f"{path} 第 {page} 页")
+        if select:
+            self.view.highlight(select)
+
+    def _tree_selected(self, cur, _prev=None) -> None:
+        if cur is None or not cur.data(0, ROLE):
+            return
+        _what, path, page, key = cur.data(0, ROLE)
+        self._show_page(path, page, key)
+
+    def _finding_selected(self, cur, _prev=None) -> None:
+        if cur is None:
+            return
+        _key, path, page = cur.data(ROLE)
+        if path:
+            self._show_page(path, page or 1)
+
+    def _box_clicked(self, key: str) -> None:
+        it = self.tree.invisibleRootItem()
+        for i in range(it.childCount()):
+            top = it.child(i)
+            for j in range(top.childCount()):
+                if top.child(j).data(0, ROLE)[3] == key:
+                    self.tree.setCurrentItem(top.child(j))
+                    return
+
+    def _step_tree(self, d: int) -> None:
+        items = []
+        root = self.tree.invisibleRootItem()
+        for i in range(root.childCount()):
+            items.append(root.child(i))
+            items.extend(root.child(i).child(j) for j in range(root.child(i).childCount()))
+        if items:
+            cur = self.tree.currentItem()
+            idx = items.index(cur) + d if cur in items else 0
+            self.tree.setCurrentItem(items[max(0, min(len(items) - 1, idx))])
+
+    def _step_findings(self, d: int) -> None:
+        n = self.findings.count()
+        if n:
+            self.findings.setCurrentRow(max(0, min(n - 1, self.findings.currentRow() + d)))
+
+    # ------------------------------------------------------------ decisions
+    def override_current(self, reason: str | None = None) -> bool:
+        item = self.findings.currentItem()
+        if item is None or self.case_id is None:
+            return False
+        if not isinstance(reason, str):
+            reason, ok = QInputDialog.getText(self, S.OVERRIDE, S.OVERRIDE_REASON)
+            if not ok:
+                return False
+        if not reason.strip():
+            self.statusBar().showMessage(S.OVERRIDE_NEEDS_REASON, 8000)
+            return False
+        with self.db() as s, s.begin():
+            repo.record_decision(s, s.get(Case, self.case_id), "override", item.data(ROLE)[0], self.instructor,
+                                 reason=reason)
+        row = self.findings.currentRow()
+        self.show_case()
+        self.findings.setCurrentRow(row)
+        return True
+
+    def undo(self) -> None:
+        if self.case_id is None:
+            return
+        with self.db() as s, s.begin():
+            active = repo.active_decisions(s, self.case_id)
+            if active:
+                repo.undo_decision(s, active[-1], self.instructor)
+        self.show_case()
+
+    def mark_ready(self) -> bool:
+        if self.case_id is None or not self.form.readyButton.isEnabled():
+            return False
+        with self.db() as s, s.begin():
+            c = s.get(Case, self.case_id)
+            if blocking(c.findings, set(self._overrides(s))):
+                return False
+            c.status = "已就绪"
+            repo.audit(s, self.instructor, "mark_ready", "", c.id)
+        self.refresh_cases()
+        self.statusBar().showMessage(S.MARKED_READY, 5000)
+        return True
+
+    def toggle_reveal(self) -> None:
+        self.reveal = self.reveal_action.isChecked()
+        with self.db() as s, s.begin():
+            repo.audit(s, self.instructor, "reveal_personal_data" if self.reveal else "mask_personal_data", "", self.case_id)
+        self.show_case()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for menu in self.menuBar().actions():
+            for a in menu.menu().actions():
+                if a.shortcut().toString():
+                    lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}{a.text()}")
+        QMessageBox.information(self, S.SHORTCUTS, "\n".join(lines))
+
+    def closeEvent(self, e) -> None:  # noqa: N802
+        QSettings().setValue("geometry", self.saveGeometry())
+        if self.running is not None:
+            self.running.progress.cancel()
+        super().closeEvent(e)
+
+
+def case_json(folder: Path) -> dict:
+    p = folder / "case.json"
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}

@@ -1,0 +1,70 @@
+"""Background work through one helper: run off the UI thread, progress after 600 ms, cancel, results on the UI thread."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from xinyong_desktop.app import strings as S
+from xinyong_desktop.services.progress import Progress
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[Progress], object], progress: Progress, signals: _Signals):
+        super().__init__()
+        self.fn, self.progress, self.signals = fn, progress, signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Exception as e:  # delivered to the UI thread, shown in a dialog
+            self.signals.failed.emit(e)
+        else:
+            self.signals.done.emit(result)
+
+
+class BackgroundOp:
+    """Run fn(progress) on the shared pool; on_done/on_error are called on the UI thread."""
+
+    _live: set[BackgroundOp] = set()
+
+    def __init__(self, parent: QWidget, fn: Callable[[Progress], object], on_done: Callable[[object], None],
+                 on_error: Callable[[Exception], None], label: str = S.CHECKING,
+                 on_progress: Callable[[int, int, str], None] | None = None):
+        self.signals = _Signals()
+        self.progress = Progress()
+        self.progress.on_change = lambda: self.signals.progress.emit(self.progress.done, self.progress.total,
+                                                                     self.progress.label)
+        self.dialog = QProgressDialog(label, S.CANCEL, 0, 0, parent)
+        self.dialog.setWindowTitle(S.APP_TITLE)
+        self.dialog.setMinimumDuration(600)  # quick work never flashes a dialog
+        self.dialog.canceled.connect(self.progress.cancel)
+        self.signals.progress.connect(self._on_progress)
+        if on_progress:
+            self.signals.progress.connect(on_progress)
+        self.signals.done.connect(lambda r: self._finish(on_done, r))
+        self.signals.failed.connect(lambda e: self._finish(on_error, e))
+        self._job = _Job(fn, self.progress, self.signals)
+        BackgroundOp._live.add(self)
+
+    def start(self) -> BackgroundOp:
+        QThreadPool.globalInstance().start(self._job)
+        return self
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+        self.dialog.setLabelText(f"{S.CHECKING}\n{label}")
+
+    def _finish(self, cb, value) -> None:
+        self.dialog.reset()
+        self.dialog.close()
+        BackgroundOp._live.discard(self)
+        QTimer.singleShot(0, lambda: cb(value))
