@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         f.checkButton.clicked.connect(self.recheck)
         f.overrideButton.clicked.connect(self.override_current)
         f.readyButton.clicked.connect(self.mark_ready)
+        f.splitter.setSizes([260, 700, 540])
+        for i, stretch in enumerate((0, 3, 2)):
+            f.splitter.setStretchFactor(i, stretch)
         self._actions()
         self.training_class = self._current_class()
         self.refresh_cases()
@@ -254,6 +257,7 @@ class MainWindow(QMainWindow):
                 top.setData(0, ROLE, ("material", m.path, m.pages[0] if m.pages else 1, None))
                 for fr in m.fields:
                     value = fr.value if self.reveal or fr.field not in PERSONAL_FIELDS else mask(fr.field, fr.value)
+                    value = S.MARK_VALUES.get(value, value) if fr.field in ("seal", "signature") else value
                     child = QTreeWidgetItem([FIELD_NAMES.get(FieldId(fr.field), fr.field), value, f"{fr.confidence:.0%}"])
                     child.setData(0, ROLE, ("field", m.path, fr.page, f"{m.id}:{fr.field}"))
                     top.addChild(child)

@@ -34,3 +34,4 @@ SEVERITIES = {"一般失信行为": "general", "严重失信行为": "serious", 
 APPLICANTS = {"法定代表人本人": "legal_representative", "委托经办人": "agent"}
 ERROR_TITLE = "出错了"
 ERROR_TEXT = "操作未完成：{err}\n\n已保存的数据不受影响。日志位置：{log}"
+MARK_VALUES = {"present": "有", "absent": "未见"}
