@@ -97,7 +97,10 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
             if fid not in m.fields:
                 out.append(_f(Code.FIELD_MISSING, E, f"{rule.name}中未填写或无法识别“{field_name(fid)}”，请补填完整。", m, fid))
         if rule.seal and m.value(FieldId.SEAL) == "absent":
-            out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}未加盖单位公章，请加盖与营业执照名称一致的公章。", m, FieldId.SEAL))
+            if m.fields[FieldId.SEAL].confidence <= 0.3:
+                out.append(_f(Code.SEAL_MISSING, W, f"{rule.name}是黑白复印件，无法确认是否加盖公章，请核对原件。", m, FieldId.SEAL))
+            else:
+                out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}未加盖单位公章，请加盖与营业执照名称一致的公章。", m, FieldId.SEAL))
         if rule.signature and m.value(FieldId.SIGNATURE) == "absent":
             who = "受托人或法定代表人" if m.kind == Kind.APPLICATION_FORM and facts.applicant == Applicant.AGENT else "法定代表人"
             out.append(_f(Code.SIGNATURE_MISSING, E, f"{rule.name}缺少{who}签字，请在签字处亲笔签名。", m, FieldId.SIGNATURE))

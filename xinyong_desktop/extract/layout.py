@@ -57,6 +57,19 @@ class PageText:
     height: float
     lines: list[Line] = field(default_factory=list)
     source: str = "text"  # "text" | "ocr" | "none"
+    to_page: list[list[float]] | None = None  # 3x3 from these (upright) points to the file's page points
+
+    def page_box(self, box: Box) -> Box:
+        """A box of this text model on the page as the file shows it (scans may have been turned)."""
+        if self.to_page is None:
+            return box
+        m = self.to_page
+        xs, ys = [], []
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])):
+            w = m[2][0] * x + m[2][1] * y + m[2][2]
+            xs.append((m[0][0] * x + m[0][1] * y + m[0][2]) / w)
+            ys.append((m[1][0] * x + m[1][1] * y + m[1][2]) / w)
+        return (min(xs), min(ys), max(xs), max(ys))
 
     @property
     def text(self) -> str:

@@ -56,8 +56,17 @@ def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]
                 best = Mark(True, pno, s.bbox, conf)
     if best:
         return best
+    for pno, _page, ink in pages:
+        if ink.colourless and ink.rings:
+            return Mark(True, pno, ink.rings[0], 0.6)
     last = pages[-1]
+    if any(ink.colourless for _, _, ink in pages):
+        # a black-and-white copy without a visible ring: presence cannot be confirmed either way
+        return Mark(False, last[0], None, UNCONFIRMED)
     return Mark(False, last[0], None, 0.8 if last[1].source != "none" else 0.5)
+
+
+UNCONFIRMED = 0.3
 
 
 def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:

@@ -26,18 +26,19 @@ class InkMap:
     scale: float
     red: np.ndarray  # bool HxW
     ink: np.ndarray  # bool HxW: dark strokes outside text boxes and ruled lines
-    grey_ring: bool = False
+    colourless: bool = False  # a black-and-white copy: red seals cannot show as red
+    rings: list[Box] | None = None  # seal-sized rings found on a colourless page
 
     def pack(self) -> dict:
         return {"scale": self.scale, "shape": self.red.shape, "red": np.packbits(self.red),
-                "ink": np.packbits(self.ink), "grey_ring": self.grey_ring}
+                "ink": np.packbits(self.ink), "colourless": self.colourless, "rings": self.rings or []}
 
     @classmethod
     def unpack(cls, d: dict) -> InkMap:
         n = d["shape"][0] * d["shape"][1]
         red = np.unpackbits(d["red"])[:n].reshape(d["shape"]).astype(bool)
         ink = np.unpackbits(d["ink"])[:n].reshape(d["shape"]).astype(bool)
-        return cls(d["scale"], red, ink, d.get("grey_ring", False))
+        return cls(d["scale"], red, ink, d.get("colourless", False), [tuple(r) for r in d.get("rings", [])])
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:
@@ -46,7 +47,36 @@ def red_mask(rgb: np.ndarray) -> np.ndarray:
     return ((h <= 10) | (h >= 165)) & (s >= 70) & (v >= 90)
 
 
-def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box]) -> InkMap:
+def is_colourless(rgb: np.ndarray) -> bool:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    return float(((hsv[..., 1] > 60) & (hsv[..., 2] > 60)).mean()) < 0.0005
+
+
+def grey_rings(rgb: np.ndarray, scale: float) -> list[Box]:
+    """Seal-sized dark rings (a red seal on a black-and-white copy)."""
+    grey = cv2.medianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 3)
+    circles = cv2.HoughCircles(grey, cv2.HOUGH_GRADIENT, dp=1.2, minDist=60 * scale, param1=120, param2=45,
+                               minRadius=int(22 * scale), maxRadius=int(95 * scale))
+    out: list[Box] = []
+    if circles is None:
+        return out
+    dark = grey < 160
+    h, w = grey.shape
+    for x, y, r in circles[0][:6]:
+        t = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+        xs = np.clip((x + r * np.cos(t)).astype(int), 0, w - 1)
+        ys = np.clip((y + r * np.sin(t)).astype(int), 0, h - 1)
+        # a ring is dark nearly all the way round (text lines cross a circle only here and there)
+        near = np.zeros_like(t, dtype=bool)
+        for dr in (-2, -1, 0, 1, 2):
+            near |= dark[np.clip((y + (r + dr) * np.sin(t)).astype(int), 0, h - 1),
+                         np.clip((x + (r + dr) * np.cos(t)).astype(int), 0, w - 1)]
+        if near.mean() > 0.8 and dark[ys, xs].size:
+            out.append(((x - r) / scale, (y - r) / scale, (x + r) / scale, (y + r) / scale))
+    return out
+
+
+def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: bool = False) -> InkMap:
     red = red_mask(rgb)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # adaptive threshold copes with uneven light and grey scan backgrounds
@@ -69,7 +99,8 @@ def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box]) -> InkMap
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool) | (
         ink & (cv2.blur(ink.astype(np.float32), (5, 5)) > 0.25)
     )
-    return InkMap(scale, red, ink)
+    colourless = scanned and is_colourless(rgb)
+    return InkMap(scale, red, ink, colourless, grey_rings(rgb, scale) if colourless else [])
 
 
 def blobs(mask: np.ndarray, scale: float, join_pt: float, min_pixels: int) -> list[Blob]:

@@ -103,15 +103,10 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
             if img_pages and ocr:
                 scale = OCR_SCALE
             rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
-            source = "text"
-            if img_pages:
-                source = "none"
-                if ocr:
-                    from xinyong_desktop.intake.ocr import ocr_glyphs
-
-                    glyphs = [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in ocr_glyphs(rgb, scale)]
-                    source = "ocr"
-            pages.append(_page(w, h, source, glyphs, "".join(ring), rgb, scale))
+            if img_pages and ocr:
+                pages.append(_ocr_page(rgb, scale, photo=False))
+            else:
+                pages.append(_page(w, h, "none" if img_pages else "text", glyphs, "".join(ring), rgb, scale))
             page.close()
     doc.close()
     return pages
@@ -134,17 +129,26 @@ def _image_pages(path: Path, limits: Limits, ocr: bool) -> list[dict]:
     except (OSError, ValueError, SyntaxError) as e:
         raise Unreadable("图片文件已损坏或格式不受支持，无法打开") from e
     h, w = rgb.shape[:2]
-    glyphs: list[tuple] = []
-    source = "none"
     if ocr:
-        from xinyong_desktop.intake.ocr import ocr_glyphs
-
-        glyphs = [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in ocr_glyphs(rgb, 1.0)]
-        source = "ocr"
+        # phone photos are usually larger than needed: OCR at about 2000 px on the long side
+        k = min(1.0, 2200 / max(h, w))
+        img = rgb if k == 1.0 else _resize(rgb, k)
+        return [_ocr_page(img, k, photo=True)]
     # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
     scale = min(1.0, 1300 / max(h, 1))
     small = rgb if scale == 1.0 else _resize(rgb, scale)
-    return [_page(float(w), float(h), source, glyphs, "", small, scale)]
+    return [_page(float(w), float(h), "none", [], "", small, scale)]
+
+
+def _ocr_page(rgb: np.ndarray, scale: float, photo: bool) -> dict:
+    from xinyong_desktop.intake.ocr import ocr_page
+
+    glyphs, upright, to_page = ocr_page(rgb, scale, photo=photo)
+    uh, uw = upright.shape[:2]
+    page = _page(uw / scale, uh / scale, "ocr", [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in glyphs],
+                 "", upright, scale)
+    page["to_page"] = to_page
+    return page
 
 
 def _resize(rgb: np.ndarray, scale: float) -> np.ndarray:
@@ -159,7 +163,7 @@ def _page(w: float, h: float, source: str, glyphs: list[tuple], ring: str, rgb: 
         rgb = _resize(rgb, k)
         scale = RENDER_SCALE
     boxes = [(g[1], g[2], g[3], g[4]) for g in glyphs if g[5] >= 0.6]
-    inkmap = build_inkmap(rgb, scale, boxes)
+    inkmap = build_inkmap(rgb, scale, boxes, scanned=source != "text")
     return {"width": w, "height": h, "source": source, "glyphs": glyphs, "ring": ring, "ink": inkmap.pack()}
 
 
@@ -190,4 +194,7 @@ def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pag
     except RecursionError:
         return {"ok": False, "reason": "文件结构嵌套过深，无法安全解析"}
     except Exception as e:  # noqa: BLE001 — any parser failure on untrusted bytes is one finding
+        import logging
+
+        logging.getLogger("xinyong.intake").exception("parse failed: %s", path)  # a bug must not hide as "unreadable"
         return {"ok": False, "reason": f"文件无法解析（{type(e).__name__}），可能已损坏"}

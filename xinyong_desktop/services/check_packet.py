@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xinyong_desktop.checks.engine import CaseFacts, run_checks, seal_name_mismatch
@@ -89,7 +89,7 @@ def _page_texts(parsed: dict) -> list[tuple[PageText, InkMap, str]]:
     out = []
     for pg in parsed["pages"]:
         glyphs = [Glyph(*g) for g in pg["glyphs"]]
-        pt = PageText(pg["width"], pg["height"], build_lines(glyphs), pg["source"])
+        pt = PageText(pg["width"], pg["height"], build_lines(glyphs), pg["source"], pg.get("to_page"))
         out.append((pt, InkMap.unpack(pg["ink"]), pg["ring"]))
     return out
 
@@ -157,6 +157,9 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
                 m.fields[FieldId.SIGNATURE] = FieldValue("present" if sig.present else "absent", sig.page, sig.bbox, sig.confidence)
             if kind == Kind.PAYMENT_PROOF:
                 _amount_words_note(m, [t for _, t in texts])
+        for fid, fv in list(m.fields.items()):
+            if fv.bbox and 1 <= fv.page <= len(pages):
+                m.fields[fid] = replace(fv, bbox=pages[fv.page - 1][0].page_box(fv.bbox))
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
         if outdated:
             m.notes.append(f"outdated:{outdated}")
