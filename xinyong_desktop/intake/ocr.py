@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 
 import numpy as np
@@ -14,7 +15,11 @@ def _engine():
     logging.getLogger("RapidOCR").setLevel(logging.WARNING)
     from rapidocr import RapidOCR
 
-    return RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False})
+    # two parser processes share the cores: one thread each avoids oversubscription
+    threads = int(os.environ.get("XINYONG_OCR_THREADS", "2" if (os.cpu_count() or 2) >= 4 else "1"))
+    return RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False,
+                            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
 
 
 def drop_red(rgb: np.ndarray) -> np.ndarray:
