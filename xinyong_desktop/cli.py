@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--as-of", type=_date, default=None, help="以该日期为“今天”计算公示期（YYYY-MM-DD）")
     c.add_argument("--json", action="store_true", help="输出 JSON（schema 1）")
     c.add_argument("--no-ocr", action="store_true", help="不识别扫描件文字")
+    fm = sub.add_parser("forms", help="生成预填的申请书、承诺书（委托时含授权委托书）和审核意见表")
+    fm.add_argument("packet_dir", type=Path)
+    fm.add_argument("--out", type=Path, required=True)
+    fm.add_argument("--as-of", type=_date, default=None)
+    fm.add_argument("--instructor", default="")
+    fm.add_argument("--no-ocr", action="store_true")
     sub.add_parser("gui", help="打开审核台窗口（默认）")
     return p
 
@@ -76,10 +82,31 @@ def cmd_check(args) -> int:
     return EXIT_READY if result.ready else EXIT_NOT_READY
 
 
+def cmd_forms(args) -> int:
+    from xinyong_desktop.documents.forms import write_forms
+    from xinyong_desktop.rules.loader import RuleError, default_rules
+    from xinyong_desktop.services.check_packet import CaseFileError, check_packet
+
+    if not args.packet_dir.is_dir():
+        print(f"找不到材料文件夹：{args.packet_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        rules = default_rules()
+        result = check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules)
+    except (CaseFileError, RuleError) as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_USAGE
+    for path in write_forms(result, rules, args.out, args.instructor):
+        print(path)
+    return EXIT_READY
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.cmd == "check":
         return cmd_check(args)
+    if args.cmd == "forms":
+        return cmd_forms(args)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     return run_gui()

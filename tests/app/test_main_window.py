@@ -88,3 +88,13 @@ def test_clean_packet_can_be_marked_ready(desk, qtbot, tmp_path):
     w._step_tree(1)
     w._step_tree(1)
     assert w.view.scene().items()
+
+
+def test_forms_from_the_case(desk, qtbot, tmp_path):
+    w = desk()
+    w.headless = True
+    w.add_packet(_packet(tmp_path))
+    qtbot.waitUntil(lambda: w.running is None and w.last_result is not None, timeout=60000)
+    w.make_forms(tmp_path / "forms")
+    qtbot.waitUntil(lambda: w.running is None and bool(getattr(w, "last_forms", None)), timeout=60000)
+    assert (tmp_path / "forms" / "00_审核意见表.pdf").exists()

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
 
         act("文件", S.ADD_PACKET, "Ctrl+O", self.choose_packet)
         act("文件", S.OPEN_USB, "Ctrl+U", self.open_usb)
+        act("文件", S.MAKE_FORMS, "Ctrl+G", self.make_forms)
         act("审核", S.RECHECK, "F5", self.recheck)
         act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
         act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
@@ -234,6 +235,32 @@ class MainWindow(QMainWindow):
         self.refresh_cases(cid)
         self.show_case()
         self.statusBar().showMessage(S.READY if result.ready else S.NOT_READY.format(n=len(result.findings)), 8000)
+
+    def make_forms(self, out_dir: Path | None = None) -> None:
+        """Pre-filled forms and the review record for the current case, from its latest check; opens the folder."""
+        if self.case_id is None or self.last_result is None:
+            self.statusBar().showMessage(S.FORMS_NEED_CHECK, 8000)
+            return
+        if out_dir is None:
+            d = QFileDialog.getExistingDirectory(self, S.MAKE_FORMS)
+            if not d:
+                return
+            out_dir = Path(d)
+        from xinyong_desktop.documents.forms import write_forms
+
+        result = self.last_result
+        self.running = BackgroundOp(self, lambda _p: write_forms(result, self.rules, out_dir, self.instructor),
+                                    lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
+
+    def _forms_done(self, out_dir: Path, paths) -> None:
+        self.running = None
+        self.last_forms = paths
+        self.statusBar().showMessage(S.FORMS_DONE.format(n=len(paths), dir=out_dir), 10000)
+        if not getattr(self, "headless", False):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out_dir)))
 
     def _failed(self, e: Exception) -> None:
         self.running = None

@@ -35,3 +35,7 @@ APPLICANTS = {"法定代表人本人": "legal_representative", "委托经办人"
 ERROR_TITLE = "出错了"
 ERROR_TEXT = "操作未完成：{err}\n\n已保存的数据不受影响。日志位置：{log}"
 MARK_VALUES = {"present": "有", "absent": "未见"}
+MAKE_FORMS = "生成预填材料和审核意见表…"
+MAKING_FORMS = "正在生成材料…"
+FORMS_NEED_CHECK = "请先检查该企业的材料，再生成预填材料。"
+FORMS_DONE = "已生成 {n} 份文件：{dir}"

@@ -1,0 +1,1 @@
+"""PDF documents with the embedded CJK font: pre-filled forms and the review record."""

@@ -1,0 +1,88 @@
+"""A small A4 layout engine on reportlab: official-document margins, embedded TrueType CJK font, escaped text."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from xinyong_desktop.resources import font_path
+
+FONT = "XYSans"
+
+
+@lru_cache(maxsize=1)
+def font() -> str:
+    """Register the bundled TrueType font once; reportlab embeds the subset it uses in every PDF."""
+    pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+    return FONT
+
+
+@lru_cache(maxsize=1)
+def _cmap() -> frozenset[int]:
+    from fontTools.ttLib import TTFont as FT
+
+    return frozenset(FT(str(font_path()), lazy=True).getBestCmap())
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters the bundled font cannot draw (they would show as boxes)."""
+    try:
+        cmap = _cmap()
+    except ImportError:  # fontTools absent: cannot tell
+        return set()
+    return {c for c in text if not c.isspace() and ord(c) not in cmap}
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    f = font()
+    # GB/T 9704 in spirit: title 二号 (22 pt), body 三号 (16 pt) with 28 pt leading, first-line indent 2 chars
+    return {
+        "title": ParagraphStyle("title", fontName=f, fontSize=22, leading=32, alignment=TA_CENTER, spaceAfter=18),
+        "body": ParagraphStyle("body", fontName=f, fontSize=14, leading=26, firstLineIndent=28, wordWrap="CJK"),
+        "plain": ParagraphStyle("plain", fontName=f, fontSize=14, leading=24, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=f, fontSize=11.5, leading=16, wordWrap="CJK"),
+        "small": ParagraphStyle("small", fontName=f, fontSize=10, leading=14, wordWrap="CJK"),
+        "tiny": ParagraphStyle("tiny", fontName=f, fontSize=8.5, leading=11, wordWrap="CJK"),
+        "sign": ParagraphStyle("sign", fontName=f, fontSize=14, leading=30, leftIndent=220),
+    }
+
+
+def p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user text: escaped, so '<' and '&' print as themselves."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def table(rows: list[list[str]], widths: list[float], header: bool = False, size: str = "cell") -> Table:
+    st = styles()[size]
+    t = Table([[p(c, st) for c in r] for r in rows], colWidths=widths)
+    pad = 2 if size == "tiny" else 5
+    cmds = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]
+    if header:
+        cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)))
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
+def build(path: Path, story: list, title: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=30 * mm, bottomMargin=28 * mm, leftMargin=28 * mm,
+                            rightMargin=26 * mm, title=title, author="信用修复小班审核台")
+    doc.build(story)
+    return path
+
+
+def spacer(h: float = 10) -> Spacer:
+    return Spacer(1, h)
+
+
+CONTENT_WIDTH = A4[0] - 54 * mm
