@@ -98,3 +98,47 @@ def test_forms_from_the_case(desk, qtbot, tmp_path):
     w.make_forms(tmp_path / "forms")
     qtbot.waitUntil(lambda: w.running is None and bool(getattr(w, "last_forms", None)), timeout=60000)
     assert (tmp_path / "forms" / "00_审核意见表.pdf").exists()
+
+
+def _select_field(w, kind_name: str, field_label: str):
+    root = w.tree.invisibleRootItem()
+    for i in range(root.childCount()):
+        top = root.child(i)
+        if top.text(0) == kind_name:
+            for j in range(top.childCount()):
+                if top.child(j).text(0) == field_label:
+                    w.tree.setCurrentItem(top.child(j))
+                    return top.child(j)
+    raise AssertionError(f"{kind_name}/{field_label} not in the checklist")
+
+
+def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
+    from dataclasses import replace
+
+    f = Facts.random(41, decision_date=dt.date.today() - dt.timedelta(days=200),
+                     signed_date=dt.date.today() - dt.timedelta(days=2))
+    other = Facts.random(42).uscc
+    folder = write_packet(tmp_path / "packet", f,
+                          specs={"commitment_letter": Spec("commitment_letter", facts=replace(f, uscc=other))})
+    w = desk()
+    w.add_packet(folder)
+    qtbot.waitUntil(lambda: w.running is None and w.last_result is not None, timeout=60000)
+    assert not w.form.readyButton.isEnabled()
+    assert "统一社会信用代码" in w.form.blockLabel.text()
+    _select_field(w, "信用修复承诺书", "统一社会信用代码")
+    assert w.correct_field(f.uscc)
+    assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
+    assert "已更正" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(1)
+    w.undo()
+    assert not w.form.readyButton.isEnabled()
+    # confirming a value is recorded and shown, and changes no verdict
+    _select_field(w, "信用修复申请书", "单位名称")
+    assert w.confirm_field()
+    assert "✓" in _select_field(w, "信用修复申请书", "单位名称").text(1)
+    # marking a seal as seen
+    _select_field(w, "信用修复申请书", "公章")
+    assert w.mark_seen()
+    # calling the application something else makes it missing
+    _select_field(w, "信用修复申请书", "单位名称")
+    assert w.change_kind("other")
+    assert any("缺少信用修复申请书" in w.findings.item(i).text() for i in range(w.findings.count()))

@@ -28,7 +28,19 @@ from xinyong_desktop.intake.render import render_page
 from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
 from xinyong_desktop.services.check_packet import check_packet, read_case_file
-from xinyong_desktop.services.review import PERSONAL_FIELDS, blocking, finding_key, mask, mask_text
+from xinyong_desktop.services.review import (
+    PERSONAL_FIELDS,
+    apply_decisions,
+    blocking,
+    field_target,
+    finding_key,
+    kind_target,
+    mask,
+    mask_text,
+    material_key,
+    materials_from_rows,
+    recheck_case,
+)
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import Case, TrainingClass
 
@@ -103,6 +115,10 @@ class MainWindow(QMainWindow):
         act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
         act("审核", "下一个问题", "Ctrl+N", lambda: self._step_findings(1))
         act("审核", "上一个问题", "Ctrl+P", lambda: self._step_findings(-1))
+        act("审核", S.CONFIRM, "Ctrl+Return", self.confirm_field)
+        act("审核", S.CORRECT, "Ctrl+E", self.correct_field)
+        act("审核", S.MARK_SEEN, "Ctrl+M", self.mark_seen)
+        act("审核", S.CHANGE_KIND, "Ctrl+Shift+K", self.change_kind)
         act("审核", S.OVERRIDE, "Ctrl+I", self.override_current)
         act("审核", S.UNDO, "Ctrl+Z", self.undo)
         act("审核", S.MARK_READY, "Ctrl+R", self.mark_ready)
@@ -278,15 +294,32 @@ class MainWindow(QMainWindow):
             return
         with self.db() as s:
             c = s.get(Case, self.case_id)
-            overrides = self._overrides(s)
-            for m in c.materials:
+            decisions = repo.active_decisions(s, self.case_id)
+            overrides = {d.target: d.reason for d in decisions if d.action == "override"}
+            confirmed = {d.target for d in decisions if d.action == "confirm"}
+            corrected = {d.target for d in decisions if d.action == "correct"}
+            materials = apply_decisions(materials_from_rows(c.materials), decisions)
+            row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
+            for m in materials:
                 top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages))])
-                top.setData(0, ROLE, ("material", m.path, m.pages[0] if m.pages else 1, None))
-                for fr in m.fields:
-                    value = fr.value if self.reveal or fr.field not in PERSONAL_FIELDS else mask(fr.field, fr.value)
-                    value = S.MARK_VALUES.get(value, value) if fr.field in ("seal", "signature") else value
-                    child = QTreeWidgetItem([FIELD_NAMES.get(FieldId(fr.field), fr.field), value, f"{fr.confidence:.0%}"])
-                    child.setData(0, ROLE, ("field", m.path, fr.page, f"{m.id}:{fr.field}"))
+                top.setData(0, ROLE, {"what": "material", "path": m.path, "page": m.pages[0] if m.pages else 1,
+                                      "pages": list(m.pages), "kind": str(m.kind)})
+                rid = row_ids.get(material_key(m.path, m.pages))
+                for fid, fv in m.fields.items():
+                    fname = str(fid)
+                    value = fv.value if self.reveal or fname not in PERSONAL_FIELDS else mask(fname, fv.value)
+                    value = S.MARK_VALUES.get(value, value) if fname in ("seal", "signature") else value
+                    target = field_target(m.path, m.pages, fname)
+                    if target in corrected:
+                        value += S.CORRECTED
+                    elif target in confirmed:
+                        value += S.CONFIRMED
+                    child = QTreeWidgetItem([FIELD_NAMES.get(fid, fname), value, f"{fv.confidence:.0%}"])
+                    child.setData(0, ROLE, {"what": "field", "path": m.path, "page": fv.page, "pages": list(m.pages),
+                                            "box": f"{rid}:{fname}", "field": fname, "value": fv.value,
+                                            "target": target})
+                    if fv.confidence < 0.6:
+                        child.setForeground(2, Qt.GlobalColor.darkYellow)
                     top.addChild(child)
                 self.tree.addTopLevelItem(top)
             for f in c.findings:
@@ -315,6 +348,86 @@ class MainWindow(QMainWindow):
         self.form.blockLabel.setText("" if not block else S.BLOCKED_BY + "\n".join(
             f"· {mask_text(f.message)}" for f in block[:8]))
 
+    # ------------------------------------------------------------ field decisions
+    def _current_field(self) -> dict | None:
+        item = self.tree.currentItem()
+        data = item.data(0, ROLE) if item is not None else None
+        return data if data and data.get("what") == "field" else None
+
+    def _decide(self, action: str, target: str, value: str | None = None, reason: str = "") -> None:
+        """Store a decision, re-run the checks on the confirmed facts at once, and refresh."""
+        with self.db() as s, s.begin():
+            c = s.get(Case, self.case_id)
+            repo.record_decision(s, c, action, target, self.instructor, value=value, reason=reason)
+            self._recompute(s, c)
+        cur = self.tree.currentItem()
+        keep = cur.data(0, ROLE).get("target") if cur is not None and cur.data(0, ROLE) else None
+        self.show_case()  # rebuilds the tree: items (and indexes) from before are gone
+        if keep:
+            self._select_target(keep)
+
+    def _select_target(self, target: str) -> None:
+        root = self.tree.invisibleRootItem()
+        for i in range(root.childCount()):
+            top = root.child(i)
+            for j in range(top.childCount()):
+                if top.child(j).data(0, ROLE).get("target") == target:
+                    self.tree.setCurrentItem(top.child(j))
+                    return
+
+    def _recompute(self, s: Session, c: Case) -> None:
+        if c.checked_at is None:
+            return
+        decisions = repo.active_decisions(s, c.id)
+        _materials, findings, eligible_from = recheck_case(c, decisions, self.rules)
+        repo.replace_findings(s, c, findings, eligible_from)
+        if c.status in ("需补正", "已就绪", "审核中"):
+            c.status = "需补正" if blocking(c.findings, {d.target for d in decisions if d.action == "override"}) else c.status
+
+    def confirm_field(self) -> bool:
+        f = self._current_field()
+        if f is None:
+            return False
+        self._decide("confirm", f["target"], f["value"])
+        return True
+
+    def correct_field(self, value: str | None = None, reason: str | None = None) -> bool:
+        f = self._current_field()
+        if f is None:
+            return False
+        if value is None:
+            value, ok = QInputDialog.getText(self, S.CORRECT, S.CORRECT_PROMPT.format(field=FIELD_NAMES[FieldId(f["field"])]),
+                                             text=f["value"])
+            if not ok:
+                return False
+        value = value.strip()
+        if not value:
+            return False
+        self._decide("correct", f["target"], value, reason or "")
+        return True
+
+    def mark_seen(self) -> bool:
+        f = self._current_field()
+        if f is None or f["field"] not in ("seal", "signature"):
+            self.statusBar().showMessage(S.MARK_SEEN_HINT, 8000)
+            return False
+        self._decide("correct", f["target"], "present", S.SEEN_REASON)
+        return True
+
+    def change_kind(self, kind: str | None = None) -> bool:
+        item = self.tree.currentItem()
+        data = item.data(0, ROLE) if item is not None else None
+        if not data or "pages" not in data:
+            return False
+        if kind is None:
+            names = {self.rules.materials[k].name: str(k) for k in Kind}
+            label, ok = QInputDialog.getItem(self, S.CHANGE_KIND, S.CHANGE_KIND_PROMPT, list(names), 0, False)
+            if not ok:
+                return False
+            kind = names[label]
+        self._decide("set_kind", kind_target(data["path"], data["pages"]), kind)
+        return True
+
     def _kind_name(self, kind: str | None) -> str:
         try:
             return self.rules.materials[Kind(kind)].name
@@ -342,8 +455,8 @@ class MainWindow(QMainWindow):
     def _tree_selected(self, cur, _prev=None) -> None:
         if cur is None or not cur.data(0, ROLE):
             return
-        _what, path, page, key = cur.data(0, ROLE)
-        self._show_page(path, page, key)
+        data = cur.data(0, ROLE)
+        self._show_page(data["path"], data["page"], data.get("box"))
 
     def _finding_selected(self, cur, _prev=None) -> None:
         if cur is None:
@@ -357,7 +470,7 @@ class MainWindow(QMainWindow):
         for i in range(it.childCount()):
             top = it.child(i)
             for j in range(top.childCount()):
-                if top.child(j).data(0, ROLE)[3] == key:
+                if top.child(j).data(0, ROLE).get("box") == key:
                     self.tree.setCurrentItem(top.child(j))
                     return
 
@@ -404,6 +517,7 @@ class MainWindow(QMainWindow):
             active = repo.active_decisions(s, self.case_id)
             if active:
                 repo.undo_decision(s, active[-1], self.instructor)
+                self._recompute(s, s.get(Case, self.case_id))
         self.show_case()
 
     def mark_ready(self) -> bool:

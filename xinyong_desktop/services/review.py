@@ -32,3 +32,74 @@ def mask_text(text: str) -> str:
 
     text = re.sub(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?![\dA-Z])", lambda m: m[1] + "*" * 10 + m[2], text)
     return re.sub(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)", r"\1****\2", text)
+
+
+# ---------------------------------------------------------------- instructor decisions applied to a check
+def material_key(path: str, pages: list[int]) -> str:
+    return f"{path}#{','.join(map(str, pages))}"
+
+
+def field_target(path: str, pages: list[int], field: str) -> str:
+    return f"field:{material_key(path, pages)}/{field}"
+
+
+def kind_target(path: str, pages: list[int]) -> str:
+    return f"kind:{material_key(path, pages)}"
+
+
+def apply_decisions(materials: list, decisions: Iterable) -> list:
+    """Materials as the instructor confirmed them: corrected values and changed kinds replace what was read."""
+    import copy
+    from dataclasses import replace as dc_replace
+
+    from xinyong_desktop.domain.model import FieldId, FieldValue, Kind
+
+    out = [copy.copy(m) for m in materials]
+    for m in out:
+        m.fields = dict(m.fields)
+    by_key = {material_key(m.path, m.pages): m for m in out}
+    for d in decisions:
+        if d.action == "set_kind" and d.target.startswith("kind:"):
+            m = by_key.get(d.target[5:])
+            if m is not None and d.value:
+                m.kind = Kind(d.value)
+        elif d.action == "correct" and d.target.startswith("field:"):
+            key, _, fid = d.target[6:].rpartition("/")
+            m = by_key.get(key)
+            if m is None or not d.value:
+                continue
+            old = m.fields.get(FieldId(fid))
+            m.fields[FieldId(fid)] = dc_replace(old, value=d.value, confidence=1.0, raw="人工更正") if old else \
+                FieldValue(d.value, m.pages[0] if m.pages else 1, None, 1.0, "人工更正")
+    return out
+
+
+def materials_from_rows(rows) -> list:
+    """Rebuild core Materials from stored rows (so a decision can re-run the checks without re-reading files)."""
+    from xinyong_desktop.domain.model import FieldId, FieldValue, Kind, Material, TextSource
+
+    out = []
+    for r in rows:
+        m = Material(r.path, Kind(r.kind), list(r.pages), TextSource(r.text_source))
+        for f in r.fields:
+            m.fields[FieldId(f.field)] = FieldValue(f.value, f.page, tuple(f.bbox) if f.bbox else None, f.confidence)
+        out.append(m)
+    return out
+
+
+def recheck_case(case, decisions, rules, as_of=None):
+    """Findings of a stored case after the instructor's corrections (no file is parsed again)."""
+    import datetime as dt
+
+    from xinyong_desktop.checks.engine import CaseFacts, run_checks
+    from xinyong_desktop.domain.model import Applicant, RecordSeverity
+
+    facts = CaseFacts(RecordSeverity(case.record_severity), Applicant(case.applicant))
+    materials = apply_decisions(materials_from_rows(case.materials), decisions)
+    readable = [m for m in materials if m.pages]
+    unreadable = [(f.path, f.message) for f in case.findings if f.code == "FILE_UNREADABLE"]
+    findings, eligible_from = run_checks(readable, facts, as_of or case.as_of or dt.date.today(), rules)
+    from xinyong_desktop.domain.model import Code, Finding, Severity
+
+    findings = [Finding(Code.FILE_UNREADABLE, Severity.ERROR, msg, None, None, path, None) for path, msg in unreadable] + findings
+    return materials, findings, eligible_from

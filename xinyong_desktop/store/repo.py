@@ -75,3 +75,13 @@ def undo_decision(s: Session, decision: Decision, instructor: str) -> None:
 def active_decisions(s: Session, case_id: int) -> list[Decision]:
     return list(s.scalars(select(Decision).where(Decision.case_id == case_id, Decision.undone_at.is_(None))
                           .order_by(Decision.id)))
+
+
+def replace_findings(s: Session, case: Case, findings, eligible_from=None) -> None:
+    """Findings recomputed after a decision; the stored materials (what was read) stay as they are."""
+    case.findings.clear()
+    for f in findings:
+        case.findings.append(FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,
+                                        field=str(f.field) if f.field else None, path=f.path, page=f.page, message=f.message))
+    if eligible_from is not None:
+        case.eligible_from = eligible_from
