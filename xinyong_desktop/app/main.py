@@ -11,6 +11,8 @@ def make_app():
 
     from xinyong_desktop.resources import font_path
 
+    # background checks run Python in a worker thread: hand the GIL back to the UI thread more often
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("xinyong")
     app.setApplicationName("xinyong-desktop")
@@ -32,6 +34,9 @@ def run_gui() -> int:
     try:
         win = MainWindow(open_db(), default_rules(), getpass.getuser(), pool)
         win.show()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(300, pool.warm)  # parser processes start while the instructor looks at the window
         return app.exec()
     finally:
         pool.close()

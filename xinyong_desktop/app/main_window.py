@@ -87,8 +87,9 @@ class MainWindow(QMainWindow):
             f.splitter.setStretchFactor(i, stretch)
         self._actions()
         self.training_class = self._current_class()
-        self.refresh_cases()
         settings = QSettings()
+        last = settings.value("last_case")
+        self.refresh_cases(int(last) if last not in (None, "") else None)  # back where the instructor left off
         if settings.value("geometry"):
             self.restoreGeometry(settings.value("geometry"))
 
@@ -238,16 +239,21 @@ class MainWindow(QMainWindow):
         facts = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
         cid = self.case_id
         self.form.checkButton.setEnabled(False)
-        self.running = BackgroundOp(self, lambda progress: check_packet(folder, facts=facts, rules=self.rules,
-                                                                         pool=self.pool, progress=progress),
-                                    lambda r: self._checked(cid, r), self._failed).start()
+        def work(progress):
+            result = check_packet(folder, facts=facts, rules=self.rules, pool=self.pool, progress=progress)
+            if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
+                with self.db() as s, s.begin():
+                    c = s.get(Case, cid)
+                    repo.save_check(s, c, result, self.instructor)
+                    self._recompute(s, c)  # decisions made earlier still apply to the new reading
+            return result
+
+        self.running = BackgroundOp(self, work, lambda r: self._checked(cid, r), self._failed).start()
 
     def _checked(self, cid: int, result) -> None:
         self.running = None
         self.form.checkButton.setEnabled(True)
         self.last_result = result
-        with self.db() as s, s.begin():
-            repo.save_check(s, s.get(Case, cid), result, self.instructor)
         self.refresh_cases(cid)
         self.show_case()
         self.statusBar().showMessage(S.READY if result.ready else S.NOT_READY.format(n=len(result.findings)), 8000)

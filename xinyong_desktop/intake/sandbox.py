@@ -90,6 +90,11 @@ class ParserPool:
         child.close()
         return _Slot(proc, parent)
 
+    def warm(self) -> None:
+        """Start the parser processes now (idle time), not at the first file of the first check."""
+        while len(self._slots) < self.workers:
+            self._slots.append(self._spawn())
+
     def close(self) -> None:
         for s in self._slots:
             try:
