@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     fm.add_argument("--as-of", type=_date, default=None)
     fm.add_argument("--instructor", default="")
     fm.add_argument("--no-ocr", action="store_true")
+    nt = sub.add_parser("notice", help="生成一次性补正告知单")
+    nt.add_argument("packet_dir", type=Path)
+    nt.add_argument("--out", type=Path, required=True)
+    nt.add_argument("--as-of", type=_date, default=None)
+    nt.add_argument("--instructor", default="")
+    nt.add_argument("--no-ocr", action="store_true")
     sub.add_parser("gui", help="打开审核台窗口（默认）")
     return p
 
@@ -82,8 +88,8 @@ def cmd_check(args) -> int:
     return EXIT_READY if result.ready else EXIT_NOT_READY
 
 
-def cmd_forms(args) -> int:
-    from xinyong_desktop.documents.forms import write_forms
+def _checked(args):
+    """(rules, result) for a packet command, or an exit status when the command cannot run."""
     from xinyong_desktop.rules.loader import RuleError, default_rules
     from xinyong_desktop.services.check_packet import CaseFileError, check_packet
 
@@ -92,12 +98,30 @@ def cmd_forms(args) -> int:
         return EXIT_USAGE
     try:
         rules = default_rules()
-        result = check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules)
+        return rules, check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules)
     except (CaseFileError, RuleError) as e:
         print(str(e), file=sys.stderr)
         return EXIT_USAGE
-    for path in write_forms(result, rules, args.out, args.instructor):
+
+
+def cmd_forms(args) -> int:
+    from xinyong_desktop.documents.forms import write_forms
+
+    got = _checked(args)
+    if isinstance(got, int):
+        return got
+    for path in write_forms(got[1], got[0], args.out, args.instructor):
         print(path)
+    return EXIT_READY
+
+
+def cmd_notice(args) -> int:
+    from xinyong_desktop.documents.notice import render_notice
+
+    got = _checked(args)
+    if isinstance(got, int):
+        return got
+    print(render_notice(got[1], got[0], args.out, args.instructor))
     return EXIT_READY
 
 
@@ -107,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(args)
     if args.cmd == "forms":
         return cmd_forms(args)
+    if args.cmd == "notice":
+        return cmd_notice(args)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     return run_gui()

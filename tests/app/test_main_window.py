@@ -98,6 +98,10 @@ def test_forms_from_the_case(desk, qtbot, tmp_path):
     w.make_forms(tmp_path / "forms")
     qtbot.waitUntil(lambda: w.running is None and bool(getattr(w, "last_forms", None)), timeout=60000)
     assert (tmp_path / "forms" / "00_审核意见表.pdf").exists()
+    w.last_forms = None
+    w.make_notice(tmp_path / "forms" / "告知单.pdf")
+    qtbot.waitUntil(lambda: w.running is None and bool(getattr(w, "last_forms", None)), timeout=60000)
+    assert (tmp_path / "forms" / "告知单.pdf").exists()
 
 
 def _select_field(w, kind_name: str, field_label: str):

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         act("文件", S.ADD_PACKET, "Ctrl+O", self.choose_packet)
         act("文件", S.OPEN_USB, "Ctrl+U", self.open_usb)
         act("文件", S.MAKE_FORMS, "Ctrl+G", self.make_forms)
+        act("文件", S.MAKE_NOTICE, "Ctrl+Shift+G", self.make_notice)
         act("审核", S.RECHECK, "F5", self.recheck)
         act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
         act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
@@ -273,6 +274,26 @@ class MainWindow(QMainWindow):
         result = self.last_result
         self.running = BackgroundOp(self, lambda _p: write_forms(result, self.rules, out_dir, self.instructor),
                                     lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
+
+    def make_notice(self, out_file: Path | None = None) -> None:
+        """The one-time correction notice for the current case: open findings minus the overridden ones."""
+        if self.case_id is None or self.last_result is None:
+            self.statusBar().showMessage(S.FORMS_NEED_CHECK, 8000)
+            return
+        if out_file is None:
+            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_NOTICE, "一次性补正告知单.pdf", "PDF (*.pdf)")
+            if not f:
+                return
+            out_file = Path(f)
+        from xinyong_desktop.documents.notice import render_notice
+
+        with self.db() as s:
+            overridden = set(self._overrides(s))
+            status = s.get(Case, self.case_id).status
+        result = self.last_result
+        self.running = BackgroundOp(
+            self, lambda _p: [render_notice(result, self.rules, out_file, self.instructor, overridden, status)],
+            lambda paths: self._forms_done(out_file.parent, paths), self._failed, S.MAKING_FORMS).start()
 
     def _forms_done(self, out_dir: Path, paths) -> None:
         self.running = None
