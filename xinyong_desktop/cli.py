@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     nt.add_argument("--as-of", type=_date, default=None)
     nt.add_argument("--instructor", default="")
     nt.add_argument("--no-ocr", action="store_true")
+    ex = sub.add_parser("export", help="检查并导出已就绪的材料包（含预填表格、审核意见表和校验清单）")
+    ex.add_argument("packet_dirs", type=Path, nargs="+")
+    ex.add_argument("--to", type=Path, required=True, dest="dest")
+    ex.add_argument("--as-of", type=_date, default=None)
+    ex.add_argument("--instructor", default="")
+    ex.add_argument("--force", default="", metavar="理由", help="未就绪也导出，理由写入清单")
+    vf = sub.add_parser("verify", help="按 manifest.json 校验导出的文件夹")
+    vf.add_argument("dest", type=Path)
     sub.add_parser("gui", help="打开审核台窗口（默认）")
     return p
 
@@ -125,6 +133,48 @@ def cmd_notice(args) -> int:
     return EXIT_READY
 
 
+def cmd_export(args) -> int:
+    from xinyong_desktop.export.usb import ExportError
+    from xinyong_desktop.rules.loader import default_rules
+    from xinyong_desktop.services.check_packet import CaseFileError
+    from xinyong_desktop.services.export_packets import export_packets
+
+    missing = [p for p in args.packet_dirs if not p.is_dir()]
+    if missing:
+        print(f"找不到材料文件夹：{missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        out = export_packets(args.packet_dirs, args.dest, default_rules(), args.instructor, args.as_of, args.force)
+    except (ExportError, CaseFileError, OSError) as e:
+        print(f"导出失败：{e}", file=sys.stderr)
+        return EXIT_USAGE
+    for p in out.exported:
+        print(f"已导出并校验：{p}")
+    for p, why in out.skipped:
+        print(f"未导出 {p}：{why}")
+    return EXIT_READY if not out.skipped else EXIT_NOT_READY
+
+
+def cmd_verify(args) -> int:
+    from xinyong_desktop.export.usb import verify
+
+    if not args.dest.is_dir():
+        print(f"找不到文件夹：{args.dest}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = verify(args.dest)
+    ok = bool(reports) and all(r.ok for r in reports)
+    for r in reports:
+        print(f"{'完好' if r.ok else '有问题'}：{r.folder}")
+        if r.incomplete:
+            print("  导出未完成（缺少或损坏 manifest.json，或文件夹名带“（未完成）”）")
+        for label, names in (("缺少", r.missing), ("已被改动", r.changed), ("多出", r.extra)):
+            for n in names:
+                print(f"  {label}：{n}")
+    if not reports:
+        print("该文件夹中没有导出的材料包")
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.cmd == "check":
@@ -133,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_forms(args)
     if args.cmd == "notice":
         return cmd_notice(args)
+    if args.cmd == "export":
+        return cmd_export(args)
+    if args.cmd == "verify":
+        return cmd_verify(args)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     return run_gui()

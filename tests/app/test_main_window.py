@@ -146,3 +146,17 @@ def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     _select_field(w, "信用修复申请书", "单位名称")
     assert w.change_kind("other")
     assert any("缺少信用修复申请书" in w.findings.item(i).text() for i in range(w.findings.count()))
+
+
+def test_export_ready_cases_and_verify(desk, qtbot, tmp_path):
+    w = desk()
+    w.headless = True
+    w.add_packet(_packet(tmp_path))
+    qtbot.waitUntil(lambda: w.running is None and w.form.readyButton.isEnabled(), timeout=60000)
+    assert w.mark_ready()
+    w.export_ready(tmp_path / "usb")
+    qtbot.waitUntil(lambda: w.running is None and getattr(w, "last_export", None) is not None, timeout=60000)
+    assert len(w.last_export.exported) == 1
+    assert w.cases.item(0, 1).text() == "已导出"
+    reports = w.verify_export(tmp_path / "usb")
+    assert reports and all(r.ok for r in reports)

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         act("文件", S.OPEN_USB, "Ctrl+U", self.open_usb)
         act("文件", S.MAKE_FORMS, "Ctrl+G", self.make_forms)
         act("文件", S.MAKE_NOTICE, "Ctrl+Shift+G", self.make_notice)
+        act("文件", S.EXPORT, "Ctrl+Shift+E", self.export_ready)
+        act("文件", S.VERIFY, "", self.verify_export)
         act("审核", S.RECHECK, "F5", self.recheck)
         act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
         act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
@@ -294,6 +296,68 @@ class MainWindow(QMainWindow):
         self.running = BackgroundOp(
             self, lambda _p: [render_notice(result, self.rules, out_file, self.instructor, overridden, status)],
             lambda paths: self._forms_done(out_file.parent, paths), self._failed, S.MAKING_FORMS).start()
+
+    def _destination(self, title: str) -> Path | None:
+        """A folder on a removable drive when one is plugged in (listed first), else anywhere."""
+        from PySide6.QtCore import QStorageInfo
+
+        vols = [v for v in QStorageInfo.mountedVolumes() if v.isValid() and v.isReady() and not v.isReadOnly()]
+        removable = [v.rootPath() for v in vols if v.rootPath().startswith(("/media", "/run/media", "/Volumes"))
+                     or (len(v.rootPath()) <= 3 and not v.rootPath().upper().startswith("C:"))]
+        d = QFileDialog.getExistingDirectory(self, title, removable[0] if removable else "")
+        return Path(d) if d else None
+
+    def export_ready(self, dest: Path | None = None) -> None:
+        """Export every ready case of the class (checked again first), with progress and cancel."""
+        dest = dest or self._destination(S.EXPORT)
+        if dest is None:
+            return
+        with self.db() as s:
+            cases = [(c.id, Path(c.packet_dir)) for c in s.scalars(select(Case).where(
+                Case.class_id == self.training_class, Case.status == "已就绪"))]
+        if not cases:
+            self.statusBar().showMessage(S.NOTHING_TO_EXPORT, 8000)
+            return
+        from xinyong_desktop.services.export_packets import export_packets
+
+        def work(progress):
+            out = export_packets([p for _, p in cases], dest, self.rules, self.instructor, pool=self.pool,
+                                 progress=progress)
+            done = {p.resolve() for p in out.exported_packets}
+            with self.db() as s, s.begin():
+                for cid, p in cases:
+                    if p.resolve() in done:
+                        c = s.get(Case, cid)
+                        c.status = "已导出"
+                        repo.audit(s, self.instructor, "export", str(dest), cid)
+            return out
+
+        self.running = BackgroundOp(self, work, self._exported, self._failed, S.EXPORTING).start()
+
+    def _exported(self, out) -> None:
+        self.running = None
+        self.last_export = out
+        self.refresh_cases()
+        msg = S.EXPORTED.format(n=len(out.exported))
+        if out.skipped:
+            msg += "；" + S.EXPORT_SKIPPED.format(n=len(out.skipped))
+        self.statusBar().showMessage(msg, 15000)
+
+    def verify_export(self, dest: Path | None = None) -> list:
+        from xinyong_desktop.export.usb import verify
+
+        dest = dest or self._destination(S.VERIFY)
+        if dest is None:
+            return []
+        reports = verify(dest)
+        bad = [r for r in reports if not r.ok]
+        text = S.VERIFY_OK.format(n=len(reports)) if reports and not bad else "\n".join(
+            f"{r.folder.name}：缺少 {len(r.missing)}，改动 {len(r.changed)}，多出 {len(r.extra)}"
+            + ("，未完成" if r.incomplete else "") for r in bad) or S.VERIFY_NONE
+        if not getattr(self, "headless", False):
+            QMessageBox.information(self, S.VERIFY, text)
+        self.statusBar().showMessage(text.splitlines()[0], 15000)
+        return reports
 
     def _forms_done(self, out_dir: Path, paths) -> None:
         self.running = None

@@ -1,0 +1,112 @@
+"""Export to a stick: complete and verified, or visibly incomplete; verify names what changed."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.packetgen import Facts, Spec, write_packet
+from xinyong_desktop.export.names import safe_name, unique
+from xinyong_desktop.export.usb import INCOMPLETE, ExportError, verify
+from xinyong_desktop.services.export_packets import export_packets
+
+AS_OF = dt.date(2025, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def packets(tmp_path_factory):
+    root = tmp_path_factory.mktemp("exp")
+    good = write_packet(root / "good", Facts.random(91, decision_date=dt.date(2024, 6, 1)))
+    bad = write_packet(root / "bad", Facts.random(92, decision_date=dt.date(2024, 6, 1)),
+                       specs={"commitment_letter": Spec("commitment_letter", seal=False)})
+    return good, bad
+
+
+def test_export_and_verify(tmp_path, packets, pool, rules):
+    good, bad = packets
+    out = export_packets([good, bad], tmp_path / "usb", rules, "张老师", AS_OF, pool=pool)
+    assert len(out.exported) == 1 and len(out.skipped) == 1 and "未就绪" in out.skipped[0][1]
+    folder = out.exported[0]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names[0] == "00_审核意见表.pdf" and "manifest.json" in names
+    assert names[1].startswith("01_信用修复申请书")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["instructor"] == "张老师" and manifest["version"]
+    assert all(len(e["sha256"]) == 64 and e["size"] > 0 for e in manifest["files"])
+    assert all(r.ok for r in verify(tmp_path / "usb"))
+    victim = folder / names[2]
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    reports = verify(tmp_path / "usb")
+    assert reports[0].changed == [names[2]]
+
+
+def test_forced_export_records_the_reason(tmp_path, packets, pool, rules):
+    _, bad = packets
+    out = export_packets([bad], tmp_path / "usb", rules, "张老师", AS_OF, force_reason="原件已现场核对", pool=pool)
+    m = json.loads((out.exported[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert m["ready"] is False and m["forced_reason"] == "原件已现场核对"
+
+
+def test_not_enough_space(tmp_path, packets, pool, rules, monkeypatch):
+    good, _ = packets
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**6, 10**6 - 1000, 1000))
+    with pytest.raises(ExportError, match="剩余空间"):
+        export_packets([good], tmp_path / "usb", rules, "张老师", AS_OF, pool=pool)
+    assert not any((tmp_path / "usb").iterdir())
+
+
+@pytest.mark.parametrize("raw,want", [
+    ('常州:某"公司"?', "常州_某_公司__"), ("CON.pdf", "_CON.pdf"), ("名字. ", "名字"), ("a/b\\c.pdf", "a_b_c.pdf"),
+])
+def test_safe_names(raw, want):
+    assert safe_name(raw) == want
+
+
+def test_names_unique_ignoring_case():
+    taken: set[str] = set()
+    assert [unique(n, taken) for n in ("A.pdf", "a.pdf", "A.PDF")] == ["A.pdf", "a (2).pdf", "A (3).PDF"]
+    assert len(safe_name("长" * 300 + ".pdf")) <= 80
+
+
+KILLER = """
+import sys, datetime as dt
+from pathlib import Path
+from xinyong_desktop.rules.loader import default_rules
+from xinyong_desktop.services.export_packets import export_packets
+export_packets([Path(sys.argv[1])], Path(sys.argv[2]), default_rules(), "张老师", dt.date(2025, 3, 1))
+"""
+
+
+def _kill_rounds(tmp_path, packet, rounds):
+    rng = random.Random(7)
+    for i in range(rounds):
+        dest = tmp_path / f"usb{i}"
+        p = subprocess.Popen([sys.executable, "-c", KILLER, str(packet), str(dest)], start_new_session=True)
+        time.sleep(rng.uniform(0.3, 2.5))
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        if not dest.exists():
+            continue
+        for r in verify(dest):
+            # every folder is verified complete, or visibly incomplete — never silently short
+            assert r.ok or r.incomplete or r.folder.name.endswith(INCOMPLETE), r
+
+
+def test_killed_export_is_never_silently_truncated(tmp_path, packets):
+    _kill_rounds(tmp_path, packets[0], 4)
+
+
+@pytest.mark.slow
+def test_killed_export_50_times(tmp_path, packets):
+    _kill_rounds(tmp_path, packets[0], 50)

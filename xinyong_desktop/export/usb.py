@@ -1,0 +1,172 @@
+"""Export packets so that a folder is either complete and verified or visibly incomplete — never silently short.
+
+Each enterprise is written into "<name>（未完成）", every file flushed to disk, the manifest written,
+every file read back and hashed, and only then is the folder renamed to its final name.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xinyong_desktop import __version__
+from xinyong_desktop.domain.model import Kind
+from xinyong_desktop.export.names import safe_name, unique
+
+INCOMPLETE = "（未完成）"
+MANIFEST = "manifest.json"
+
+SUBMISSION_ORDER = [Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER, Kind.PAYMENT_PROOF, Kind.RECTIFICATION_REPORT,
+                    Kind.LEGAL_REP_CERTIFICATE, Kind.AUTHORIZATION_LETTER, Kind.LEGAL_REP_ID, Kind.AGENT_ID,
+                    Kind.BUSINESS_LICENSE, Kind.PENALTY_DECISION, Kind.OTHER]
+
+
+class ExportError(Exception):
+    """The export cannot be done (no space, destination unusable); the message is Chinese."""
+
+
+@dataclass
+class ExportItem:
+    name: str  # the enterprise's name (folder name)
+    packet_dir: Path
+    materials: list  # core Materials of the check (path, kind, pages)
+    generated: list[Path] = field(default_factory=list)  # forms and review record
+    ready: bool = True
+
+
+@dataclass
+class VerifyReport:
+    folder: Path
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    incomplete: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.changed or self.extra or self.incomplete)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _copy_synced(src: Path, dst: Path) -> None:
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        shutil.copyfileobj(fi, fo, 1 << 20)
+        fo.flush()
+        os.fsync(fo.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":
+        return  # directories cannot be opened for fsync on Windows; file fsyncs suffice there
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def plan(item: ExportItem, kind_names: dict[Kind, str]) -> list[tuple[Path, str]]:
+    """(source, name in the export) in submission order: review record and forms first, then originals."""
+    taken: set[str] = {MANIFEST.casefold()}
+    out = []
+    for src in item.generated:  # the review record keeps its 00_; pre-filled blanks are marked as such
+        name = src.name if src.name.startswith("00_") else "预填_" + src.name.split("_", 1)[-1]
+        out.append((src, unique(safe_name(name), taken)))
+    seen: set[str] = set()
+    n = 0
+    for kind in SUBMISSION_ORDER:
+        for m in item.materials:
+            if m.kind != kind or m.path in seen or not (item.packet_dir / m.path).is_file():
+                continue
+            seen.add(m.path)
+            n += 1
+            orig = Path(m.path).name
+            out.append((item.packet_dir / m.path, unique(safe_name(f"{n:02d}_{kind_names[kind]}_{orig}"), taken)))
+    return out
+
+
+def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[Kind, str], reason: str = "",
+                on_file: Callable[[str], None] | None = None) -> Path:
+    files = plan(item, kind_names)
+    need = sum(src.stat().st_size for src, _ in files) + (1 << 20)
+    free = shutil.disk_usage(dest).free
+    if free < need:
+        raise ExportError(f"目标盘剩余空间 {free // 1024 // 1024} MB，不足以导出“{item.name}”（约需 {need // 1024 // 1024 + 1} MB）")
+    final_name = safe_name(item.name)
+    final = dest / final_name
+    staging = dest / safe_name(final_name + INCOMPLETE)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    manifest = {"app": "xinyong-desktop", "version": __version__, "instructor": instructor,
+                "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(), "enterprise": item.name,
+                "ready": item.ready, "forced_reason": reason or None, "files": []}
+    for src, name in files:
+        _copy_synced(src, staging / name)
+        manifest["files"].append({"name": name, "size": (staging / name).stat().st_size, "sha256": sha256(src)})
+        if on_file:
+            on_file(name)
+    mp = staging / MANIFEST
+    with open(mp, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    _fsync_dir(staging)
+    report = verify_folder(staging, check_name=False)
+    if not report.ok:
+        raise ExportError(f"“{item.name}”写入后校验失败（{'、'.join(report.missing + report.changed)}），文件夹保留为“{staging.name}”")
+    old = dest / safe_name(final_name + "（旧）")
+    if final.exists():  # a re-export replaces the earlier one only once the new one is verified
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(final, old)
+    os.replace(staging, final)
+    _fsync_dir(dest)
+    if old.exists():
+        shutil.rmtree(old)
+    return final
+
+
+def verify_folder(folder: Path, check_name: bool = True) -> VerifyReport:
+    rep = VerifyReport(folder, incomplete=check_name and folder.name.endswith(INCOMPLETE))
+    mp = folder / MANIFEST
+    if not mp.is_file():
+        rep.incomplete = True
+        rep.missing.append(MANIFEST)
+        return rep
+    try:
+        manifest = json.loads(mp.read_text(encoding="utf-8"))
+        entries = manifest["files"]
+    except (ValueError, KeyError, UnicodeDecodeError):
+        rep.incomplete = True
+        rep.changed.append(MANIFEST)
+        return rep
+    listed = set()
+    for e in entries:
+        p = folder / e["name"]
+        listed.add(e["name"])
+        if not p.is_file():
+            rep.missing.append(e["name"])
+        elif p.stat().st_size != e["size"] or sha256(p) != e["sha256"]:
+            rep.changed.append(e["name"])
+    rep.extra = sorted(p.name for p in folder.iterdir() if p.name not in listed and p.name != MANIFEST)
+    return rep
+
+
+def verify(dest: Path) -> list[VerifyReport]:
+    """Verify one exported enterprise folder, or every one under a destination."""
+    if (dest / MANIFEST).exists() or dest.name.endswith(INCOMPLETE):
+        return [verify_folder(dest)]
+    return [verify_folder(p) for p in sorted(dest.iterdir()) if p.is_dir()]
