@@ -17,6 +17,7 @@ from xinyong_desktop.domain.model import (
     Material,
     RecordSeverity,
     Severity,
+    UNCONFIRMED,
     TextSource,
 )
 from xinyong_desktop.domain.periods import Eligibility, eligibility
@@ -97,7 +98,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
             if fid not in m.fields:
                 out.append(_f(Code.FIELD_MISSING, E, f"{rule.name}中未填写或无法识别“{field_name(fid)}”，请补填完整。", m, fid))
         if rule.seal and m.value(FieldId.SEAL) == "absent":
-            if m.fields[FieldId.SEAL].confidence <= 0.3:
+            if m.fields[FieldId.SEAL].confidence <= UNCONFIRMED:
                 out.append(_f(Code.SEAL_MISSING, W, f"{rule.name}是黑白复印件，无法确认是否加盖公章，请核对原件。", m, FieldId.SEAL))
             else:
                 out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}未加盖单位公章，请加盖与营业执照名称一致的公章。", m, FieldId.SEAL))

@@ -82,6 +82,9 @@ class TextSource(StrEnum):
 
 Box = tuple[float, float, float, float]
 
+# confidence given to a seal that could be neither seen nor ruled out (a black-and-white copy)
+UNCONFIRMED = 0.3
+
 
 @dataclass(frozen=True)
 class FieldValue:

@@ -6,7 +6,6 @@ every file read back and hashed, and only then is the folder renamed to its fina
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from xinyong_desktop import __version__
 from xinyong_desktop.domain.model import Kind
 from xinyong_desktop.export.names import safe_name, unique
+from xinyong_desktop.hashing import file_sha256
 
 INCOMPLETE = "（未完成）"
 MANIFEST = "manifest.json"
@@ -50,14 +50,6 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not (self.missing or self.changed or self.extra or self.incomplete)
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _copy_synced(src: Path, dst: Path) -> None:
@@ -115,7 +107,7 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
                 "ready": item.ready, "forced_reason": reason or None, "files": []}
     for src, name in files:
         _copy_synced(src, staging / name)
-        manifest["files"].append({"name": name, "size": (staging / name).stat().st_size, "sha256": sha256(src)})
+        manifest["files"].append({"name": name, "size": (staging / name).stat().st_size, "sha256": file_sha256(src)})
         if on_file:
             on_file(name)
     mp = staging / MANIFEST
@@ -159,7 +151,7 @@ def verify_folder(folder: Path, check_name: bool = True) -> VerifyReport:
         listed.add(e["name"])
         if not p.is_file():
             rep.missing.append(e["name"])
-        elif p.stat().st_size != e["size"] or sha256(p) != e["sha256"]:
+        elif p.stat().st_size != e["size"] or file_sha256(p) != e["sha256"]:
             rep.changed.append(e["name"])
     rep.extra = sorted(p.name for p in folder.iterdir() if p.name not in listed and p.name != MANIFEST)
     return rep

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xinyong_desktop.domain.model import Box
+from xinyong_desktop.domain.model import UNCONFIRMED, Box
 from xinyong_desktop.extract.layout import PageText
 from xinyong_desktop.intake.ink import InkMap, seal_blobs, stroke_blobs
 
@@ -64,9 +64,6 @@ def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]
         # a black-and-white copy without a visible ring: presence cannot be confirmed either way
         return Mark(False, last[0], None, UNCONFIRMED)
     return Mark(False, last[0], None, 0.8 if last[1].source != "none" else 0.5)
-
-
-UNCONFIRMED = 0.3
 
 
 def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:

@@ -2,21 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 
 from sqlalchemy import select
+
+from xinyong_desktop.hashing import file_sha256
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, FindingRow, MaterialRow, TrainingClass
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def audit(s: Session, instructor: str, action: str, detail: str = "", case_id: int | None = None) -> None:
