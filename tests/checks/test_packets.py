@@ -231,3 +231,28 @@ def test_file_names_are_ignored(tmp_path, pool):
     draw_pdf(d / "信用修复申请书(2).pdf", [Spec("commitment_letter")], f)
     res = check_packet(d, as_of=as_of_for(f, "general"), pool=pool)
     assert {m.kind for m in res.materials if m.path == "信用修复申请书(2).pdf"} == {"commitment_letter"}
+
+
+def test_id_card_front_without_title_in_a_stack_is_its_own_material(tmp_path, pool):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.packetgen import DRAW, Page, _font
+
+    f = Facts.random(24)
+    d = write_packet(tmp_path / "packet", f, omit=("legal_rep_id", "legal_rep_certificate"))
+    c = Canvas(str(d / "stack.pdf"), pagesize=A4)
+    import random as _r
+
+    DRAW["legal_rep_certificate"](Page(c), f, Spec("legal_rep_certificate"), _r.Random(1))
+    c.showPage()
+    c.setFont(_font(), 11)  # the front side of the card only: no "居民身份证" title on this page
+    for i, t in enumerate((f"姓名  {f.rep}", "性别  男    民族  汉", "出生  1980 年 1 月 2 日", "住址  江苏省常州市天宁区",
+                           f"公民身份号码  {f.rep_id}")):
+        c.drawString(120, 700 - 26 * i, t)
+    c.showPage()
+    c.save()
+    res = check_packet(d, as_of=as_of_for(f, "general"), pool=pool)
+    stack = sorted((m.pages, m.kind) for m in res.materials if m.path == "stack.pdf")
+    assert stack == [([1], "legal_rep_certificate"), ([2], "legal_rep_id")]
+    assert errors(res) == set(), [x.message for x in res.findings]

@@ -63,10 +63,10 @@ def group_pages(kinds: list[PageKind]) -> list[tuple[str, list[int]]]:
     """Runs of pages (0-based) forming one material: a titled page starts one; untitled pages continue it."""
     groups: list[tuple[str, list[int]]] = []
     for i, pk in enumerate(kinds):
-        if groups and not pk.has_title and (pk.kind in (groups[-1][0], "other") or pk.score < 8):
-            groups[-1][1].append(i)
+        if groups and not pk.has_title and (pk.kind in (groups[-1][0], "other") or pk.score < 4):
+            groups[-1][1].append(i)  # an untitled page continues the material before it…
         elif groups and pk.has_title and pk.kind == groups[-1][0] and pk.kind == "id_card" and len(groups[-1][1]) == 1:
             groups[-1][1].append(i)  # front and back of one ID card on two pages
-        else:
+        else:  # …unless its own content clearly says it is something else (an ID card front has no title)
             groups.append((pk.kind, [i]))
     return groups
