@@ -59,7 +59,11 @@ def _find_labels(line: Line, label: str):
 def _segment_after(line: Line, pos: int) -> tuple[int, int]:
     """The span of the value text after a label: the rest of its segment, or the next segment."""
     i = pos
-    while i < len(line.text) and line.text[i] in " ：:":
+    # a bracketed qualifier after the label belongs to it: 受托人（经办人）：, 信用代码（注册号）：
+    q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", line.text[i:])
+    if q:
+        i += q.end()
+    while i < len(line.text) and line.text[i] in " ：:）)":
         i += 1
     end = line.text.find("\t", i)
     end = len(line.text) if end < 0 else end
