@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--force", default="", metavar="理由", help="未就绪也导出，理由写入清单")
     vf = sub.add_parser("verify", help="按 manifest.json 校验导出的文件夹")
     vf.add_argument("dest", type=Path)
+    ro = sub.add_parser("roster", help="读取处罚名单，计算可申请日期、公示状态和高频失信标记")
+    ro.add_argument("roster_files", type=Path, nargs="+")
+    ro.add_argument("--as-of", type=_date, default=None, help="以该日期为“今天”（YYYY-MM-DD）")
+    ro.add_argument("--json", action="store_true", help="输出 JSON")
+    ro.add_argument("--xlsx", type=Path, default=None, help="把看板各清单另存为 Excel 文件")
     sub.add_parser("gui", help="打开审核台窗口（默认）")
     return p
 
@@ -175,6 +180,48 @@ def cmd_verify(args) -> int:
     return 0 if ok else 1
 
 
+def _roster_report(roster, soon_days: int) -> str:
+    from xinyong_desktop.roster.board import SEVERITY_CN, list_titles
+
+    lines = [f"名单日期：{roster.as_of.isoformat()}    有效记录 {len(roster.records)} 条，"
+             f"有问题的行 {len(roster.errors)} 条，重复行 {len(roster.duplicates)} 条"]
+    for key, items in roster.lists(soon_days).items():
+        lines.append(f"\n{list_titles(soon_days)[key]}（{len(items)}）")
+        for r in items:
+            flag = "  【高频失信】" if r.high_frequency else ""
+            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {SEVERITY_CN[r.record_severity]}  "
+                         f"可申请：{r.eligible_from}  停止公示：{r.withdrawn_on}{flag}")
+    if roster.errors:
+        lines.append("\n有问题的行：")
+        for e in roster.errors:
+            where = f"第 {e.row} 行" if e.row else "整个文件"
+            lines.append(f"  {e.file}{'（' + e.sheet + '）' if e.sheet else ''} {where}：{e.message}")
+    return "\n".join(lines)
+
+
+def cmd_roster(args) -> int:
+    from xinyong_desktop.roster.board import read_rosters
+    from xinyong_desktop.rules.loader import RuleError, default_rules
+
+    try:
+        rules = default_rules()
+        roster = read_rosters(args.roster_files, args.as_of or dt.date.today(), rules)
+    except RuleError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_USAGE
+    if args.xlsx:
+        from xinyong_desktop.roster.export import write_board_xlsx
+
+        write_board_xlsx(roster, rules.soon_days, args.xlsx)
+    if args.json:
+        sys.stdout.write(json.dumps(roster.as_json(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        print(_roster_report(roster, rules.soon_days))
+    for path in roster.unreadable:
+        print(f"无法读取名单：{path}", file=sys.stderr)
+    return EXIT_USAGE if roster.unreadable else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.cmd == "check":
@@ -187,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_export(args)
     if args.cmd == "verify":
         return cmd_verify(args)
+    if args.cmd == "roster":
+        return cmd_roster(args)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     return run_gui()

@@ -274,3 +274,51 @@ def load_rules(rules_dir: Path | None = None) -> RuleBook:
 @lru_cache(maxsize=1)
 def default_rules() -> RuleBook:
     return load_rules()
+
+
+@dataclass(frozen=True)
+class RosterRules:
+    """How roster spreadsheets are read (resources/rules/roster.toml)."""
+
+    columns: dict[str, tuple[str, ...]]
+    severity: dict[str, RecordSeverity]  # cell word → severity
+    platform: dict[str, str]  # cell word → platform id
+    note_prefixes: tuple[str, ...]
+
+
+ROSTER_COLUMNS = ("enterprise_name", "uscc", "decision_number", "decision_date", "record_severity", "authority",
+                  "legal_representative", "phone", "platform")
+
+
+def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
+    fname = "roster.toml"
+    root = _Reader(fname, _load_toml((rules_dir or resource_path("rules")) / fname))
+    cols = root.table("columns")
+    columns = {}
+    for name in cols.data:
+        if name not in ROSTER_COLUMNS:
+            raise cols.fail(name, f"不是已知的名单列（可选：{', '.join(ROSTER_COLUMNS)}）")
+        columns[name] = cols.str_list(name)
+    for need in ("enterprise_name", "uscc", "decision_number", "decision_date", "record_severity"):
+        if need not in columns:
+            raise cols.fail(need, "缺少此项")
+    sev = root.table("severity")
+    severity = {}
+    for name in sev.data:
+        try:
+            level = RecordSeverity(name)
+        except ValueError:
+            raise sev.fail(name, "应为 minor、general 或 serious") from None
+        severity.update({w.lower(): level for w in sev.str_list(name)})
+    plat = root.table("platform")
+    platform = {}
+    for name in plat.data:
+        if name not in PLATFORMS:
+            raise plat.fail(name, f"应为 {' 或 '.join(sorted(PLATFORMS))}")
+        platform.update({w.lower(): name for w in plat.str_list(name)})
+    return RosterRules(columns, severity, platform, root.table("notes").str_list("prefixes"))
+
+
+@lru_cache(maxsize=1)
+def default_roster_rules() -> RosterRules:
+    return load_roster_rules()

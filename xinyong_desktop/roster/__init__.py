@@ -1,0 +1,1 @@
+"""Rosters of penalty records: reading office spreadsheets and the eligibility board."""

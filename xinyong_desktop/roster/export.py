@@ -1,0 +1,51 @@
+"""The eligibility board as an XLSX workbook: one sheet per list, plus the rows that were rejected."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from xinyong_desktop.roster.board import SEVERITY_CN, Roster, list_titles
+
+HEADERS = ("企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "处罚机关", "可申请修复日期",
+           "最长公示期届满日", "高频失信", "来源文件", "行号")
+SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已停止公示"}
+
+
+def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    titles = list_titles(soon_days)
+    for key, items in roster.lists(soon_days).items():
+        ws = wb.create_sheet(SHEET_NAMES[key])
+        ws.append([f"{titles[key]}（截至 {roster.as_of.isoformat()}，共 {len(items)} 条）"])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(list(HEADERS))
+        for cell in ws[2]:
+            cell.font, cell.fill = bold, fill
+        for r in items:
+            ws.append([r.enterprise_name, r.uscc, r.decision_number, r.decision_date,
+                       SEVERITY_CN[r.record_severity], r.authority, r.eligible_from, r.withdrawn_on,
+                       "是" if r.high_frequency else "", r.file, r.row])
+        for row in ws.iter_rows(min_row=3):
+            for i in (3, 6, 7):
+                row[i].number_format = "yyyy-mm-dd"
+        for col, width in zip("ABCDEFGHIJK", (34, 22, 30, 12, 8, 24, 14, 16, 8, 20, 6)):
+            ws.column_dimensions[col].width = width
+        ws.freeze_panes = "A3"
+    ws = wb.create_sheet("有问题的行")
+    ws.append(["来源文件", "工作表", "行号", "问题"])
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+    for e in roster.errors:
+        ws.append([e.file, e.sheet, e.row, e.message])
+    ws.column_dimensions["A"].width, ws.column_dimensions["D"].width = 24, 80
+    for row in ws.iter_rows(min_row=2):
+        row[3].alignment = Alignment(wrap_text=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)
+    return out

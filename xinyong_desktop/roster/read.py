@@ -1,0 +1,245 @@
+"""Read roster spreadsheets (XLSX, CSV) as credit offices really export them.
+
+Title rows above the header, two-level headers, merged cells, header wording variants, dates as Excel
+serial numbers or text, GBK/UTF-8/UTF-16 CSV.  Every cell-level problem becomes a row error with the row
+number a spreadsheet program shows; a file that cannot be read at all raises RosterFileError.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xinyong_desktop.rules.loader import RosterRules
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+HEADER_SCAN_ROWS = 30
+
+_HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^（）()]*[)）]$")
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read as a roster; the message is Chinese and names the cause."""
+
+
+@dataclass
+class RawRow:
+    """One data row: the cells of the recognised columns as text or date, and where it came from."""
+
+    file: str
+    sheet: str
+    row: int
+    cells: dict[str, object]
+
+
+@dataclass
+class Table:
+    file: str
+    sheet: str
+    rows: list[tuple[int, list[object]]]  # (row number as shown, cell values)
+
+
+@dataclass
+class SheetColumns:
+    header_row: int
+    columns: dict[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- file → tables
+def sniff(data: bytes) -> str:
+    if not data.strip():
+        raise RosterFileError("文件是空的")
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise RosterFileError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 后再导入")
+    if data[:5] == b"%PDF-":
+        raise RosterFileError("这是 PDF 文件，不是名单表格（请导入 .xlsx 或 .csv）")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "csv"
+    if b"\x00" in data[:4096]:
+        raise RosterFileError("不是表格文件（请导入 .xlsx 或 .csv）")
+    return "csv"
+
+
+def decode_text(data: bytes) -> str:
+    """Excel on Chinese Windows saves CSV as GBK; newer ones as UTF-8 with BOM; "Unicode text" as UTF-16."""
+    if data[:3] == b"\xef\xbb\xbf":
+        return data[3:].decode("utf-8", errors="replace")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise RosterFileError("无法识别文件的文字编码（请在 Excel 中另存为“CSV UTF-8”或 .xlsx）")
+
+
+def _csv_tables(path: Path, data: bytes) -> list[Table]:
+    text = decode_text(data)
+    head = text[:8192].splitlines()[:10]
+    delim = max([",", "\t", ";", "，"], key=lambda d: sum(line.count(d) for line in head))
+    rows = []
+    for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+        rows.append((i, cells))
+    return [Table(path.name, "", rows)]
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise RosterFileError(f"Excel 文件已损坏，无法打开（{type(e).__name__}）") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if len(infos) > 10_000 or total > MAX_UNZIPPED_BYTES or total / packed > 200:
+        raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
+    if not any(i.filename.startswith("xl/") for i in infos):
+        raise RosterFileError("不是 Excel 表格（压缩包中没有工作表）")
+
+
+def _xlsx_tables(path: Path) -> list[Table]:
+    import openpyxl
+
+    _check_zip(path)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many types on broken files
+        raise RosterFileError(f"Excel 文件已损坏，无法打开（{type(e).__name__}）") from None
+    tables = []
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            merged = {}
+            for rng in ws.merged_cells.ranges:
+                top = ws.cell(rng.min_row, rng.min_col).value
+                for r in range(rng.min_row, rng.max_row + 1):
+                    for c in range(rng.min_col, rng.max_col + 1):
+                        if (r, c) != (rng.min_row, rng.min_col):
+                            merged[(r, c)] = top
+            rows = []
+            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = list(values)
+                if merged:
+                    for c in range(len(cells)):
+                        if (r, c + 1) in merged:
+                            cells[c] = merged[(r, c + 1)]
+                rows.append((r, cells))
+            tables.append(Table(path.name, ws.title, rows))
+    finally:
+        wb.close()
+    return tables
+
+
+def read_tables(path: Path) -> list[Table]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RosterFileError(f"文件过大（{size // (1024 * 1024)} MB），名单文件不应超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise RosterFileError("找不到文件") from None
+    except IsADirectoryError:
+        raise RosterFileError("这是文件夹，不是名单文件") from None
+    except PermissionError:
+        raise RosterFileError("没有读取权限") from None
+    kind = sniff(data)
+    return _xlsx_tables(path) if kind == "xlsx" else _csv_tables(path, data)
+
+
+# ---------------------------------------------------------------- header
+def cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    return str(v).strip()
+
+
+def _header_key(s: str) -> str:
+    s = cell_text(s).replace("\u3000", "")
+    prev = None
+    while prev != s:
+        prev, s = s, _HEADER_NOISE.sub("", s)
+    return s.replace("(", "（").replace(")", "）")
+
+
+class HeaderMatcher:
+    def __init__(self, rules: RosterRules):
+        self.lookup: dict[str, str] = {}
+        for col, aliases in rules.columns.items():
+            for a in aliases:
+                self.lookup.setdefault(_header_key(a), col)
+                self.lookup.setdefault(a.replace("(", "（").replace(")", "）").replace(" ", ""), col)
+
+    def match(self, text: str) -> str | None:
+        raw = cell_text(text).replace(" ", "").replace("\u3000", "").replace("\n", "")
+        raw = raw.replace("(", "（").replace(")", "）").lstrip("*＊")
+        if raw in self.lookup:
+            return self.lookup[raw]
+        key = _header_key(text)
+        if key in self.lookup:
+            return self.lookup[key]
+        m = re.fullmatch(r"[^（]*（(.+)）", raw)  # "行政相对人代码（统一社会信用代码）"
+        if m and m[1] in self.lookup:
+            return self.lookup[m[1]]
+        return None
+
+    def columns(self, cells: list[object], above: list[object] | None) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for i, v in enumerate(cells):
+            col = self.match(v) if cell_text(v) else None
+            if col is None and above is not None and i < len(above) and cell_text(above[i]):
+                col = self.match(cell_text(above[i]) + cell_text(v))  # two-level header
+            if col and col not in found:
+                found[col] = i
+        return found
+
+
+def find_header(table: Table, matcher: HeaderMatcher) -> SheetColumns | None:
+    prev = None
+    for n, (row, cells) in enumerate(table.rows):
+        if n >= HEADER_SCAN_ROWS:
+            break
+        cols = matcher.columns(cells, prev)
+        if len(cols) >= 3 and ("decision_number" in cols or "enterprise_name" in cols):
+            return SheetColumns(row, cols)
+        prev = cells
+    return None
+
+
+def data_rows(table: Table, header: SheetColumns, rules: RosterRules) -> list[RawRow]:
+    out = []
+    header_cells = None
+    for row, cells in table.rows:
+        if row < header.header_row:
+            continue
+        if row == header.header_row:
+            header_cells = [cell_text(c) for c in cells]
+            continue
+        texts = [cell_text(c) for c in cells]
+        filled = [t for t in texts if t]
+        if not filled:
+            continue
+        if texts == header_cells:  # a header repeated on every printed page
+            continue
+        if len(filled) == 1 and filled[0].startswith(rules.note_prefixes):
+            continue
+        picked = {col: (cells[i] if i < len(cells) else None) for col, i in header.columns.items()}
+        if not any(cell_text(v) for v in picked.values()):
+            continue
+        if all(re.fullmatch(r"\d{1,4}", cell_text(v) or "0") for v in picked.values()):
+            continue  # a column-number row ("1 2 3 4 …") under the header
+        out.append(RawRow(table.file, table.sheet, row, picked))
+    return out
