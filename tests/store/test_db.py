@@ -65,7 +65,7 @@ def test_save_check_and_decisions_are_audited(db):
         assert repo.active_decisions(s, case_id) == []
         assert s.scalars(select(Decision)).one().reason == "原件已盖章，复印不清"
         actions = [a.action for a in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-        assert actions == ["create_class", "check", "override", "undo"]
+        assert actions == ["create_class", "check", "status", "override", "undo"]  # 未开始 → 需补正 audited
 
 
 WRITER = """

@@ -28,6 +28,7 @@ from xinyong_desktop.intake.render import render_page
 from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
 from xinyong_desktop.services.check_packet import check_packet, read_case_file
+from xinyong_desktop.services.classes import note_exported, set_status
 from xinyong_desktop.services.review import (
     PERSONAL_FIELDS,
     apply_decisions,
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
                 for cid, p in cases:
                     if p.resolve() in done:
                         c = s.get(Case, cid)
-                        c.status = "已导出"
+                        note_exported(s, c, self.instructor)
                         repo.audit(s, self.instructor, "export", str(dest), cid)
             return out
 
@@ -472,8 +473,8 @@ class MainWindow(QMainWindow):
         decisions = repo.active_decisions(s, c.id)
         _materials, findings, eligible_from = recheck_case(c, decisions, self.rules)
         repo.replace_findings(s, c, findings, eligible_from)
-        if c.status in ("需补正", "已就绪", "审核中"):
-            c.status = "需补正" if blocking(c.findings, {d.target for d in decisions if d.action == "override"}) else c.status
+        if c.status in ("已就绪", "审核中") and blocking(c.findings, {d.target for d in decisions if d.action == "override"}):
+            set_status(s, c, "需补正", self.instructor)
 
     def confirm_field(self) -> bool:
         f = self._current_field()
@@ -618,8 +619,7 @@ class MainWindow(QMainWindow):
             c = s.get(Case, self.case_id)
             if blocking(c.findings, set(self._overrides(s))):
                 return False
-            c.status = "已就绪"
-            repo.audit(s, self.instructor, "mark_ready", "", c.id)
+            set_status(s, c, "已就绪", self.instructor, "审核员确认就绪")
         self.refresh_cases()
         self.statusBar().showMessage(S.MARKED_READY, 5000)
         return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -46,6 +46,7 @@ class PenaltyRecord(Base):
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     severity: Mapped[str] = mapped_column(String(10), default="general")
     platform: Mapped[str] = mapped_column(String(20), default="creditchina")
+    source: Mapped[str] = mapped_column(Text, default="")  # roster file and row it came from
 
 
 class Case(Base):
@@ -63,6 +64,16 @@ class Case(Base):
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     as_of: Mapped[dt.date | None] = mapped_column(Date)
     eligible_from: Mapped[dt.date | None] = mapped_column(Date)
+    # the outcome of the first check (for "ready at first check" and the most common defects)
+    first_ready: Mapped[bool | None] = mapped_column(Boolean)
+    first_codes: Mapped[list | None] = mapped_column(JSON)
+    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # follow-up after submission to the portal
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    query_code: Mapped[str] = mapped_column(String(60), default="")
+    portal_outcome: Mapped[str] = mapped_column(String(10), default="")  # 待审核 | 已通过 | 未通过 | 退回
+    portal_reason: Mapped[str] = mapped_column(Text, default="")
+    portal_first_outcome: Mapped[str] = mapped_column(String(10), default="")
     training_class: Mapped[TrainingClass | None] = relationship(back_populates="cases")
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="cases")
     materials: Mapped[list[MaterialRow]] = relationship(back_populates="case", cascade="all, delete-orphan")

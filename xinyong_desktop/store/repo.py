@@ -44,9 +44,10 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
     case.checked_at = dt.datetime.now().replace(microsecond=0)
     case.as_of = result.as_of
     case.eligible_from = result.eligible_from
-    if case.status in ("未开始", "审核中", "需补正", "已就绪"):
-        case.status = "已就绪" if result.ready else "需补正"
     audit(s, instructor, "check", f"ready={result.ready} findings={len(result.findings)}", case.id)
+    from xinyong_desktop.services.classes import note_check  # status flow lives with the classes
+
+    note_check(s, case, result.ready, [str(f.code) for f in result.findings if f.severity == "error"], instructor)
 
 
 def record_decision(s: Session, case: Case, action: str, target: str, instructor: str, value: str | None = None,

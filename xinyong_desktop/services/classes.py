@@ -1,0 +1,211 @@
+"""Classes, their rosters and cases: the status flow, roster import into the store, follow-up, statistics."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong_desktop.roster.board import Roster, RosterRecord
+from xinyong_desktop.store.models import Case, Enterprise, PenaltyRecord, TrainingClass
+from xinyong_desktop.store.repo import audit
+
+# 未开始 → 审核中 → 需补正 / 已就绪 → 已导出 → 已提交 → 已修复; a returned case goes back to 需补正
+STATUSES = ("未开始", "审核中", "需补正", "已就绪", "已导出", "已提交", "已修复")
+NEXT = {
+    "未开始": {"审核中", "需补正", "已就绪"},
+    "审核中": {"需补正", "已就绪"},
+    "需补正": {"审核中", "需补正", "已就绪"},
+    "已就绪": {"审核中", "需补正", "已就绪", "已导出"},
+    "已导出": {"审核中", "需补正", "已就绪", "已导出", "已提交"},
+    "已提交": {"需补正", "已提交", "已修复"},
+    "已修复": set(),
+}
+OUTCOMES = ("待审核", "已通过", "未通过", "退回")
+
+
+class StatusError(ValueError):
+    pass
+
+
+def set_status(s: Session, case: Case, new: str, instructor: str, why: str = "") -> None:
+    """Every status change goes through here: checked against the flow and written to the audit trail."""
+    old = case.status or "未开始"
+    if new == old:
+        return
+    if new not in STATUSES:
+        raise StatusError(f"未知状态：{new}")
+    if new not in NEXT[old]:
+        raise StatusError(f"状态不能从“{old}”改为“{new}”")
+    case.status = new
+    audit(s, instructor, "status", f"{old} → {new}{('（' + why + '）') if why else ''}", case.id)
+
+
+# ---------------------------------------------------------------- roster → class
+@dataclass
+class ImportSummary:
+    records_added: int = 0
+    cases_added: int = 0
+    already_there: int = 0
+    rejected: int = 0
+
+
+def _record_row(s: Session, rec: RosterRecord) -> tuple[PenaltyRecord, bool]:
+    ent = s.scalar(select(Enterprise).where(Enterprise.uscc == rec.uscc))
+    if ent is None:
+        ent = Enterprise(name=rec.enterprise_name, uscc=rec.uscc, legal_representative=rec.legal_representative,
+                         contact_phone=rec.phone)
+        s.add(ent)
+        s.flush()
+    else:
+        ent.legal_representative = ent.legal_representative or rec.legal_representative
+        ent.contact_phone = ent.contact_phone or rec.phone
+    row = s.scalar(select(PenaltyRecord).where(PenaltyRecord.enterprise_id == ent.id,
+                                               PenaltyRecord.decision_number == rec.decision_number))
+    if row is not None:
+        return row, False
+    row = PenaltyRecord(enterprise_id=ent.id, decision_number=rec.decision_number, authority=rec.authority,
+                        decision_date=rec.decision_date, severity=rec.record_severity.value, platform=rec.platform,
+                        source=f"{rec.file}#{rec.row}")
+    s.add(row)
+    s.flush()
+    return row, True
+
+
+def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) -> ImportSummary:
+    """Add the roster's records and one case per record to the class; importing it again adds nothing."""
+    out = ImportSummary(rejected=len(roster.errors))
+    have = {c.record_id for c in s.scalars(select(Case).where(Case.class_id == class_id))}
+    for rec in roster.records:
+        row, new = _record_row(s, rec)
+        out.records_added += new
+        if row.id in have:
+            out.already_there += 1
+            continue
+        s.add(Case(class_id=class_id, enterprise_id=row.enterprise_id, record_id=row.id,
+                   record_severity=row.severity, status="未开始", eligible_from=rec.eligible_from))
+        have.add(row.id)
+        out.cases_added += 1
+    audit(s, instructor, "import_roster",
+          f"新增记录 {out.records_added}，新增案件 {out.cases_added}，已存在 {out.already_there}，拒收行 {out.rejected}")
+    return out
+
+
+def class_records(s: Session, class_id: int) -> list[tuple[Case, PenaltyRecord, Enterprise]]:
+    q = (select(Case, PenaltyRecord, Enterprise).join(PenaltyRecord, Case.record_id == PenaltyRecord.id)
+         .join(Enterprise, PenaltyRecord.enterprise_id == Enterprise.id).where(Case.class_id == class_id)
+         .order_by(Case.id))
+    return [tuple(r) for r in s.execute(q)]
+
+
+def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
+    """The class's records as a Roster, so the board is computed by the same code as for files (flag counts
+    every record of the enterprise known to the store, not only this class's)."""
+    from xinyong_desktop.domain.model import RecordSeverity
+    from xinyong_desktop.roster.board import compute_board
+
+    roster = Roster(as_of)
+    rows = class_records(s, class_id)
+    usccs = {e.uscc for _, _, e in rows}
+    others = s.execute(select(PenaltyRecord, Enterprise).join(Enterprise).where(Enterprise.uscc.in_(usccs)))
+    mine = {r.id for _, r, _ in rows}
+    extra = []
+    for rec, ent in others:
+        src, _, row = rec.source.rpartition("#")
+        item = RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
+                            rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
+                            ent.legal_representative, ent.contact_phone)
+        (roster.records if rec.id in mine else extra).append(item)
+    roster.records.sort(key=lambda r: r.enterprise_name)
+    all_records = roster.records + extra
+    compute_board(Roster(as_of, all_records), rules)
+    return roster
+
+
+# ---------------------------------------------------------------- after a check, export, submission
+def note_check(s: Session, case: Case, ready: bool, codes: list[str], instructor: str) -> None:
+    if case.first_ready is None:
+        case.first_ready, case.first_codes = ready, sorted(set(codes))
+    if case.status in ("未开始", "审核中", "需补正", "已就绪"):
+        set_status(s, case, "已就绪" if ready else "需补正", instructor)
+
+
+def note_exported(s: Session, case: Case, instructor: str) -> None:
+    case.exported_at = dt.datetime.now().replace(microsecond=0)
+    set_status(s, case, "已导出", instructor)
+
+
+def record_submission(s: Session, case: Case, submitted_on: dt.date, query_code: str, instructor: str) -> None:
+    if case.status not in ("已导出", "已提交", "已就绪"):
+        raise StatusError(f"该案件状态为“{case.status}”，尚未导出，不能登记提交")
+    if case.status == "已就绪":
+        set_status(s, case, "已导出", instructor, "登记提交时补记")
+    case.submitted_on, case.query_code = submitted_on, query_code.strip()
+    case.portal_outcome = "待审核"
+    set_status(s, case, "已提交", instructor, f"查询码 {case.query_code}" if case.query_code else "")
+
+
+def record_outcome(s: Session, case: Case, outcome: str, reason: str, instructor: str) -> None:
+    """The portal's answer; a returned or refused case goes back to review with the portal's reason."""
+    if outcome not in OUTCOMES:
+        raise StatusError(f"未知的审核结果：{outcome}")
+    if case.status != "已提交":
+        raise StatusError("只有已提交的案件才能登记平台审核结果")
+    if outcome in ("未通过", "退回") and not reason.strip():
+        raise StatusError("退回或未通过时请填写平台给出的理由")
+    case.portal_outcome, case.portal_reason = outcome, reason.strip()
+    if outcome != "待审核" and not case.portal_first_outcome:
+        case.portal_first_outcome = outcome
+    audit(s, instructor, "portal_outcome", f"{outcome}{('：' + reason) if reason else ''}", case.id)
+    if outcome == "已通过":
+        set_status(s, case, "已修复", instructor)
+    elif outcome in ("未通过", "退回"):
+        set_status(s, case, "需补正", instructor, f"平台{outcome}：{reason.strip()}")
+
+
+# ---------------------------------------------------------------- statistics
+@dataclass
+class ClassStats:
+    classes: int = 0
+    enterprises: int = 0
+    cases: int = 0
+    reviewed: int = 0
+    ready_first: int = 0
+    ready_after_correction: int = 0
+    exported: int = 0
+    submitted: int = 0
+    passed_first: int = 0
+    repaired: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    top_codes: list[tuple[str, int]] = field(default_factory=list)
+
+
+def statistics(s: Session, class_id: int | None = None) -> ClassStats:
+    """Per class (class_id) or over all classes."""
+    q = select(Case)
+    if class_id is not None:
+        q = q.where(Case.class_id == class_id)
+    cases = list(s.scalars(q))
+    st = ClassStats()
+    st.classes = 1 if class_id is not None else len(list(s.scalars(select(TrainingClass.id))))
+    st.cases = len(cases)
+    st.enterprises = len({c.enterprise_id or -c.id for c in cases})
+    codes: Counter[str] = Counter()
+    after = ("已就绪", "已导出", "已提交", "已修复")
+    for c in cases:
+        st.by_status[c.status] = st.by_status.get(c.status, 0) + 1
+        if c.first_ready is not None:
+            st.reviewed += 1
+            codes.update(c.first_codes or [])
+            if c.first_ready:
+                st.ready_first += 1
+            elif c.status in after:
+                st.ready_after_correction += 1
+        st.exported += c.exported_at is not None
+        st.submitted += c.submitted_on is not None
+        st.passed_first += c.portal_first_outcome == "已通过"
+        st.repaired += c.status == "已修复"
+    st.top_codes = codes.most_common(8)
+    return st
