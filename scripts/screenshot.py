@@ -35,10 +35,30 @@ def main() -> None:
         w = MainWindow(open_db(tmp / "shot.sqlite3"), default_rules(), "张老师", pool)
         w.resize(1500, 900)
         w.show()
+
+        def wait():
+            while w.running is not None:
+                app.processEvents()
+                time.sleep(0.05)
+
+        # a class with its roster; the first enterprise brings its packet
+        from tests.rostergen import make_rows, write_xlsx
+
+        rows = make_rows(60, seed=3, start=dt.date.today() - dt.timedelta(days=1000), span_days=990)
+        rows[0].name, rows[0].uscc = f.name, f.uscc
+        rows[0].normalized_number = rows[0].decision_number = f.decision_number
+        rows[0].decision_date, rows[0].severity = f.decision_date, "general"
+        for k, r in enumerate(rows[5:8]):
+            r.name, r.uscc = rows[4].name, rows[4].uscc
+            r.decision_date = rows[4].decision_date + dt.timedelta(days=40 * (k + 1))
+        w.new_class("2026年第5期信用修复培训班", dt.date.today(), "常州市信用办三楼培训室", "张老师、李老师")
+        w.import_roster([write_xlsx(tmp / "处罚名单.xlsx", rows)])
+        wait()
+        if w.roster_errors_box is not None:
+            w.roster_errors_box.close()
+        w.open_case(w.cases.item(0, 0).data(0x0100))
         w.add_packet(folder)
-        while w.running is not None:
-            app.processEvents()
-            time.sleep(0.05)
+        wait()
         w._step_tree(1)
         w._step_tree(1)
         w._step_tree(1)
@@ -48,6 +68,12 @@ def main() -> None:
         QTimer.singleShot(300, app.quit)
         app.exec()
         out = ROOT / "docs" / "screenshots" / "review.png"
+        w.grab().save(str(out))
+        print(out)
+        w.tabs.setCurrentIndex(1)
+        QTimer.singleShot(300, app.quit)
+        app.exec()
+        out = ROOT / "docs" / "screenshots" / "board.png"
         w.grab().save(str(out))
         print(out)
         w.close()

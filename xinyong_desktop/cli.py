@@ -60,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     ro.add_argument("--as-of", type=_date, default=None, help="以该日期为“今天”（YYYY-MM-DD）")
     ro.add_argument("--json", action="store_true", help="输出 JSON")
     ro.add_argument("--xlsx", type=Path, default=None, help="把看板各清单另存为 Excel 文件")
+    gd = sub.add_parser("guide", help="按名单为每家企业生成信用修复材料清单（逐家一份，另有合并打印版）")
+    gd.add_argument("roster_files", type=Path, nargs="+")
+    gd.add_argument("--out", type=Path, required=True)
+    gd.add_argument("--as-of", type=_date, default=None)
+    lt = sub.add_parser("letters", help="按名单生成信用修复提醒函（逐家一份，另有合并打印版）")
+    lt.add_argument("roster_files", type=Path, nargs="+")
+    lt.add_argument("--out", type=Path, required=True)
+    lt.add_argument("--as-of", type=_date, default=None)
+    lt.add_argument("--only", choices=["all", "eligible", "soon", "not_yet"], default="all",
+                    help="只给某一清单中的企业生成（默认全部，已停止公示的除外）")
     sub.add_parser("gui", help="打开审核台窗口（默认）")
     return p
 
@@ -222,6 +232,31 @@ def cmd_roster(args) -> int:
     return EXIT_USAGE if roster.unreadable else 0
 
 
+def _roster_documents(args, writer) -> int:
+    from xinyong_desktop.roster.board import read_rosters
+    from xinyong_desktop.rules.loader import RuleError, default_rules
+
+    try:
+        rules = default_rules()
+        as_of = args.as_of or dt.date.today()
+        roster = read_rosters(args.roster_files, as_of, rules)
+    except RuleError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_USAGE
+    only = getattr(args, "only", "all")
+    lists = roster.lists(rules.soon_days)
+    records = [r for key, items in lists.items() if key != "withdrawn" and only in ("all", key) for r in items] \
+        if hasattr(args, "only") else roster.records
+    paths, merged = writer(records, rules, args.out, as_of)
+    for path in paths:
+        print(path)
+    if merged:
+        print(f"合并打印：{merged}")
+    for e in roster.errors:
+        print(f"未生成（{e.file} {'第 ' + str(e.row) + ' 行' if e.row else ''}）：{e.message}", file=sys.stderr)
+    return EXIT_USAGE if roster.unreadable else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.cmd == "check":
@@ -236,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_verify(args)
     if args.cmd == "roster":
         return cmd_roster(args)
+    if args.cmd in ("guide", "letters"):
+        from xinyong_desktop.documents.letters import write_guides, write_reminders
+
+        return _roster_documents(args, write_guides if args.cmd == "guide" else write_reminders)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     return run_gui()

@@ -160,3 +160,91 @@ def test_export_ready_cases_and_verify(desk, qtbot, tmp_path):
     assert w.cases.item(0, 1).text() == "已导出"
     reports = w.verify_export(tmp_path / "usb")
     assert reports and all(r.ok for r in reports)
+
+
+def test_class_board_from_a_roster(desk, qtbot, tmp_path):
+    from tests.rostergen import make_rows, write_xlsx
+
+    rows = make_rows(20, seed=21, start=dt.date.today() - dt.timedelta(days=800), span_days=780)
+    for r in rows[1:3]:  # three records of one enterprise within months: 高频失信
+        r.name, r.uscc = rows[0].name, rows[0].uscc
+        r.decision_date = rows[0].decision_date + dt.timedelta(days=30 * (rows.index(r)))
+    roster_file = write_xlsx(tmp_path / "名单.xlsx", rows, extra=[[99, "坏行公司", "123", "常市监处罚〔2024〕1号", "x", "一般"]])
+    w = desk()
+    cid = w.new_class("2026年第5期信用修复培训班", dt.date(2026, 11, 25), "常州市信用办", "张老师")
+    w.import_roster([roster_file])
+    qtbot.waitUntil(lambda: w.running is None and w.board.tables["eligible"].rowCount()
+                    + w.board.tables["not_yet"].rowCount() + w.board.tables["soon"].rowCount()
+                    + w.board.tables["withdrawn"].rowCount() == 20, timeout=20000)
+    assert w.tabs.currentIndex() == 1
+    titles = [w.board.tabs.tabText(i) for i in range(4)]
+    assert titles[0].startswith("现在可以申请修复（") and "天内可以申请" in titles[1]
+    assert "1" in w.roster_errors_box.detailedText() and "统一社会信用代码" in w.roster_errors_box.detailedText()
+    hf_rows = [t.item(r, 0).text() for t in w.board.tables.values() for r in range(t.rowCount())
+               if t.item(r, 7).text() == "高频失信"]
+    assert hf_rows.count(rows[0].name) == 3
+    assert w.cases.rowCount() == 20  # one case per record, named after the enterprise
+    # importing again adds nothing
+    w.import_roster([roster_file])
+    qtbot.waitUntil(lambda: w.running is None, timeout=20000)
+    assert w.cases.rowCount() == 20
+    # double-click a board row → its case in the review tab
+    t = w.board.tables["eligible"] if w.board.tables["eligible"].rowCount() else w.board.tables["not_yet"]
+    case_id = t.item(0, 0).data(0x0100)
+    w.board.openCase.emit(case_id)
+    assert w.tabs.currentIndex() == 0 and w.case_id == case_id
+    # the Excel lists
+    out = w.export_board(tmp_path / "清单.xlsx")
+    assert out.exists()
+    # the class survives a restart and is the one shown
+    w.close()
+    w2 = desk()
+    assert w2.training_class == cid and w2.cases.rowCount() == 20
+
+
+def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
+    import pdfplumber
+
+    from tests.rostergen import make_rows, write_csv
+
+    rows = make_rows(6, seed=44, start=dt.date.today() - dt.timedelta(days=300), span_days=200)
+    w = desk()
+    w.headless = True
+    w.new_class("第6期", dt.date.today(), "常州", "张老师")
+    w.import_roster([write_csv(tmp_path / "r.csv", rows)])
+    qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 6, timeout=20000)
+    w.make_letters(tmp_path / "letters")
+    qtbot.waitUntil(lambda: w.running is None, timeout=30000)
+    assert len(list((tmp_path / "letters").glob("全部_*.pdf"))) == 1
+    w.make_guides(tmp_path / "guides")
+    qtbot.waitUntil(lambda: w.running is None, timeout=30000)
+    assert len(list((tmp_path / "guides").glob("*.pdf"))) == 7
+    # follow-up on the first case: not exportable before it is ready, then submitted, returned, passed
+    w.open_case(w.cases.item(0, 0).data(0x0100))
+    assert not w.record_submission("CX1")
+    from xinyong_desktop.services.classes import set_status
+    from xinyong_desktop.store.models import Case
+
+    with w.db() as s, s.begin():
+        c = s.get(Case, w.case_id)
+        set_status(s, c, "已就绪", "张老师")
+        set_status(s, c, "已导出", "张老师")
+    assert w.record_submission("CX2026112500001")
+    assert not w.record_outcome("退回", "")  # a return needs the portal's reason
+    assert w.record_outcome("退回", "承诺书未盖章")
+    assert "承诺书未盖章" in w.form.verdictLabel.text()
+    assert w.cases.item(0, 1).text() == "需补正"
+    assert w.make_certificate(tmp_path / "c.pdf") is None  # not repaired yet
+    with w.db() as s, s.begin():
+        c = s.get(Case, w.case_id)
+        set_status(s, c, "已就绪", "张老师")
+        set_status(s, c, "已导出", "张老师")
+    assert w.record_submission("CX2026112500002") and w.record_outcome("已通过", "")
+    cert = w.make_certificate(tmp_path / "c.pdf")
+    with pdfplumber.open(cert) as pdf:
+        assert "CX2026112500002" in pdf.pages[0].extract_text().replace("\n", "")
+    assert w.make_deletion_letter(tmp_path / "d.pdf", "某信用服务公司").exists()
+    summary = w.make_summary(tmp_path / "s.pdf")
+    with pdfplumber.open(summary) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "第6期" in text and "已修复" in text

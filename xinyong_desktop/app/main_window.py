@@ -1,6 +1,7 @@
 """The review desk: cases on the left, the page in the middle, the checklist and findings on the right."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTableWidgetItem,
+    QTabWidget,
     QTreeWidgetItem,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.class_board import ClassBoard, ClassDialog
 from xinyong_desktop.app.page_view import PageView
 from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.checks.messages import FIELD_NAMES
@@ -64,13 +67,26 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
         self.form = load_form("main_window.ui")
-        self.setCentralWidget(self.form.centralWidget())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form.centralWidget(), S.TAB_REVIEW)
+        self.board = ClassBoard()
+        self.tabs.addTab(self.board, S.TAB_CLASS)
+        self.setCentralWidget(self.tabs)
+        self.board.openCase.connect(self.open_case)
+        self._board_dirty = True
+        self.tabs.currentChanged.connect(lambda i: self.refresh_board() if i == 1 and self._board_dirty else None)
+        self.board.asOfChanged.connect(self.refresh_board)
+        for key, slot in (("new", self.new_class), ("switch", self.switch_class), ("import", self.import_roster),
+                          ("xlsx", self.export_board), ("letters", self.make_letters), ("guide", self.make_guides),
+                          ("summary", self.make_summary)):
+            self.board.buttons[key].clicked.connect(lambda _=False, slot=slot: slot())
         self.setWindowTitle(S.APP_TITLE)
         self.statusBar()
         self.case_id: int | None = None
         self.reveal = False
         self.running: BackgroundOp | None = None
         self.last_result = None
+        self.roster_errors_box = None
         self.setAcceptDrops(True)
         f = self.form
         self.cases, self.tree, self.findings, self.view = f.caseTable, f.checklist, f.findingList, f.pageView
@@ -115,6 +131,19 @@ class MainWindow(QMainWindow):
         act("文件", S.MAKE_NOTICE, "Ctrl+Shift+G", self.make_notice)
         act("文件", S.EXPORT, "Ctrl+Shift+E", self.export_ready)
         act("文件", S.VERIFY, "", self.verify_export)
+        act("培训班", S.NEW_CLASS, "", self.new_class)
+        act("培训班", S.SWITCH_CLASS, "", self.switch_class)
+        act("培训班", S.IMPORT_ROSTER, "Ctrl+L", self.import_roster)
+        act("培训班", S.EXPORT_BOARD, "", self.export_board)
+        act("培训班", S.MAKE_LETTERS, "", self.make_letters)
+        act("培训班", S.MAKE_GUIDES, "", self.make_guides)
+        act("培训班", S.MAKE_SUMMARY, "", self.make_summary)
+        act("培训班", S.SHOW_BOARD, "Ctrl+B", lambda: self.tabs.setCurrentIndex(1))
+        act("跟进", S.RECORD_SUBMISSION, "", self.record_submission)
+        act("跟进", S.RECORD_OUTCOME, "", self.record_outcome)
+        act("跟进", S.MAKE_CERTIFICATE, "", self.make_certificate)
+        act("跟进", S.MAKE_DELETION, "", self.make_deletion_letter)
+        act("培训班", S.SHOW_REVIEW, "Ctrl+Shift+B", lambda: self.tabs.setCurrentIndex(0))
         act("审核", S.RECHECK, "F5", self.recheck)
         act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
         act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
@@ -137,15 +166,296 @@ class MainWindow(QMainWindow):
         act("帮助", S.SHORTCUTS, "F1", self.show_shortcuts)
 
     def _current_class(self) -> int:
+        last = QSettings().value("last_class")
         with self.db() as s, s.begin():
-            tc = s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc())).first()
+            tc = s.get(TrainingClass, int(last)) if last not in (None, "") else None
+            tc = tc or s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc())).first()
             if tc is None:
                 tc = repo.create_class(s, S.DEFAULT_CLASS, instructors=self.instructor)
             self.form.classLabel.setText(f"培训班：{tc.name}")
             return tc.id
 
+    # ------------------------------------------------------------ classes and rosters
+    def set_class(self, class_id: int) -> None:
+        self.training_class = class_id
+        QSettings().setValue("last_class", class_id)
+        with self.db() as s:
+            self.form.classLabel.setText(f"培训班：{s.get(TrainingClass, class_id).name}")
+        self.case_id = None
+        self.refresh_cases()
+        self.refresh_board()
+
+    def new_class(self, name: str | None = None, held_on: dt.date | None = None, place: str | None = None,
+                  instructors: str | None = None) -> int | None:
+        if name is None:
+            got = ClassDialog.ask(self, self.instructor)
+            if got is None:
+                return None
+            name, held_on, place, instructors = got
+        with self.db() as s, s.begin():
+            tc = repo.create_class(s, name.strip() or S.DEFAULT_CLASS, held_on, place or "", instructors or self.instructor)
+            cid = tc.id
+        self.set_class(cid)
+        return cid
+
+    def switch_class(self) -> None:
+        with self.db() as s:
+            classes = [(c.id, f"{c.name}（{c.held_on or '未定日期'}）") for c in
+                       s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc()))]
+        labels = [t for _, t in classes]
+        cur = next((i for i, (cid, _) in enumerate(classes) if cid == self.training_class), 0)
+        label, ok = QInputDialog.getItem(self, S.SWITCH_CLASS, S.CHOOSE_CLASS, labels, cur, False)
+        if ok:
+            self.set_class(classes[labels.index(label)][0])
+
+    def import_roster(self, paths: list[Path] | None = None) -> None:
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(self, S.IMPORT_ROSTER, "", S.ROSTER_FILTER)
+            paths = [Path(n) for n in names]
+        if not paths or self.running is not None:
+            return
+        from xinyong_desktop.roster.board import read_rosters
+        from xinyong_desktop.services.classes import import_roster
+
+        class_id, as_of = self.training_class, self.board.as_of()
+
+        def work(progress):
+            progress.start(2, S.READING_ROSTER)
+            roster = read_rosters(paths, as_of, self.rules)
+            progress.step(S.SAVING_ROSTER)
+            with self.db() as s, s.begin():
+                summary = import_roster(s, class_id, roster, self.instructor)
+            progress.step("")
+            return roster, summary
+
+        self.running = BackgroundOp(self, work, self._roster_imported, self._failed, S.READING_ROSTER).start()
+
+    def _roster_imported(self, out) -> None:
+        self.running = None
+        roster, summary = out
+        self.last_roster = roster
+        self.refresh_cases()
+        self.refresh_board()
+        self.tabs.setCurrentIndex(1)
+        msg = S.ROSTER_DONE.format(a=summary.cases_added, b=summary.already_there, d=len(roster.duplicates),
+                                   e=len(roster.errors))
+        self.statusBar().showMessage(msg, 15000)
+        if roster.errors:
+            lines = [f"{e.file} {'第 ' + str(e.row) + ' 行' if e.row else '整个文件'}：{e.message}" for e in roster.errors]
+            box = QMessageBox(QMessageBox.Icon.Warning, S.IMPORT_ROSTER, msg + "\n\n" + S.ROSTER_REJECTED, parent=self)
+            box.setDetailedText("\n".join(lines))
+            box.setModal(False)
+            box.show()
+            self.roster_errors_box = box
+
+    def class_roster(self):
+        from xinyong_desktop.services.classes import class_records, roster_of_class
+
+        with self.db() as s:
+            roster = roster_of_class(s, self.training_class, self.board.as_of(), self.rules)
+            case_of = {r.decision_number: (c.id, c.status) for c, r, _e in class_records(s, self.training_class)}
+        return roster, case_of
+
+    def refresh_board(self) -> None:
+        from xinyong_desktop.services.classes import statistics
+
+        self._board_dirty = False
+        roster, case_of = self.class_roster()
+        with self.db() as s:
+            tc = s.get(TrainingClass, self.training_class)
+            title = (f"{tc.name}    日期：{tc.held_on or '未定'}    地点：{tc.place or '—'}    "
+                     f"讲师：{tc.instructors or '—'}")
+            stats, overall = statistics(s, self.training_class), statistics(s)
+        self.board.show_class(title, roster, case_of, self.rules.soon_days, stats, overall)
+
+    def export_board(self, out: Path | None = None) -> Path | None:
+        from xinyong_desktop.roster.export import write_board_xlsx
+
+        if out is None:
+            name, _ = QFileDialog.getSaveFileName(self, S.EXPORT_BOARD, "可申请修复清单.xlsx", "Excel (*.xlsx)")
+            if not name:
+                return None
+            out = Path(name)
+        roster, _ = self.class_roster()
+        write_board_xlsx(roster, self.rules.soon_days, out)
+        self.statusBar().showMessage(S.SAVED_TO.format(path=out), 10000)
+        return out
+
+    def _ask_dir(self, title: str, out_dir: Path | None) -> Path | None:
+        if out_dir is not None:
+            return out_dir
+        d = QFileDialog.getExistingDirectory(self, title)
+        return Path(d) if d else None
+
+    def _board_records(self):
+        roster, _ = self.class_roster()
+        return [r for key, items in roster.lists(self.rules.soon_days).items() if key != "withdrawn" for r in items]
+
+    def make_letters(self, out_dir: Path | None = None) -> None:
+        """信用修复提醒函 for every record of the class whose publication has not stopped; one merged file to print."""
+        out_dir = self._ask_dir(S.MAKE_LETTERS, out_dir)
+        if out_dir is None or self.running is not None:
+            return
+        from xinyong_desktop.documents.letters import write_reminders
+
+        records, as_of = self._board_records(), self.board.as_of()
+        self.running = BackgroundOp(
+            self, lambda pr: self._batch(write_reminders(records, self.rules, out_dir, as_of, pr)),
+            lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
+
+    def make_guides(self, out_dir: Path | None = None) -> None:
+        """信用修复材料清单 for every record of the class, from the rule files."""
+        out_dir = self._ask_dir(S.MAKE_GUIDES, out_dir)
+        if out_dir is None or self.running is not None:
+            return
+        from xinyong_desktop.documents.letters import write_guides
+
+        records, as_of = self._board_records(), self.board.as_of()
+        self.running = BackgroundOp(
+            self, lambda pr: self._batch(write_guides(records, self.rules, out_dir, as_of, pr)),
+            lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
+
+    @staticmethod
+    def _batch(out) -> list[Path]:
+        paths, merged = out
+        return paths + ([merged] if merged else [])
+
+    def make_summary(self, out: Path | None = None) -> Path | None:
+        from xinyong_desktop.documents.letters import render_class_summary
+        from xinyong_desktop.roster.board import list_titles
+        from xinyong_desktop.services.classes import statistics
+
+        if out is None:
+            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_SUMMARY, "培训班小结.pdf", "PDF (*.pdf)")
+            if not f:
+                return None
+            out = Path(f)
+        roster, _ = self.class_roster()
+        titles = list_titles(self.rules.soon_days)
+        counts = {titles[k]: len(v) for k, v in roster.lists(self.rules.soon_days).items()}
+        with self.db() as s:
+            tc = s.get(TrainingClass, self.training_class)
+            info = f"日期：{tc.held_on or '未定'}　地点：{tc.place or '—'}　讲师：{tc.instructors or '—'}"
+            render_class_summary(tc.name, info, statistics(s, self.training_class), counts, out, self.instructor,
+                                 dt.date.today())
+        self._forms_done(out.parent, [out])
+        return out
+
+    def _case_or_hint(self, s: Session) -> Case | None:
+        if self.case_id is None:
+            self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return None
+        return s.get(Case, self.case_id)
+
+    def record_submission(self, query_code: str | None = None, day: dt.date | None = None) -> bool:
+        from xinyong_desktop.services.classes import StatusError, record_submission
+
+        if query_code is None:
+            query_code, ok = QInputDialog.getText(self, S.RECORD_SUBMISSION, S.ASK_QUERY_CODE)
+            if not ok:
+                return False
+        try:
+            with self.db() as s, s.begin():
+                c = self._case_or_hint(s)
+                if c is None:
+                    return False
+                record_submission(s, c, day or dt.date.today(), query_code, self.instructor)
+        except StatusError as e:
+            self.statusBar().showMessage(str(e), 10000)
+            return False
+        self.refresh_cases()
+        self.show_case()
+        return True
+
+    def record_outcome(self, outcome: str | None = None, reason: str | None = None) -> bool:
+        from xinyong_desktop.services.classes import OUTCOMES, StatusError, record_outcome
+
+        if outcome is None:
+            outcome, ok = QInputDialog.getItem(self, S.RECORD_OUTCOME, S.ASK_OUTCOME, list(OUTCOMES), 1, False)
+            if not ok:
+                return False
+        if reason is None:
+            reason = ""
+            if outcome in ("未通过", "退回"):
+                reason, ok = QInputDialog.getText(self, S.RECORD_OUTCOME, S.ASK_PORTAL_REASON)
+                if not ok:
+                    return False
+        try:
+            with self.db() as s, s.begin():
+                c = self._case_or_hint(s)
+                if c is None:
+                    return False
+                record_outcome(s, c, outcome, reason, self.instructor)
+        except StatusError as e:
+            self.statusBar().showMessage(str(e), 10000)
+            return False
+        self.refresh_cases()
+        self.show_case()
+        return True
+
+    def _repaired_record(self):
+        from xinyong_desktop.services.classes import case_record
+
+        with self.db() as s:
+            c = self._case_or_hint(s)
+            if c is None:
+                return None
+            rec = case_record(s, c)
+            if rec is None:
+                self.statusBar().showMessage(S.NO_RECORD_FOR_CASE, 10000)
+                return None
+            return rec, c.submitted_on, c.query_code, c.status
+
+    def make_certificate(self, out: Path | None = None) -> Path | None:
+        from xinyong_desktop.documents.letters import render_certificate
+
+        got = self._repaired_record()
+        if got is None:
+            return None
+        rec, repaired_on, code, status = got
+        if status != "已修复":
+            self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
+            return None
+        if out is None:
+            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
+            if not f:
+                return None
+            out = Path(f)
+        render_certificate(rec, self.rules, out, dt.date.today(), repaired_on, code)
+        self._forms_done(out.parent, [out])
+        return out
+
+    def make_deletion_letter(self, out: Path | None = None, third_party: str | None = None) -> Path | None:
+        from xinyong_desktop.documents.letters import render_deletion_letter
+
+        got = self._repaired_record()
+        if got is None:
+            return None
+        rec, repaired_on, _code, status = got
+        if status != "已修复":
+            self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
+            return None
+        if third_party is None:
+            third_party, ok = QInputDialog.getText(self, S.MAKE_DELETION, S.ASK_THIRD_PARTY)
+            if not ok:
+                return None
+        if out is None:
+            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
+            if not f:
+                return None
+            out = Path(f)
+        render_deletion_letter(rec, self.rules, out, dt.date.today(), third_party, repaired_on)
+        self._forms_done(out.parent, [out])
+        return out
+
+    def open_case(self, case_id: int) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.case_id = case_id
+        self.refresh_cases(case_id)
+
     # ------------------------------------------------------------ cases
     def refresh_cases(self, select_id: int | None = None) -> None:
+        self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
         with self.db() as s:
             rows = list(s.scalars(select(Case).where(Case.class_id == self.training_class).order_by(Case.id)))
             data = [(c.id, self._case_name(c), c.status, sum(1 for f in c.findings if f.severity == "error")) for c in rows]
@@ -166,6 +476,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _case_name(c: Case) -> str:
+        if c.enterprise is not None:
+            return c.enterprise.name
         for m in c.materials:
             for f in m.fields:
                 if f.field == "enterprise_name":
@@ -185,11 +497,19 @@ class MainWindow(QMainWindow):
                 return -1
             sev, app = S.SEVERITIES[sev_label], S.APPLICANTS[app_label]
         with self.db() as s, s.begin():
-            case = Case(class_id=self.training_class, packet_dir=str(folder), record_severity=sev, applicant=app,
-                        status="审核中")
-            s.add(case)
-            s.flush()
-            repo.audit(s, self.instructor, "add_case", str(folder), case.id)
+            case = s.get(Case, self.case_id) if self.case_id is not None else None
+            if case is not None and not case.packet_dir and case.class_id == self.training_class:
+                case.packet_dir, case.applicant = str(folder), app  # the roster case gets its packet
+                if case.record_id is None:
+                    case.record_severity = sev
+                set_status(s, case, "审核中", self.instructor, "添加材料")
+                repo.audit(s, self.instructor, "attach_packet", str(folder), case.id)
+            else:
+                case = Case(class_id=self.training_class, packet_dir=str(folder), record_severity=sev, applicant=app,
+                            status="审核中")
+                s.add(case)
+                s.flush()
+                repo.audit(s, self.instructor, "add_case", str(folder), case.id)
             cid = case.id
         self.case_id = cid
         self.refresh_cases(cid)
@@ -236,6 +556,9 @@ class MainWindow(QMainWindow):
             return
         with self.db() as s:
             c = s.get(Case, self.case_id)
+            if not c.packet_dir:
+                self.statusBar().showMessage(S.NO_PACKET_YET, 8000)
+                return
             folder = Path(c.packet_dir)
         from xinyong_desktop.checks.engine import CaseFacts
         from xinyong_desktop.domain.model import Applicant, RecordSeverity
@@ -435,7 +758,12 @@ class MainWindow(QMainWindow):
                 self.findings.addItem(item)
             block = blocking(c.findings, set(overrides))
             checked = c.checked_at is not None
-        self.form.verdictLabel.setText(S.NOT_CHECKED if not checked else S.READY if not block else S.NOT_READY.format(n=len(block)))
+            portal = ""
+            if c.portal_outcome:
+                portal = f"\n平台：{c.portal_outcome}" + (f"（{c.portal_reason}）" if c.portal_reason else "") + \
+                    (f"　查询码 {c.query_code}" if c.query_code else "")
+        self.form.verdictLabel.setText((S.NOT_CHECKED if not checked else S.READY if not block
+                                        else S.NOT_READY.format(n=len(block))) + portal)
         self.form.readyButton.setEnabled(checked and not block)
         self.form.blockLabel.setText("" if not block else S.BLOCKED_BY + "\n".join(
             f"· {mask_text(f.message)}" for f in block[:8]))

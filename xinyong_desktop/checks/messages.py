@@ -26,3 +26,27 @@ FIELD_NAMES: dict[FieldId, str] = {
 
 def field_name(fid: FieldId) -> str:
     return FIELD_NAMES[fid]
+
+
+CODE_TITLES: dict[str, str] = {
+    "MATERIAL_MISSING": "缺少材料",
+    "FILE_UNREADABLE": "文件无法读取",
+    "FIELD_MISSING": "缺少必填内容",
+    "USCC_INVALID": "信用代码有误",
+    "ID_NUMBER_INVALID": "身份证号有误",
+    "NAME_MISMATCH": "单位名称不一致",
+    "USCC_MISMATCH": "信用代码不一致",
+    "LEGAL_REP_MISMATCH": "法定代表人不一致",
+    "DECISION_NUMBER_MISMATCH": "决定书文号不一致",
+    "FINE_NOT_FULLY_PAID": "罚款未缴清",
+    "SEAL_MISSING": "缺少公章",
+    "SIGNATURE_MISSING": "缺少签字",
+    "NOT_YET_ELIGIBLE": "未到最短公示期",
+    "NO_REPAIR_NEEDED": "已停止公示无需修复",
+    "AUTHORIZATION_INVALID": "委托手续不完整",
+    "OUTDATED_TEMPLATE": "使用了旧版模板",
+}
+
+
+def code_title(code: str) -> str:
+    return CODE_TITLES.get(code, code)

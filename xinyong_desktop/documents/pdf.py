@@ -6,7 +6,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -52,6 +52,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", fontName=f, fontSize=11.5, leading=16, wordWrap="CJK"),
         "small": ParagraphStyle("small", fontName=f, fontSize=10, leading=14, wordWrap="CJK"),
         "tiny": ParagraphStyle("tiny", fontName=f, fontSize=8.5, leading=11, wordWrap="CJK"),
+        "letter": ParagraphStyle("letter", fontName=f, fontSize=13, leading=23, firstLineIndent=26, wordWrap="CJK"),
+        "signoff": ParagraphStyle("signoff", fontName=f, fontSize=13, leading=24, alignment=TA_RIGHT),
         "sign": ParagraphStyle("sign", fontName=f, fontSize=14, leading=30, leftIndent=220),
     }
 

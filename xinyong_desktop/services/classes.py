@@ -209,3 +209,37 @@ def statistics(s: Session, class_id: int | None = None) -> ClassStats:
         st.repaired += c.status == "已修复"
     st.top_codes = codes.most_common(8)
     return st
+
+
+def case_record(s: Session, case: Case) -> RosterRecord | None:
+    """The penalty record a case repairs: from the roster when it came from one, else from its checked decision."""
+    from xinyong_desktop.domain.model import RecordSeverity
+    from xinyong_desktop.domain.periods import eligibility
+    from xinyong_desktop.rules.loader import default_rules
+
+    if case.record_id is not None:
+        rec = s.get(PenaltyRecord, case.record_id)
+        ent = s.get(Enterprise, rec.enterprise_id)
+        src, _, row = rec.source.rpartition("#")
+        out = RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
+                           rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
+                           ent.legal_representative, ent.contact_phone)
+    else:
+        facts: dict[str, str] = {}
+        for kind in ("penalty_decision", "business_license", "application_form"):
+            for m in case.materials:
+                if m.kind == kind:
+                    for f in m.fields:
+                        facts.setdefault(f.field, f.value)
+        if not facts.get("decision_number") or not facts.get("decision_date"):
+            return None
+        out = RosterRecord("", "", 0, facts.get("enterprise_name", ""), facts.get("uscc", ""),
+                           facts["decision_number"], dt.date.fromisoformat(facts["decision_date"]),
+                           RecordSeverity(case.record_severity), "creditchina", facts.get("penalty_authority", ""),
+                           facts.get("legal_representative", ""))
+    rules = default_rules()
+    as_of = dt.date.today()
+    el = eligibility(out.decision_date, rules.ruleset_for(as_of, out.platform).periods[out.record_severity],
+                     rules.count_day_itself)
+    out.eligible_from, out.withdrawn_on, out.status = el.eligible_from, el.withdrawn_on, el.status(as_of)
+    return out
