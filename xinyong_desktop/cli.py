@@ -70,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     lt.add_argument("--as-of", type=_date, default=None)
     lt.add_argument("--only", choices=["all", "eligible", "soon", "not_yet"], default="all",
                     help="只给某一清单中的企业生成（默认全部，已停止公示的除外）")
-    sub.add_parser("gui", help="打开审核台窗口（默认）")
+    g = sub.add_parser("gui", help="打开审核台窗口（默认）")
+    g.add_argument("--open", type=Path, default=None, dest="open_dir", help="打开并检查该材料文件夹")
+    g.add_argument("--screenshot", type=Path, default=None, help="检查完成后保存窗口截图并退出")
+    g.add_argument("--as-of", type=_date, default=None)
     return p
 
 
@@ -277,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         return _roster_documents(args, write_guides if args.cmd == "guide" else write_reminders)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
+    if args.cmd == "gui" and args.open_dir is not None and not args.open_dir.is_dir():
+        print(f"找不到材料文件夹：{args.open_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.cmd == "gui":
+        return run_gui(args.open_dir, args.screenshot, args.as_of)
     return run_gui()
 
 

@@ -248,3 +248,31 @@ def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
     with pdfplumber.open(summary) as pdf:
         text = pdf.pages[0].extract_text()
     assert "第6期" in text and "已修复" in text
+
+
+def test_screenshot_hook(tmp_path):
+    """`gui --open DIR --screenshot FILE --as-of DATE` checks the packet, saves the window and exits 0."""
+    import os
+    import subprocess
+    import sys
+
+    f = Facts.random(43, decision_date=dt.date(2024, 1, 10), signed_date=dt.date(2024, 6, 1))
+    folder = write_packet(tmp_path / "packet", f)
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "hook.sqlite3")}
+    run = subprocess.run([sys.executable, "-m", "xinyong_desktop", "gui", "--open", str(folder), "--screenshot",
+                          str(shot), "--as-of", "2024-06-10"], env=env, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(shot))
+    assert img.width() >= 1200 and img.height() >= 700
+    from xinyong_desktop.store.db import open_db
+    from xinyong_desktop.store.models import Case
+
+    with open_db(tmp_path / "hook.sqlite3")() as s:  # the window waited for the check, made as of that date
+        case = s.query(Case).one()
+        assert case.checked_at is not None and case.as_of == dt.date(2024, 6, 10) and case.materials
+    bad = subprocess.run([sys.executable, "-m", "xinyong_desktop", "gui", "--open", str(tmp_path / "nope"),
+                          "--screenshot", str(shot)], env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "找不到" in bad.stderr

@@ -64,7 +64,7 @@ class ClassBoard(QWidget):
     openCase = Signal(int)
     asOfChanged = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, as_of: dt.date | None = None):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -72,7 +72,7 @@ class ClassBoard(QWidget):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.info, 1)
         top.addWidget(QLabel("计算日期："))
-        self.as_of_edit = QDateEdit(QDate.currentDate())
+        self.as_of_edit = QDateEdit(QDate(as_of.year, as_of.month, as_of.day) if as_of else QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
         self.as_of_edit.dateChanged.connect(lambda _d: self.asOfChanged.emit())
@@ -94,6 +94,7 @@ class ClassBoard(QWidget):
             t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
             t.setSortingEnabled(True)
+            t.horizontalHeader().setStretchLastSection(True)
             t.cellDoubleClicked.connect(lambda r, _c, t=t: self._open(t, r))
             self.tables[key] = t
             self.tabs.addTab(t, key)

@@ -63,13 +63,15 @@ def load_form(name: str):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None):
+    def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None,
+                 as_of: dt.date | None = None):
         super().__init__()
+        self.as_of = as_of  # None: today (the automation hook and tests pin a date)
         self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
         self.form = load_form("main_window.ui")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form.centralWidget(), S.TAB_REVIEW)
-        self.board = ClassBoard()
+        self.board = ClassBoard(as_of=as_of)
         self.tabs.addTab(self.board, S.TAB_CLASS)
         self.setCentralWidget(self.tabs)
         self.board.openCase.connect(self.open_case)
@@ -484,18 +486,34 @@ class MainWindow(QMainWindow):
                     return f.value
         return Path(c.packet_dir).name or f"案件 {c.id}"
 
-    def add_packet(self, folder: Path) -> int:
+    def _roster_case_without_packet(self) -> tuple[int, str] | None:
+        """The selected case when it came from the roster and still waits for its packet: (id, severity)."""
+        if self.case_id is None:
+            return None
+        with self.db() as s:
+            c = s.get(Case, self.case_id)
+            if c is not None and not c.packet_dir and c.class_id == self.training_class and c.record_id is not None:
+                return c.id, c.record_severity
+        return None
+
+    def add_packet(self, folder: Path, ask: bool = True) -> int:
+        """Attach a packet folder to the selected roster case, or open a new case for it; then check it."""
+        waiting = self._roster_case_without_packet()
         if (folder / "case.json").exists():
             facts = read_case_file(folder)
             sev, app = str(facts.record_severity), str(facts.applicant)
         else:
-            sev_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_SEVERITY, list(S.SEVERITIES), 0, False)
-            if not ok:
-                return -1
-            app_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_APPLICANT, list(S.APPLICANTS), 0, False)
-            if not ok:
-                return -1
-            sev, app = S.SEVERITIES[sev_label], S.APPLICANTS[app_label]
+            sev, app = (waiting[1] if waiting else "general"), "legal_representative"
+            if ask and waiting is None:
+                sev_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_SEVERITY, list(S.SEVERITIES), 0, False)
+                if not ok:
+                    return -1
+                sev = S.SEVERITIES[sev_label]
+            if ask:
+                app_label, ok = QInputDialog.getItem(self, S.APP_TITLE, S.ASK_APPLICANT, list(S.APPLICANTS), 0, False)
+                if not ok:
+                    return -1
+                app = S.APPLICANTS[app_label]
         with self.db() as s, s.begin():
             case = s.get(Case, self.case_id) if self.case_id is not None else None
             if case is not None and not case.packet_dir and case.class_id == self.training_class:
@@ -567,7 +585,8 @@ class MainWindow(QMainWindow):
         cid = self.case_id
         self.form.checkButton.setEnabled(False)
         def work(progress):
-            result = check_packet(folder, facts=facts, rules=self.rules, pool=self.pool, progress=progress)
+            result = check_packet(folder, as_of=self.as_of, facts=facts, rules=self.rules, pool=self.pool,
+                                  progress=progress)
             if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
                 with self.db() as s, s.begin():
                     c = s.get(Case, cid)
