@@ -276,3 +276,72 @@ def test_screenshot_hook(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "xinyong_desktop", "gui", "--open", str(tmp_path / "nope"),
                           "--screenshot", str(shot)], env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "找不到" in bad.stderr
+
+
+def test_backup_restore_and_purge_from_the_desk(desk, qtbot, tmp_path, monkeypatch):
+    from tests.rostergen import make_rows, write_csv
+    from xinyong_desktop.store import backup
+
+    w = desk()
+    w.db_path = tmp_path / "desk.sqlite3"
+    w.new_class("第7期", dt.date.today(), "常州", "张老师")
+    first = w.backup_now()
+    assert first is not None and first.exists()
+    w.import_roster([write_csv(tmp_path / "r.csv", make_rows(4, seed=5))])
+    qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 4, timeout=20000)
+    assert w.restore_backup(first, confirm=False)
+    assert w.cases.rowCount() == 0  # back to before the import
+    assert any(b.reason == "before-restore" for b in backup.list_backups(w.db_path))
+    assert w.purge_personal_data(confirm=False)
+    assert "已清除个人信息" in w.statusBar().currentMessage()
+
+
+def test_unexpected_error_shows_a_chinese_dialog_with_the_log(monkeypatch, tmp_path):
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from xinyong_desktop.app import main as app_main
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a, **k: shown.append(a)))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    log = tmp_path / "x.log"
+    app_main.install_crash_dialog(log)
+    try:
+        raise RuntimeError("磁盘已满")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert shown and "磁盘已满" in shown[0][2] and str(log) in shown[0][2] and "已保存" in shown[0][2]
+
+
+def test_second_start_brings_the_first_forward(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "one.sqlite3"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    from xinyong_desktop.store.db import open_db
+
+    open_db(tmp_path / "one.sqlite3").kw["bind"].dispose()  # an existing database: backed up at start-up
+    first = subprocess.Popen([sys.executable, "-m", "xinyong_desktop"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 60
+        second = None
+        while time.time() < deadline:
+            time.sleep(1)
+            second = subprocess.run([sys.executable, "-m", "xinyong_desktop"], env=env, capture_output=True,
+                                    text=True, timeout=60)
+            if "已在运行" in second.stdout:
+                break
+        assert second is not None and second.returncode == 0 and "已在运行" in second.stdout
+        assert first.poll() is None  # the first one still runs
+        backups = list((tmp_path / "backups").glob("one-*-startup.sqlite3"))
+        assert len(backups) == 1  # the second start did not open the database
+    finally:
+        first.terminate()
+        first.wait(20)

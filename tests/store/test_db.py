@@ -86,23 +86,38 @@ while True:
 """
 
 
-def test_killed_writer_leaves_every_committed_decision(tmp_path):
-    path = tmp_path / "kill.sqlite3"
-    for round_ in range(3):
+def _kill_rounds(path, rounds: int, seed: int) -> None:
+    """Start a writer that commits one decision per transaction, kill it at a random moment (often inside a
+    transaction), and check every decision it reported committed is there and the file is sound."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(rounds):
         p = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
-        seen = -1
-        t = time.monotonic()
+        target, seen, t = rng.randint(0, 12), -1, time.monotonic()
         while time.monotonic() - t < 30:
             line = p.stdout.readline()
             if not line:
                 break
             seen = int(line.split()[0])
-            if seen >= 5 + round_ * 7:
+            if seen >= target:
                 break
+        time.sleep(rng.random() * 0.02)  # land the kill anywhere, mid-transaction included
         p.kill()
         p.wait()
+        rest = p.stdout.read().split()
+        seen = max([seen] + [int(x) for x in rest[::1] if x.isdigit()])
         con = sqlite3.connect(path)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         values = {int(v) for (v,) in con.execute("SELECT value FROM decision WHERE case_id = (SELECT max(id) FROM 'case')")}
         con.close()
         assert set(range(seen + 1)) <= values  # everything reported committed is there
+
+
+def test_killed_writer_leaves_every_committed_decision(tmp_path):
+    _kill_rounds(tmp_path / "kill.sqlite3", 4, seed=1)
+
+
+@pytest.mark.slow
+def test_killed_writer_100_times(tmp_path):
+    _kill_rounds(tmp_path / "kill100.sqlite3", 100, seed=2)

@@ -23,6 +23,88 @@ def make_app():
     return app
 
 
+def setup_logging():
+    """A rotating log in the user's log directory; returns its path."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+    from pathlib import Path
+
+    from platformdirs import user_log_dir
+
+    d = Path(user_log_dir("xinyong-desktop", appauthor=False))
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / "xinyong.log"
+    root = logging.getLogger()
+    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        h = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(h)
+        root.setLevel(logging.INFO)
+    return path
+
+
+def install_crash_dialog(log_path) -> None:
+    """An unexpected error is logged and shown in Chinese — what was saved and where the log is — never a
+    silent exit.  The window stays usable."""
+    import logging
+    import traceback
+
+    def hook(exc_type, exc, tb):
+        logging.getLogger("xinyong").error("未处理的错误\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        try:
+            from PySide6.QtWidgets import QMessageBox
+
+            from xinyong_desktop.app import strings as S
+
+            QMessageBox.critical(None, S.ERROR_TITLE, S.CRASH_TEXT.format(err=exc, log=log_path))
+        except Exception:  # noqa: BLE001 - the dialog itself must never take the app down
+            pass
+
+    sys.excepthook = hook
+
+
+def instance_key(db_target) -> str:
+    import hashlib
+
+    return "xinyong-desktop-" + hashlib.sha1(f"{getpass.getuser()}|{db_target}".encode()).hexdigest()[:16]
+
+
+def forward_to_running(key: str) -> bool:
+    """True when another instance runs on this database: it was asked to come forward."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    sock = QLocalSocket()
+    sock.connectToServer(key)
+    if not sock.waitForConnected(500):
+        return False
+    sock.write(b"raise\n")
+    sock.flush()
+    sock.waitForBytesWritten(500)
+    sock.disconnectFromServer()
+    return True
+
+
+def serve_instance(key: str, window):
+    """Listen for later starts and bring the window forward when one knocks."""
+    from PySide6.QtNetwork import QLocalServer
+
+    server = QLocalServer(window)
+    QLocalServer.removeServer(key)  # a stale socket left by a killed instance
+    server.listen(key)
+
+    def knock() -> None:
+        conn = server.nextPendingConnection()
+        if conn is not None:
+            conn.readyRead.connect(conn.readAll)
+            conn.disconnected.connect(conn.deleteLater)
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    server.newConnection.connect(knock)
+    return server
+
+
 def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     """The desk.  With open_dir the packet is added and checked; with screenshot the window is saved to that
     file once the check is done and the app exits (automation hook for tests and the README's pictures).
@@ -38,15 +120,32 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     from xinyong_desktop.rules.loader import default_rules
     from xinyong_desktop.store.db import open_db
 
+    from xinyong_desktop.store.db import database_url, default_db_path
+
     app = make_app()
-    pool = ParserPool()
+    log_path = setup_logging()
+    install_crash_dialog(log_path)
     tmp = None
+    db_path = None
+    if screenshot is not None and not os.environ.get("XINYONG_DB"):
+        tmp = tempfile.TemporaryDirectory()
+        db_path = Path(tmp.name) / "screenshot.sqlite3"
+    url = None if db_path else database_url()
+    db_path = None if url else (db_path or default_db_path())
+    key = instance_key(url or db_path)
+    if screenshot is None and forward_to_running(key):
+        print("审核台已在运行，已切换到该窗口。")
+        return 0
+    if db_path is not None and screenshot is None:
+        from xinyong_desktop.store.backup import make_backup
+
+        make_backup(db_path, "startup")
+    pool = ParserPool()
     try:
-        db_path = None
-        if screenshot is not None and not os.environ.get("XINYONG_DB"):
-            tmp = tempfile.TemporaryDirectory()
-            db_path = Path(tmp.name) / "screenshot.sqlite3"
-        win = MainWindow(open_db(db_path), default_rules(), getpass.getuser(), pool, as_of=as_of)
+        win = MainWindow(open_db(url or db_path), default_rules(), getpass.getuser(), pool, as_of=as_of,
+                         db_path=db_path, log_path=log_path)
+        if screenshot is None:
+            win.instance_server = serve_instance(key, win)
         if screenshot is not None:
             win.headless = True
             win.resize(1500, 900)

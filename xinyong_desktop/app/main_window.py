@@ -64,8 +64,15 @@ def load_form(name: str):
 
 class MainWindow(QMainWindow):
     def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None,
-                 as_of: dt.date | None = None):
+                 as_of: dt.date | None = None, db_path: Path | None = None, log_path: Path | None = None):
         super().__init__()
+        self.db_path, self.log_path = db_path, log_path  # db_path: the SQLite file (None for a server database)
+        if db_path is not None:  # a backup every 30 minutes of use
+            from PySide6.QtCore import QTimer
+
+            self.backup_timer = QTimer(self)
+            self.backup_timer.timeout.connect(self.backup_now)
+            self.backup_timer.start(30 * 60 * 1000)
         self.as_of = as_of  # None: today (the automation hook and tests pin a date)
         self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
         self.form = load_form("main_window.ui")
@@ -165,6 +172,9 @@ class MainWindow(QMainWindow):
         act("视图", S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
         act("视图", "旋转页面", "Ctrl+T", self.view.rotate_page)
         self.reveal_action = act("视图", S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
+        act("文件", S.BACKUP_NOW, "", self.backup_now)
+        act("文件", S.RESTORE_BACKUP, "", self.restore_backup)
+        act("培训班", S.PURGE_CLASS, "", self.purge_personal_data)
         act("帮助", S.SHORTCUTS, "F1", self.show_shortcuts)
 
     def _current_class(self) -> int:
@@ -450,6 +460,62 @@ class MainWindow(QMainWindow):
         self._forms_done(out.parent, [out])
         return out
 
+    # ------------------------------------------------------------ data safety
+    def backup_now(self) -> Path | None:
+        if self.db_path is None:
+            return None
+        from xinyong_desktop.store.backup import make_backup
+
+        out = make_backup(self.db_path, "auto")
+        if out is not None:
+            self.statusBar().showMessage(S.BACKED_UP.format(path=out), 8000)
+        return out
+
+    def restore_backup(self, backup: Path | None = None, confirm: bool = True) -> bool:
+        """Put a backup back in place of the live database; the current state is kept as a backup first."""
+        from xinyong_desktop.store.backup import list_backups, restore_backup
+        from xinyong_desktop.store.db import open_db
+
+        if self.db_path is None or self.running is not None:
+            self.statusBar().showMessage(S.NO_BACKUP_HERE, 8000)
+            return False
+        if backup is None:
+            infos = list_backups(self.db_path)
+            if not infos:
+                self.statusBar().showMessage(S.NO_BACKUPS, 8000)
+                return False
+            labels = [f"{b.made_at:%Y-%m-%d %H:%M:%S}（{S.BACKUP_REASONS.get(b.reason, b.reason)}，"
+                      f"{b.size // 1024} KB）" for b in infos]
+            label, ok = QInputDialog.getItem(self, S.RESTORE_BACKUP, S.CHOOSE_BACKUP, labels, 0, False)
+            if not ok:
+                return False
+            backup = infos[labels.index(label)].path
+        if confirm and QMessageBox.question(self, S.RESTORE_BACKUP, S.CONFIRM_RESTORE) != QMessageBox.StandardButton.Yes:
+            return False
+        self.db.kw["bind"].dispose()
+        try:
+            restore_backup(backup, self.db_path)
+        except Exception as e:  # noqa: BLE001 - shown, the live database is untouched
+            self.db = open_db(self.db_path)
+            self._failed(e)
+            return False
+        self.db = open_db(self.db_path)
+        self.case_id = None
+        self.set_class(self._current_class())
+        self.statusBar().showMessage(S.RESTORED, 10000)
+        return True
+
+    def purge_personal_data(self, confirm: bool = True) -> bool:
+        """Remove the class's ID and phone numbers from the database file (after the class)."""
+        from xinyong_desktop.services.privacy import purge_and_compact
+
+        if confirm and QMessageBox.question(self, S.PURGE_CLASS, S.CONFIRM_PURGE) != QMessageBox.StandardButton.Yes:
+            return False
+        out = purge_and_compact(self.db, self.training_class, self.instructor, self.db_path)
+        self.show_case()
+        self.statusBar().showMessage(S.PURGED.format(f=out.fields, t=out.texts, b=out.backups_removed), 15000)
+        return True
+
     def open_case(self, case_id: int) -> None:
         self.tabs.setCurrentIndex(0)
         self.case_id = case_id
@@ -715,7 +781,10 @@ class MainWindow(QMainWindow):
     def _failed(self, e: Exception) -> None:
         self.running = None
         self.form.checkButton.setEnabled(True)
-        QMessageBox.critical(self, S.ERROR_TITLE, S.ERROR_TEXT.format(err=e, log="-"))
+        import logging
+
+        logging.getLogger("xinyong").error("操作失败：%r", e, exc_info=e)
+        QMessageBox.critical(self, S.ERROR_TITLE, S.ERROR_TEXT.format(err=e, log=self.log_path or "（未启用日志）"))
 
     # ------------------------------------------------------------ showing a case
     def _overrides(self, s: Session) -> dict[str, str]:

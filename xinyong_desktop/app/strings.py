@@ -88,3 +88,19 @@ ASK_THIRD_PARTY = "致（第三方平台名称）："
 CHOOSE_CASE_FIRST = "请先在左侧选择一家企业。"
 NO_RECORD_FOR_CASE = "该案件既没有名单中的处罚记录，也没有识别出处罚决定书，无法生成。"
 NOT_REPAIRED_YET = "只有平台已通过（已修复）的案件才能出具信用修复证明或删除函。"
+CRASH_TEXT = ("出现了意外错误：{err}\n\n之前确认、更正和忽略的每一步都已保存在数据库中，不会丢失；"
+              "窗口可以继续使用。\n如问题反复出现，请把日志文件发给技术支持：\n{log}")
+BACKUP_NOW = "立即备份数据库"
+BACKED_UP = "已备份：{path}"
+RESTORE_BACKUP = "从备份恢复…"
+CHOOSE_BACKUP = "选择要恢复的备份（当前数据会先另存一份备份）："
+CONFIRM_RESTORE = "恢复后，备份之后所做的操作将不再显示（当前数据已另存为备份，可再恢复）。确定恢复吗？"
+NO_BACKUPS = "还没有备份。"
+NO_BACKUP_HERE = "连接的是单位服务器数据库，备份由服务器负责。"
+RESTORED = "已从备份恢复。"
+BACKUP_REASONS = {"auto": "定时", "startup": "启动时", "before-migration": "升级前", "before-restore": "恢复前",
+                  "after-purge": "清除个人信息后"}
+PURGE_CLASS = "清除本班个人信息…"
+CONFIRM_PURGE = ("将从数据库中彻底删除本培训班所有身份证号码和手机号码（含旧备份），无法恢复。\n"
+                 "审核结论、问题和操作记录保留（号码以星号代替）。确定吗？")
+PURGED = "已清除个人信息：字段 {f} 项、文字 {t} 处，删除旧备份 {b} 个"

@@ -21,7 +21,15 @@ def default_db_path() -> Path:
     return d / "xinyong.sqlite3"
 
 
-def make_engine(path: Path) -> Engine:
+def database_url() -> str | None:
+    """An office database (PostgreSQL) instead of the laptop's SQLite file: XINYONG_DB_URL, e.g.
+    postgresql+psycopg://user:password@server/xinyong.  None: the embedded SQLite database."""
+    return os.environ.get("XINYONG_DB_URL") or None
+
+
+def make_engine(path: Path | str) -> Engine:
+    if isinstance(path, str) and "://" in path:  # a server URL
+        return create_engine(path, future=True, pool_pre_ping=True)
     engine = create_engine(f"sqlite:///{path}", future=True)
 
     @event.listens_for(engine, "connect")
@@ -37,22 +45,48 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def alembic_config(path: Path):
+def _url(path: Path | str) -> str:
+    return path if isinstance(path, str) and "://" in path else f"sqlite:///{path}"
+
+
+def alembic_config(path: Path | str):
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    cfg.set_main_option("sqlalchemy.url", _url(path).replace("%", "%%"))
     return cfg
 
 
-def migrate(path: Path) -> None:
+def pending_migration(path: Path | str) -> bool:
+    """True when the database exists and is behind the newest migration."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    if not isinstance(path, str) and (not Path(path).exists() or Path(path).stat().st_size == 0):
+        return False
+    head = ScriptDirectory.from_config(alembic_config(path)).get_current_head()
+    engine = create_engine(_url(path))
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    return current != head
+
+
+def migrate(path: Path | str) -> None:
     from alembic import command
 
+    if not isinstance(path, str) and pending_migration(path):
+        from xinyong_desktop.store.backup import make_backup
+
+        make_backup(Path(path), "before-migration")  # always, before the schema changes
     command.upgrade(alembic_config(path), "head")
 
 
-def open_db(path: Path | None = None) -> sessionmaker[Session]:
-    path = path or default_db_path()
-    migrate(path)
-    return sessionmaker(make_engine(path), expire_on_commit=False)
+def open_db(path: Path | str | None = None) -> sessionmaker[Session]:
+    """SQLite file (default: the user's data dir) or a server URL (argument or XINYONG_DB_URL), migrated to head."""
+    target = path or database_url() or default_db_path()
+    migrate(target)
+    return sessionmaker(make_engine(target), expire_on_commit=False)
