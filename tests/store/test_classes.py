@@ -20,8 +20,10 @@ AS_OF = dt.date(2025, 6, 1)
 
 
 @pytest.fixture
-def Session(tmp_path):
-    return open_db(tmp_path / "c.sqlite3")
+def Session(store_target):
+    maker = open_db(store_target)
+    yield maker
+    maker.kw["bind"].dispose()
 
 
 def test_migrations_match_the_models(Session):

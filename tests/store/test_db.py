@@ -43,8 +43,8 @@ def _result() -> CheckResult:
                        dt.date(2024, 3, 4))
 
 
-def test_save_check_and_decisions_are_audited(db):
-    Session, _ = db
+def test_save_check_and_decisions_are_audited(store_target):
+    Session = open_db(store_target)
     with Session() as s, s.begin():
         tc = repo.create_class(s, "2026年第3期信用修复培训班", dt.date(2026, 11, 25), "常州市信用办", "张老师")
         case = Case(training_class=tc, packet_dir="")
