@@ -110,3 +110,34 @@ def test_killed_export_is_never_silently_truncated(tmp_path, packets):
 @pytest.mark.slow
 def test_killed_export_50_times(tmp_path, packets):
     _kill_rounds(tmp_path, packets[0], 50)
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A real 120 KiB filesystem (tmpfs), so writes genuinely fail with ENOSPC.  Needs mount rights."""
+    mnt = tmp_path / "stick"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip(f"无法挂载小文件系统（需要 root）：{r.stderr.decode(errors='replace').strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_export_onto_a_full_small_filesystem(small_fs, packets, pool, rules, monkeypatch):
+    good, _ = packets
+    assert sum(p.stat().st_size for p in good.iterdir()) > 120 * 1024  # the packet cannot fit
+    with pytest.raises(ExportError, match="剩余空间"):  # the free-space check says so before writing
+        export_packets([good], small_fs, rules, "张老师", AS_OF, pool=pool)
+    assert list(small_fs.iterdir()) == []
+    # when the free-space figure lies (a stick that reports wrongly), the write itself runs out of space:
+    # the folder stays visibly incomplete and verify says so
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**10, 0, 10**10))
+    with pytest.raises(ExportError, match="目标盘已满"):
+        export_packets([good], small_fs, rules, "张老师", AS_OF, pool=pool)
+    monkeypatch.setattr(shutil, "disk_usage", real)
+    left = list(small_fs.iterdir())
+    assert left and all(INCOMPLETE in p.name for p in left)
+    reports = verify(small_fs)
+    assert reports and not any(r.ok for r in reports) and all(r.incomplete for r in reports)

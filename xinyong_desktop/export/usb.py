@@ -6,6 +6,7 @@ every file read back and hashed, and only then is the folder renamed to its fina
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -105,17 +106,22 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
     manifest = {"app": "xinyong-desktop", "version": __version__, "instructor": instructor,
                 "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(), "enterprise": item.name,
                 "ready": item.ready, "forced_reason": reason or None, "files": []}
-    for src, name in files:
-        _copy_synced(src, staging / name)
-        manifest["files"].append({"name": name, "size": (staging / name).stat().st_size, "sha256": file_sha256(src)})
-        if on_file:
-            on_file(name)
-    mp = staging / MANIFEST
-    with open(mp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    _fsync_dir(staging)
+    try:
+        for src, name in files:
+            _copy_synced(src, staging / name)
+            manifest["files"].append({"name": name, "size": (staging / name).stat().st_size,
+                                      "sha256": file_sha256(src)})
+            if on_file:
+                on_file(name)
+        mp = staging / MANIFEST
+        with open(mp, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(staging)
+    except OSError as e:  # a full or pulled stick: the folder keeps its "incomplete" name
+        why = "目标盘已满" if e.errno == errno.ENOSPC else f"写入失败（{e.strerror or e}）"
+        raise ExportError(f"导出“{item.name}”时{why}，文件夹保留为“{staging.name}”（未完成，请勿提交）") from e
     report = verify_folder(staging, check_name=False)
     if not report.ok:
         raise ExportError(f"“{item.name}”写入后校验失败（{'、'.join(report.missing + report.changed)}），文件夹保留为“{staging.name}”")
