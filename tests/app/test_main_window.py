@@ -345,3 +345,32 @@ def test_second_start_brings_the_first_forward(tmp_path):
     finally:
         first.terminate()
         first.wait(20)
+
+
+def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
+    from tests.rostergen import make_rows, write_csv
+
+    w = desk()
+    w.db_path = tmp_path / "desk.sqlite3"
+    w.new_class("第8期", dt.date.today(), "常州", "张老师")
+    w.import_roster([write_csv(tmp_path / "r.csv", make_rows(5, seed=8))])
+    qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 5, timeout=20000)
+    bundle = w.export_bundle(tmp_path / "第8期.xybundle")
+    w.close()
+    from xinyong_desktop.store.db import open_db
+    from xinyong_desktop.app.main_window import MainWindow
+
+    other = MainWindow(open_db(tmp_path / "other.sqlite3"), w.rules, "李老师", w.pool, db_path=tmp_path / "other.sqlite3")
+    qtbot.addWidget(other)
+    assert other.import_bundle(bundle, into_current=False)
+    assert other.cases.rowCount() == 5
+    assert other.import_bundle(bundle, into_current=True)  # again into the same class: merged, nothing added
+    assert other.cases.rowCount() == 5
+    bad = tmp_path / "bad.xybundle"
+    bad.write_bytes(bundle.read_bytes()[:200])
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a)))
+    assert not other.import_bundle(bad, into_current=False)
+    assert shown and "没有任何改动" in shown[0][2]

@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         act("文件", S.BACKUP_NOW, "", self.backup_now)
         act("文件", S.RESTORE_BACKUP, "", self.restore_backup)
         act("培训班", S.PURGE_CLASS, "", self.purge_personal_data)
+        act("培训班", S.EXPORT_BUNDLE, "", self.export_bundle)
+        act("培训班", S.IMPORT_BUNDLE, "", self.import_bundle)
         act("帮助", S.SHORTCUTS, "F1", self.show_shortcuts)
 
     def _current_class(self) -> int:
@@ -514,6 +516,54 @@ class MainWindow(QMainWindow):
         out = purge_and_compact(self.db, self.training_class, self.instructor, self.db_path)
         self.show_case()
         self.statusBar().showMessage(S.PURGED.format(f=out.fields, t=out.texts, b=out.backups_removed), 15000)
+        return True
+
+    # ------------------------------------------------------------ class bundles between laptops
+    def export_bundle(self, out: Path | None = None) -> Path | None:
+        from xinyong_desktop.services.bundle import export_bundle
+
+        if out is None:
+            with self.db() as s:
+                name = s.get(TrainingClass, self.training_class).name
+            f, _ = QFileDialog.getSaveFileName(self, S.EXPORT_BUNDLE, f"{name}.xybundle", S.BUNDLE_FILTER)
+            if not f:
+                return None
+            out = Path(f)
+        with self.db() as s, s.begin():
+            export_bundle(s, self.training_class, out, self.instructor)
+        self.statusBar().showMessage(S.SAVED_TO.format(path=out), 10000)
+        return out
+
+    def packets_root(self) -> Path:
+        if self.db_path is not None:
+            return self.db_path.parent / "packets"
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("xinyong-desktop", appauthor=False)) / "packets"
+
+    def import_bundle(self, bundle: Path | None = None, into_current: bool | None = None) -> bool:
+        """Another laptop's class: into a new class, or merged into the current one."""
+        from xinyong_desktop.services.bundle import BundleError, import_bundle_file
+
+        if bundle is None:
+            f, _ = QFileDialog.getOpenFileName(self, S.IMPORT_BUNDLE, "", S.BUNDLE_FILTER)
+            if not f:
+                return False
+            bundle = Path(f)
+        if into_current is None:
+            choice, ok = QInputDialog.getItem(self, S.IMPORT_BUNDLE, S.BUNDLE_WHERE, list(S.BUNDLE_TARGETS), 0, False)
+            if not ok:
+                return False
+            into_current = S.BUNDLE_TARGETS[choice]
+        try:
+            res = import_bundle_file(self.db, bundle, self.packets_root(), self.instructor,
+                                     self.training_class if into_current else None)
+        except BundleError as e:
+            QMessageBox.warning(self, S.IMPORT_BUNDLE, S.BUNDLE_FAILED.format(err=e))
+            return False
+        self.set_class(res.class_id)
+        self.statusBar().showMessage(S.BUNDLE_DONE.format(a=res.cases_added, m=res.cases_merged,
+                                                          d=res.decisions_added), 15000)
         return True
 
     def open_case(self, case_id: int) -> None:

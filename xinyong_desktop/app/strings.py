@@ -104,3 +104,10 @@ PURGE_CLASS = "清除本班个人信息…"
 CONFIRM_PURGE = ("将从数据库中彻底删除本培训班所有身份证号码和手机号码（含旧备份），无法恢复。\n"
                  "审核结论、问题和操作记录保留（号码以星号代替）。确定吗？")
 PURGED = "已清除个人信息：字段 {f} 项、文字 {t} 处，删除旧备份 {b} 个"
+EXPORT_BUNDLE = "导出本班数据包（给其他电脑）…"
+IMPORT_BUNDLE = "导入其他电脑的培训班数据包…"
+BUNDLE_FILTER = "培训班数据包 (*.xybundle);;所有文件 (*)"
+BUNDLE_WHERE = "导入到："
+BUNDLE_TARGETS = {"新建一个培训班": False, "合并到当前培训班": True}
+BUNDLE_FAILED = "数据包未导入，现有数据没有任何改动。\n\n原因：{err}"
+BUNDLE_DONE = "数据包已导入：新增 {a} 家，合并 {m} 家，新增审核决定 {d} 条"
