@@ -285,15 +285,17 @@ class MainWindow(QMainWindow):
     def export_board(self, out: Path | None = None) -> Path | None:
         from xinyong_desktop.roster.export import write_board_xlsx
 
+        out = out or self._ask_save(S.EXPORT_BOARD, "可申请修复清单.xlsx", "Excel (*.xlsx)")
         if out is None:
-            name, _ = QFileDialog.getSaveFileName(self, S.EXPORT_BOARD, "可申请修复清单.xlsx", "Excel (*.xlsx)")
-            if not name:
-                return None
-            out = Path(name)
+            return None
         roster, _ = self.class_roster()
         write_board_xlsx(roster, self.rules.soon_days, out)
         self.statusBar().showMessage(S.SAVED_TO.format(path=out), 10000)
         return out
+
+    def _ask_save(self, title: str, default_name: str, file_filter: str) -> Path | None:
+        f, _ = QFileDialog.getSaveFileName(self, title, default_name, file_filter)
+        return Path(f) if f else None
 
     def _ask_dir(self, title: str, out_dir: Path | None) -> Path | None:
         if out_dir is not None:
@@ -307,26 +309,23 @@ class MainWindow(QMainWindow):
 
     def make_letters(self, out_dir: Path | None = None) -> None:
         """信用修复提醒函 for every record of the class whose publication has not stopped; one merged file to print."""
-        out_dir = self._ask_dir(S.MAKE_LETTERS, out_dir)
-        if out_dir is None or self.running is not None:
-            return
         from xinyong_desktop.documents.letters import write_reminders
 
-        records, as_of = self._board_records(), self.board.as_of()
-        self.running = BackgroundOp(
-            self, lambda pr: self._batch(write_reminders(records, self.rules, out_dir, as_of, pr)),
-            lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
+        self._roster_batch(write_reminders, S.MAKE_LETTERS, out_dir)
 
     def make_guides(self, out_dir: Path | None = None) -> None:
         """信用修复材料清单 for every record of the class, from the rule files."""
-        out_dir = self._ask_dir(S.MAKE_GUIDES, out_dir)
-        if out_dir is None or self.running is not None:
-            return
         from xinyong_desktop.documents.letters import write_guides
 
+        self._roster_batch(write_guides, S.MAKE_GUIDES, out_dir)
+
+    def _roster_batch(self, writer, title: str, out_dir: Path | None) -> None:
+        out_dir = self._ask_dir(title, out_dir)
+        if out_dir is None or self.running is not None:
+            return
         records, as_of = self._board_records(), self.board.as_of()
         self.running = BackgroundOp(
-            self, lambda pr: self._batch(write_guides(records, self.rules, out_dir, as_of, pr)),
+            self, lambda pr: self._batch(writer(records, self.rules, out_dir, as_of, pr)),
             lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
 
     @staticmethod
@@ -339,11 +338,9 @@ class MainWindow(QMainWindow):
         from xinyong_desktop.roster.board import list_titles
         from xinyong_desktop.services.classes import statistics
 
+        out = out or self._ask_save(S.MAKE_SUMMARY, "培训班小结.pdf", "PDF (*.pdf)")
         if out is None:
-            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_SUMMARY, "培训班小结.pdf", "PDF (*.pdf)")
-            if not f:
-                return None
-            out = Path(f)
+            return None
         roster, _ = self.class_roster()
         titles = list_titles(self.rules.soon_days)
         counts = {titles[k]: len(v) for k, v in roster.lists(self.rules.soon_days).items()}
@@ -361,19 +358,16 @@ class MainWindow(QMainWindow):
             return None
         return s.get(Case, self.case_id)
 
-    def record_submission(self, query_code: str | None = None, day: dt.date | None = None) -> bool:
-        from xinyong_desktop.services.classes import StatusError, record_submission
+    def _follow_up(self, apply) -> bool:
+        """Apply a follow-up step to the selected case in one transaction; a refused step is explained."""
+        from xinyong_desktop.services.classes import StatusError
 
-        if query_code is None:
-            query_code, ok = QInputDialog.getText(self, S.RECORD_SUBMISSION, S.ASK_QUERY_CODE)
-            if not ok:
-                return False
         try:
             with self.db() as s, s.begin():
                 c = self._case_or_hint(s)
                 if c is None:
                     return False
-                record_submission(s, c, day or dt.date.today(), query_code, self.instructor)
+                apply(s, c)
         except StatusError as e:
             self.statusBar().showMessage(str(e), 10000)
             return False
@@ -381,8 +375,17 @@ class MainWindow(QMainWindow):
         self.show_case()
         return True
 
+    def record_submission(self, query_code: str | None = None, day: dt.date | None = None) -> bool:
+        from xinyong_desktop.services.classes import record_submission
+
+        if query_code is None:
+            query_code, ok = QInputDialog.getText(self, S.RECORD_SUBMISSION, S.ASK_QUERY_CODE)
+            if not ok:
+                return False
+        return self._follow_up(lambda s, c: record_submission(s, c, day or dt.date.today(), query_code, self.instructor))
+
     def record_outcome(self, outcome: str | None = None, reason: str | None = None) -> bool:
-        from xinyong_desktop.services.classes import OUTCOMES, StatusError, record_outcome
+        from xinyong_desktop.services.classes import OUTCOMES, record_outcome
 
         if outcome is None:
             outcome, ok = QInputDialog.getItem(self, S.RECORD_OUTCOME, S.ASK_OUTCOME, list(OUTCOMES), 1, False)
@@ -394,18 +397,7 @@ class MainWindow(QMainWindow):
                 reason, ok = QInputDialog.getText(self, S.RECORD_OUTCOME, S.ASK_PORTAL_REASON)
                 if not ok:
                     return False
-        try:
-            with self.db() as s, s.begin():
-                c = self._case_or_hint(s)
-                if c is None:
-                    return False
-                record_outcome(s, c, outcome, reason, self.instructor)
-        except StatusError as e:
-            self.statusBar().showMessage(str(e), 10000)
-            return False
-        self.refresh_cases()
-        self.show_case()
-        return True
+        return self._follow_up(lambda s, c: record_outcome(s, c, outcome, reason, self.instructor))
 
     def _repaired_record(self):
         from xinyong_desktop.services.classes import case_record
@@ -430,11 +422,9 @@ class MainWindow(QMainWindow):
         if status != "已修复":
             self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
             return None
+        out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
-            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
-            if not f:
-                return None
-            out = Path(f)
+            return None
         render_certificate(rec, self.rules, out, dt.date.today(), repaired_on, code)
         self._forms_done(out.parent, [out])
         return out
@@ -453,11 +443,9 @@ class MainWindow(QMainWindow):
             third_party, ok = QInputDialog.getText(self, S.MAKE_DELETION, S.ASK_THIRD_PARTY)
             if not ok:
                 return None
+        out = out or self._ask_save(S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
         if out is None:
-            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
-            if not f:
-                return None
-            out = Path(f)
+            return None
         render_deletion_letter(rec, self.rules, out, dt.date.today(), third_party, repaired_on)
         self._forms_done(out.parent, [out])
         return out

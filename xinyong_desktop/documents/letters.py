@@ -88,28 +88,31 @@ def _file_name(rec: RosterRecord, kind_file: str) -> str:
     return safe_name(f"{rec.enterprise_name}_{serial}_{kind_file}")
 
 
-def write_reminders(records: list[RosterRecord], rules: RuleBook, out_dir: Path, as_of: dt.date,
-                    progress=None) -> tuple[list[Path], Path | None]:
-    """One reminder letter per record, and all of them in one file for printing."""
-    templates = load_templates()
-    name = templates["reminder_letter"]["file"]
+def _write_batch(records: list[RosterRecord], story, file_name: str, label: str, out_dir: Path,
+                 progress=None) -> tuple[list[Path], Path | None]:
+    """One PDF per record (story(rec) gives its flowables) and all of them in one file for printing."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths, merged = [], []
     if progress:
-        progress.start(len(records) + 1, "正在生成提醒函…")
+        progress.start(len(records) + 1, f"正在生成{label}…")
     for rec in records:
         if progress and progress.cancelled:
             break
-        facts = record_facts(rec, rules, as_of, templates)
-        paths.append(build(out_dir / _file_name(rec, name), _letter_story("reminder_letter", facts, templates),
-                           rec.enterprise_name))
-        merged += _letter_story("reminder_letter", facts, templates) + [PageBreak()]  # flowables are single-use
+        paths.append(build(out_dir / _file_name(rec, file_name), story(rec), rec.enterprise_name))
+        merged += story(rec) + [PageBreak()]  # flowables are single-use: a fresh story for the merged file
         if progress:
             progress.step(rec.enterprise_name)
-    merged_path = None
-    if merged:
-        merged_path = build(out_dir / f"全部_{name}", merged[:-1], "信用修复提醒函（合并打印）")
+    merged_path = build(out_dir / f"全部_{file_name}", merged[:-1], f"{label}（合并打印）") if merged else None
     return paths, merged_path
+
+
+def write_reminders(records: list[RosterRecord], rules: RuleBook, out_dir: Path, as_of: dt.date,
+                    progress=None) -> tuple[list[Path], Path | None]:
+    """信用修复提醒函: one per record, and all of them in one file for printing."""
+    templates = load_templates()
+    return _write_batch(
+        records, lambda rec: _letter_story("reminder_letter", record_facts(rec, rules, as_of, templates), templates),
+        templates["reminder_letter"]["file"], "信用修复提醒函", out_dir, progress)
 
 
 def _guide_story(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: dict) -> list:
@@ -142,21 +145,8 @@ def write_guides(records: list[RosterRecord], rules: RuleBook, out_dir: Path, as
                  progress=None) -> tuple[list[Path], Path | None]:
     """信用修复材料清单: one per record and one merged file; content comes from the rule files."""
     templates = load_templates()
-    name = templates["material_list"]["file"]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths, merged = [], []
-    if progress:
-        progress.start(len(records) + 1, "正在生成材料清单…")
-    for rec in records:
-        if progress and progress.cancelled:
-            break
-        paths.append(build(out_dir / _file_name(rec, name), _guide_story(rec, rules, as_of, templates),
-                           rec.enterprise_name))
-        merged += _guide_story(rec, rules, as_of, templates) + [PageBreak()]  # flowables are single-use
-        if progress:
-            progress.step(rec.enterprise_name)
-    merged_path = build(out_dir / f"全部_{name}", merged[:-1], "信用修复材料清单（合并打印）") if merged else None
-    return paths, merged_path
+    return _write_batch(records, lambda rec: _guide_story(rec, rules, as_of, templates),
+                        templates["material_list"]["file"], "信用修复材料清单", out_dir, progress)
 
 
 def render_certificate(rec: RosterRecord, rules: RuleBook, out: Path, as_of: dt.date, repaired_on: dt.date | None,
