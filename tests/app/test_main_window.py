@@ -374,3 +374,55 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a)))
     assert not other.import_bundle(bad, into_current=False)
     assert shown and "没有任何改动" in shown[0][2]
+
+
+def test_thumbnails_one_per_page_and_click_shows_it(desk, qtbot, tmp_path):
+    w = desk()
+    w.add_packet(_packet(tmp_path), ask=False)
+    qtbot.waitUntil(lambda: w.running is None and w.thumbs.count() > 0, timeout=60000)
+    with w.db() as s:
+        from xinyong_desktop.store.models import Case
+
+        pages = sum(len(m.pages) for m in s.get(Case, w.case_id).materials)
+    assert w.thumbs.count() == pages
+    qtbot.waitUntil(lambda: all(not w.thumbs.item(i).icon().isNull() for i in range(w.thumbs.count())), timeout=30000)
+    w.thumbs.setCurrentRow(w.thumbs.count() - 1)
+    path, page = w.thumbs.item(w.thumbs.count() - 1).data(0x0100)
+    assert w.form.pageLabel.text() == f"{path} 第 {page} 页"
+
+
+def test_materials_appear_while_the_check_runs(desk, qtbot, tmp_path):
+    w = desk()
+    arrived = []
+    real = w._material_arrived
+    w._material_arrived = lambda cid, m: (arrived.append((w.running is not None, m.kind)), real(cid, m))
+    w.add_packet(_packet(tmp_path), ask=False)
+    qtbot.waitUntil(lambda: w.running is None and w.findings.count() >= 0 and w.tree.topLevelItemCount() > 0,
+                    timeout=60000)
+    assert len(arrived) >= 7 and all(running for running, _ in arrived)  # delivered before the check ended
+
+
+def test_removable_drives_are_listed(tmp_path):
+    import subprocess
+    import uuid
+    from pathlib import Path
+
+    from xinyong_desktop.app.main import make_app
+    from xinyong_desktop.app.main_window import removable_volumes
+
+    make_app()
+    mnt = Path("/media") / f"xinyong-test-{uuid.uuid4().hex[:6]}"
+    try:
+        mnt.mkdir(parents=True)
+    except OSError:
+        pytest.skip("不能在 /media 下创建挂载点")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        mnt.rmdir()
+        pytest.skip("无法挂载（需要 root）")
+    try:
+        roots = [root for root, _name, free in removable_volumes()]
+        assert str(mnt) in roots
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+        mnt.rmdir()

@@ -5,12 +5,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QFile, QSettings, Qt
+from PySide6.QtCore import QFile, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
+    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
@@ -108,6 +109,16 @@ class MainWindow(QMainWindow):
         f.checkButton.clicked.connect(self.recheck)
         f.overrideButton.clicked.connect(self.override_current)
         f.readyButton.clicked.connect(self.mark_ready)
+        self.thumbs = QListWidget()
+        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
+        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
+        self.thumbs.setWrapping(False)
+        self.thumbs.setIconSize(QSize(96, 120))
+        self.thumbs.setFixedHeight(160)
+        self.thumbs.setMovement(QListWidget.Movement.Static)
+        self.thumbs.currentItemChanged.connect(self._thumb_selected)
+        f.centerLayout.insertWidget(1, self.thumbs)
+        self._thumb_gen = 0
         f.splitter.setSizes([260, 700, 540])
         for i, stretch in enumerate((0, 3, 2)):
             f.splitter.setStretchFactor(i, stretch)
@@ -643,11 +654,22 @@ class MainWindow(QMainWindow):
         if d:
             self.add_packet(Path(d))
 
-    def open_usb(self) -> None:
-        from PySide6.QtCore import QStorageInfo
+    def _pick_start(self, title: str) -> str | None:
+        """Removable drives first (name, label, free space), then 其他位置; None when cancelled."""
+        drives = removable_volumes()
+        if not drives:
+            return ""
+        labels = [f"{root}  {name}（可用 {free // 2**20} MB）" for root, name, free in drives] + [S.OTHER_PLACE]
+        label, ok = QInputDialog.getItem(self, title, S.CHOOSE_DRIVE, labels, 0, False)
+        if not ok:
+            return None
+        i = labels.index(label)
+        return drives[i][0] if i < len(drives) else ""
 
-        drives = [v for v in QStorageInfo.mountedVolumes() if v.isValid() and v.isReady() and not v.isReadOnly()]
-        start = next((v.rootPath() for v in drives if "media" in v.rootPath() or len(v.rootPath()) <= 3), "")
+    def open_usb(self) -> None:
+        start = self._pick_start(S.OPEN_USB)
+        if start is None:
+            return
         d = QFileDialog.getExistingDirectory(self, S.OPEN_USB, start)
         if d:
             self.add_packet(Path(d))
@@ -690,7 +712,7 @@ class MainWindow(QMainWindow):
         self.form.checkButton.setEnabled(False)
         def work(progress):
             result = check_packet(folder, as_of=self.as_of, facts=facts, rules=self.rules, pool=self.pool,
-                                  progress=progress)
+                                  progress=progress, on_material=progress.item)
             if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
                 with self.db() as s, s.begin():
                     c = s.get(Case, cid)
@@ -698,7 +720,24 @@ class MainWindow(QMainWindow):
                     self._recompute(s, c)  # decisions made earlier still apply to the new reading
             return result
 
-        self.running = BackgroundOp(self, work, lambda r: self._checked(cid, r), self._failed).start()
+        self.tree.clear()
+        self.findings.clear()
+        self.form.verdictLabel.setText(S.CHECKING)
+        self.running = BackgroundOp(self, work, lambda r: self._checked(cid, r), self._failed,
+                                    on_item=lambda m: self._material_arrived(cid, m)).start()
+
+    def _material_arrived(self, cid: int, m) -> None:
+        """A material read while the check goes on: shown at once, replaced by the stored reading at the end."""
+        if cid != self.case_id:
+            return
+        top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages))])
+        for fid, fv in m.fields.items():
+            name = str(fid)
+            value = fv.value if self.reveal or name not in PERSONAL_FIELDS else mask(name, fv.value)
+            value = S.MARK_VALUES.get(value, value) if name in ("seal", "signature") else value
+            top.addChild(QTreeWidgetItem([FIELD_NAMES.get(fid, name), value, f"{fv.confidence:.0%}"]))
+        self.tree.addTopLevelItem(top)
+        top.setExpanded(True)
 
     def _checked(self, cid: int, result) -> None:
         self.running = None
@@ -746,12 +785,10 @@ class MainWindow(QMainWindow):
 
     def _destination(self, title: str) -> Path | None:
         """A folder on a removable drive when one is plugged in (listed first), else anywhere."""
-        from PySide6.QtCore import QStorageInfo
-
-        vols = [v for v in QStorageInfo.mountedVolumes() if v.isValid() and v.isReady() and not v.isReadOnly()]
-        removable = [v.rootPath() for v in vols if v.rootPath().startswith(("/media", "/run/media", "/Volumes"))
-                     or (len(v.rootPath()) <= 3 and not v.rootPath().upper().startswith("C:"))]
-        d = QFileDialog.getExistingDirectory(self, title, removable[0] if removable else "")
+        start = self._pick_start(title)
+        if start is None:
+            return None
+        d = QFileDialog.getExistingDirectory(self, title, start)
         return Path(d) if d else None
 
     def export_ready(self, dest: Path | None = None) -> None:
@@ -840,6 +877,10 @@ class MainWindow(QMainWindow):
             confirmed = {d.target for d in decisions if d.action == "confirm"}
             corrected = {d.target for d in decisions if d.action == "correct"}
             materials = apply_decisions(materials_from_rows(c.materials), decisions)
+            thumb_key = (c.id, c.checked_at, tuple((m.path, tuple(m.pages), str(m.kind)) for m in materials))
+            if thumb_key != getattr(self, "_thumb_key", None):  # only when the case or its reading changed
+                self._thumb_key = thumb_key
+                self._load_thumbnails(Path(c.packet_dir), materials if c.packet_dir else [])
             row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
             for m in materials:
                 top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages))])
@@ -998,6 +1039,40 @@ class MainWindow(QMainWindow):
         if select:
             self.view.highlight(select)
 
+    def _load_thumbnails(self, root: Path, materials) -> None:
+        """One thumbnail per page of the case's materials, rendered in a worker; click one to view it."""
+        from PySide6.QtCore import QThreadPool
+
+        from xinyong_desktop.app.tasks import ThumbJob
+
+        self._thumb_gen += 1
+        self.thumbs.blockSignals(True)
+        self.thumbs.clear()
+        pages = []
+        for m in materials:
+            for pg in m.pages:
+                item = QListWidgetItem(f"{self._kind_name(m.kind)}\n第{pg}页")
+                item.setData(ROLE, (m.path, pg))
+                item.setToolTip(f"{m.path} 第 {pg} 页")
+                self.thumbs.addItem(item)
+                pages.append((root / m.path, pg))
+        self.thumbs.blockSignals(False)
+        job = ThumbJob(self._thumb_gen, pages, lambda: self._thumb_gen)
+        job.signals.ready.connect(self._thumb_ready)
+        self._thumb_job = job
+        QThreadPool.globalInstance().start(job)
+
+    def _thumb_ready(self, generation: int, row: int, img) -> None:
+        from PySide6.QtGui import QIcon, QPixmap
+
+        if generation == self._thumb_gen and row < self.thumbs.count():
+            self.thumbs.item(row).setIcon(QIcon(QPixmap.fromImage(img)))
+
+    def _thumb_selected(self, cur, _prev=None) -> None:
+        if cur is not None and cur.data(ROLE):
+            path, page = cur.data(ROLE)
+            self._show_page(path, page)
+
     def _tree_selected(self, cur, _prev=None) -> None:
         if cur is None or not cur.data(0, ROLE):
             return
@@ -1097,6 +1172,25 @@ class MainWindow(QMainWindow):
         if self.running is not None:
             self.running.progress.cancel()
         super().closeEvent(e)
+
+
+def removable_volumes() -> list[tuple[str, str, int]]:
+    """(root path, label, free bytes) of mounted removable drives: USB sticks on Linux (/media, /run/media),
+    macOS (/Volumes) and Windows (drive letters other than the system drive)."""
+    import os
+
+    from PySide6.QtCore import QStorageInfo
+
+    system = os.environ.get("SystemDrive", "C:").upper()
+    out = []
+    for v in QStorageInfo.mountedVolumes():
+        if not (v.isValid() and v.isReady()) or v.isReadOnly():
+            continue
+        root = v.rootPath()
+        if root.startswith(("/media/", "/run/media/", "/Volumes/")) or (
+                len(root) <= 3 and root[1:2] == ":" and not root.upper().startswith(system)):
+            out.append((root, v.displayName() or v.name() or root, int(v.bytesAvailable())))
+    return out
 
 
 def case_json(folder: Path) -> dict:

@@ -111,3 +111,5 @@ BUNDLE_WHERE = "导入到："
 BUNDLE_TARGETS = {"新建一个培训班": False, "合并到当前培训班": True}
 BUNDLE_FAILED = "数据包未导入，现有数据没有任何改动。\n\n原因：{err}"
 BUNDLE_DONE = "数据包已导入：新增 {a} 家，合并 {m} 家，新增审核决定 {d} 条"
+CHOOSE_DRIVE = "选择U盘（可移动磁盘排在前面）："
+OTHER_PLACE = "其他位置…"

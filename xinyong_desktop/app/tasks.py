@@ -12,6 +12,7 @@ from xinyong_desktop.services.progress import Progress
 
 class _Signals(QObject):
     progress = Signal(int, int, str)
+    item = Signal(object)
     done = Signal(object)
     failed = Signal(object)
 
@@ -30,6 +31,34 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
+class ThumbJob(QRunnable):
+    """Render page thumbnails off the UI thread; stale jobs (another case selected) stop early."""
+
+    class Signals(QObject):
+        ready = Signal(int, int, object)  # generation, row, QImage
+
+    def __init__(self, generation: int, pages: list, current: Callable[[], int], side: int = 150):
+        super().__init__()
+        self.generation, self.pages, self.current, self.side = generation, pages, current, side
+        self.signals = ThumbJob.Signals()
+
+    def run(self) -> None:
+        from PySide6.QtGui import QImage
+
+        from xinyong_desktop.intake.render import render_page
+
+        for row, (path, page) in enumerate(self.pages):
+            if self.current() != self.generation:
+                return
+            try:
+                rgb, _ = render_page(path, page, scale=1.0, max_side=self.side)
+            except Exception:  # noqa: BLE001 - a page that will not render keeps its placeholder
+                continue
+            h, w, _c = rgb.shape
+            img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+            self.signals.ready.emit(self.generation, row, img)
+
+
 class BackgroundOp:
     """Run fn(progress) on the shared pool; on_done/on_error are called on the UI thread."""
 
@@ -37,7 +66,8 @@ class BackgroundOp:
 
     def __init__(self, parent: QWidget, fn: Callable[[Progress], object], on_done: Callable[[object], None],
                  on_error: Callable[[Exception], None], label: str = S.CHECKING,
-                 on_progress: Callable[[int, int, str], None] | None = None):
+                 on_progress: Callable[[int, int, str], None] | None = None,
+                 on_item: Callable[[object], None] | None = None):
         self.signals = _Signals()
         self.progress = Progress()
         self.progress.on_change = lambda: self.signals.progress.emit(self.progress.done, self.progress.total,
@@ -49,6 +79,9 @@ class BackgroundOp:
         self.signals.progress.connect(self._on_progress)
         if on_progress:
             self.signals.progress.connect(on_progress)
+        if on_item:  # partial results (a material read) reach the UI thread as they come
+            self.progress.on_item = self.signals.item.emit
+            self.signals.item.connect(on_item)
         self.signals.done.connect(lambda r: self._finish(on_done, r))
         self.signals.failed.connect(lambda e: self._finish(on_error, e))
         self._job = _Job(fn, self.progress, self.signals)

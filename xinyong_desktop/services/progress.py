@@ -34,3 +34,10 @@ class Progress:
 
     def on_change(self) -> None:
         """Override or replace to observe progress."""
+
+    def item(self, obj) -> None:
+        """A partial result (e.g. one material read) for whoever watches; replace on_item to receive them."""
+        if self.on_item is not None:
+            self.on_item(obj)
+
+    on_item = None
