@@ -110,10 +110,10 @@ class MainWindow(QMainWindow):
         f.overrideButton.clicked.connect(self.override_current)
         f.readyButton.clicked.connect(self.mark_ready)
         self.thumbs = QListWidget()
-        self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
-        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)
+        self.thumbs.setFlow(QListWidget.Flow.LeftToRight)  # a strip of pages; the caption is the tooltip
         self.thumbs.setWrapping(False)
-        self.thumbs.setIconSize(QSize(96, 120))
+        self.thumbs.setIconSize(QSize(90, 128))
+        self.thumbs.setSpacing(4)
         self.thumbs.setFixedHeight(160)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.currentItemChanged.connect(self._thumb_selected)
@@ -1051,9 +1051,9 @@ class MainWindow(QMainWindow):
         pages = []
         for m in materials:
             for pg in m.pages:
-                item = QListWidgetItem(f"{self._kind_name(m.kind)}\n第{pg}页")
+                item = QListWidgetItem()
                 item.setData(ROLE, (m.path, pg))
-                item.setToolTip(f"{m.path} 第 {pg} 页")
+                item.setToolTip(f"{self._kind_name(m.kind)}：{m.path} 第 {pg} 页")
                 self.thumbs.addItem(item)
                 pages.append((root / m.path, pg))
         self.thumbs.blockSignals(False)
