@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         act("视图", S.ZOOM_IN, "Ctrl+=", lambda: self.view.zoom(1.25))
         act("视图", S.ZOOM_OUT, "Ctrl+-", lambda: self.view.zoom(0.8))
         act("视图", S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
+        act("视图", S.FIT_PAGE, "Ctrl+9", self.view.fit_page)
         act("视图", "旋转页面", "Ctrl+T", self.view.rotate_page)
         self.reveal_action = act("视图", S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
         act("文件", S.BACKUP_NOW, "", self.backup_now)

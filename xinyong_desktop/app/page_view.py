@@ -50,6 +50,12 @@ class PageView(QGraphicsView):
             self.scale(s, s)
             self._scale = s
 
+    def fit_page(self) -> None:
+        rect = self.scene().sceneRect()
+        if rect.width() > 0:
+            self.resetTransform()
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+
     def zoom(self, factor: float) -> None:
         self.scale(factor, factor)
 

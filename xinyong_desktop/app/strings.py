@@ -113,3 +113,4 @@ BUNDLE_FAILED = "数据包未导入，现有数据没有任何改动。\n\n原�
 BUNDLE_DONE = "数据包已导入：新增 {a} 家，合并 {m} 家，新增审核决定 {d} 条"
 CHOOSE_DRIVE = "选择U盘（可移动磁盘排在前面）："
 OTHER_PLACE = "其他位置…"
+FIT_PAGE = "整页显示"

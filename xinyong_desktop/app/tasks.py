@@ -56,7 +56,10 @@ class ThumbJob(QRunnable):
                 continue
             h, w, _c = rgb.shape
             img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-            self.signals.ready.emit(self.generation, row, img)
+            try:
+                self.signals.ready.emit(self.generation, row, img)
+            except RuntimeError:  # the window closed while thumbnails were being made
+                return
 
 
 class BackgroundOp:
