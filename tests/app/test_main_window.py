@@ -262,7 +262,7 @@ def test_screenshot_hook(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "hook.sqlite3")}
     run = subprocess.run([sys.executable, "-m", "xinyong_desktop", "gui", "--open", str(folder), "--screenshot",
                           str(shot), "--as-of", "2024-06-10"], env=env, capture_output=True, text=True, timeout=180)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, (run.returncode, run.stdout, run.stderr)
     from PySide6.QtGui import QImage
 
     img = QImage(str(shot))

@@ -169,6 +169,9 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
         else:
             QTimer.singleShot(300, pool.warm)  # parser processes start while the instructor looks at the window
         code = app.exec()
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(10_000)  # no worker may outlive the objects it reports to
         return status["code"] or code
     finally:
         pool.close()

@@ -1170,6 +1170,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e) -> None:  # noqa: N802
         QSettings().setValue("geometry", self.saveGeometry())
+        self._thumb_gen += 1  # thumbnail workers stop at their next page
         if self.running is not None:
             self.running.progress.cancel()
         super().closeEvent(e)
