@@ -28,6 +28,11 @@ def font_path() -> Path:
     return resource_path("fonts", "wqy-microhei.ttf")
 
 
+def fallback_font_path() -> Path:
+    """Rare characters (CJK Extension B, e.g. 𠀾) that the main font lacks."""
+    return resource_path("fonts", "HanaMinB-ExtB.ttf")
+
+
 def ui_path(name: str) -> Path:
     """A Qt Designer form from the top-level ui/ folder (next to resources/)."""
     return resources_dir().parent / "ui" / name

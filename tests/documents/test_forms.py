@@ -61,8 +61,18 @@ def test_user_text_is_escaped_and_rare_characters_survive(tmp_path):
 
 
 def test_missing_glyphs_are_reported():
-    assert missing_glyphs("常州丄<&") == set()
-    assert missing_glyphs("𠀾") == {"𠀾"}
+    assert missing_glyphs("常州丄<&𠀾") == set()  # 𠀾 (Ext-B) comes from the fallback font
+    assert missing_glyphs("\U00030000") == {"\U00030000"}  # Ext-G: in neither font
+
+
+def test_rare_extension_b_characters_are_drawn_and_embedded(tmp_path):
+    name = "常州𠀾𠁆<&>建材有限公司"
+    facts = {"enterprise_name": name, "uscc": "91320481NM02FXLW73", "decision_number": "常市监处罚〔2024〕1号"}
+    path = render_form("application_form", facts, tmp_path / "rare.pdf")
+    text = pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range()
+    assert name in text.replace("\r", "").replace("\n", "")
+    data = path.read_bytes()
+    assert data.count(b"/FontFile2") >= 2  # both the main font and the rare-character font are embedded
 
 
 def test_forms_command(checked, tmp_path):

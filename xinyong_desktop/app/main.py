@@ -20,6 +20,10 @@ def make_app():
     families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
     if families:  # Chinese never shows as boxes, even where the laptop has no CJK font
         app.setFont(QFont(families[0], 10))
+    from xinyong_desktop.resources import fallback_font_path
+
+    if fallback_font_path().exists():  # rare characters (Ext-B) in names: Qt falls back to it per glyph
+        QFontDatabase.addApplicationFont(str(fallback_font_path()))
     return app
 
 

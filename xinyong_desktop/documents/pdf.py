@@ -11,12 +11,33 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from xinyong_desktop.resources import font_path
+from xinyong_desktop.resources import fallback_font_path, font_path
 
 FONT = "XYSans"
+FALLBACK = "XYExtB"
+
+
+def _to_unicode_cmap(fontname, subset):
+    """reportlab's ToUnicode CMap writes code points as <%04X>, which breaks for characters beyond the BMP
+    (𠀾 U+2003E would read back as U+2003 …): write each as UTF-16BE, surrogate pairs included, so copying
+    and our own intake read rare names correctly."""
+    def utf16(v: int) -> str:
+        return chr(v).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+             f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+             f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+             "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset)]
+    lines += ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)]
+    lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines)
+
+
+_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 @lru_cache(maxsize=1)
@@ -27,19 +48,46 @@ def font() -> str:
 
 
 @lru_cache(maxsize=1)
-def _cmap() -> frozenset[int]:
+def fallback_font() -> str:
+    """The rare-character font, registered on first need (it is large)."""
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(fallback_font_path())))
+    return FALLBACK
+
+
+@lru_cache(maxsize=2)
+def _cmap(path: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont as FT
 
-    return frozenset(FT(str(font_path()), lazy=True).getBestCmap())
+    return frozenset(FT(path, lazy=True).getBestCmap())
+
+
+def _main_cmap() -> frozenset[int]:
+    return _cmap(str(font_path()))
+
+
+def _fallback_cmap() -> frozenset[int]:
+    return _cmap(str(fallback_font_path())) if fallback_font_path().exists() else frozenset()
 
 
 def missing_glyphs(text: str) -> set[str]:
-    """Characters the bundled font cannot draw (they would show as boxes)."""
-    try:
-        cmap = _cmap()
-    except ImportError:  # fontTools absent: cannot tell
-        return set()
-    return {c for c in text if not c.isspace() and ord(c) not in cmap}
+    """Characters neither bundled font can draw (they would show as boxes)."""
+    main, extra = _main_cmap(), _fallback_cmap()
+    return {c for c in text if not c.isspace() and ord(c) not in main and ord(c) not in extra}
+
+
+def _markup(text: str) -> str:
+    """Escaped paragraph markup; characters only the fallback font has are set in it."""
+    main = _main_cmap()
+    if all(ord(c) in main or c.isspace() or ord(c) < 0x3000 for c in text):
+        return escape(text).replace("\n", "<br/>")
+    extra = _fallback_cmap()
+    out = []
+    for c in text:
+        if ord(c) not in main and ord(c) in extra:
+            out.append(f'<font name="{fallback_font()}">{escape(c)}</font>')
+        else:
+            out.append("<br/>" if c == "\n" else escape(c))
+    return "".join(out)
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -60,7 +108,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of user text: escaped, so '<' and '&' print as themselves."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(_markup(text), style)
 
 
 def table(rows: list[list[str]], widths: list[float], header: bool = False, size: str = "cell") -> Table:
