@@ -10,14 +10,16 @@ python -m PyInstaller --noconfirm --log-level WARN build_installer.spec
 APP=dist/xinyong-desktop/xinyong-desktop
 echo "bundle size: $(du -sh dist/xinyong-desktop | cut -f1)"
 fail=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 for exp in "$SAMPLES"/*/expected.json; do
   d=$(dirname "$exp")
   as_of=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['as_of'])" "$exp")
-  "$APP" check "$d/packet" --as-of "$as_of" --json > /tmp/frozen.json || true
-  python -m xinyong_desktop check "$d/packet" --as-of "$as_of" --json > /tmp/source.json || true
-  if python - <<'PY'
-import json
-a, b = json.load(open("/tmp/frozen.json")), json.load(open("/tmp/source.json"))
+  "$APP" check "$d/packet" --as-of "$as_of" --json > "$out/frozen.json" || true
+  python -m xinyong_desktop check "$d/packet" --as-of "$as_of" --json > "$out/source.json" || true
+  if python - "$out" <<'PY'
+import json, sys
+a, b = (json.load(open(f"{sys.argv[1]}/{n}.json")) for n in ("frozen", "source"))
 for x in (a, b):
     x.pop("elapsed_ms", None); x.pop("timing", None)
 raise SystemExit(0 if a == b else 1)

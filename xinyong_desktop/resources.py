@@ -28,9 +28,25 @@ def font_path() -> Path:
     return resource_path("fonts", "wqy-microhei.ttf")
 
 
-def fallback_font_path() -> Path:
-    """Rare characters (CJK Extension B, e.g. 𠀾) that the main font lacks."""
-    return resource_path("fonts", "HanaMinB-ExtB.ttf")
+FALLBACK_FONT = "HanaMinB.ttf"
+
+
+def fallback_font_path() -> Path | None:
+    """A TrueType font for rare characters (CJK Extension B, e.g. 𠀾) that the main font lacks: HanaMinB
+    (花園明朝B, free licence, 30 MB — too big to keep in the repository).  Looked for in resources/fonts/
+    (where the installer build puts it), XINYONG_EXTB_FONT, and the system's font folders (Debian/Ubuntu
+    package fonts-hanazono; on Windows installed into Fonts).  None when absent: such characters are then
+    reported by documents.pdf.missing_glyphs."""
+    import os
+
+    candidates = [resource_path("fonts", FALLBACK_FONT)]
+    if os.environ.get("XINYONG_EXTB_FONT"):
+        candidates.insert(0, Path(os.environ["XINYONG_EXTB_FONT"]))
+    candidates += [Path("/usr/share/fonts/truetype/hanazono") / FALLBACK_FONT,
+                   Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts" / FALLBACK_FONT,
+                   Path(os.environ.get("LOCALAPPDATA", "~")).expanduser() / "Microsoft/Windows/Fonts" / FALLBACK_FONT,
+                   Path("~/.local/share/fonts").expanduser() / FALLBACK_FONT]
+    return next((p for p in candidates if p.is_file()), None)
 
 
 def ui_path(name: str) -> Path:

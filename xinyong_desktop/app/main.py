@@ -22,8 +22,9 @@ def make_app():
         app.setFont(QFont(families[0], 10))
     from xinyong_desktop.resources import fallback_font_path
 
-    if fallback_font_path().exists():  # rare characters (Ext-B) in names: Qt falls back to it per glyph
-        QFontDatabase.addApplicationFont(str(fallback_font_path()))
+    extb = fallback_font_path()
+    if extb is not None:  # rare characters (Ext-B) in names: Qt falls back to it per glyph
+        QFontDatabase.addApplicationFont(str(extb))
     return app
 
 

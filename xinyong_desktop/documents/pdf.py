@@ -48,9 +48,16 @@ def font() -> str:
 
 
 @lru_cache(maxsize=1)
+def _fallback() -> tuple[str | None, frozenset[int]]:
+    """(path, code points) of the rare-character font, looked up once; (None, ∅) when it is not installed."""
+    path = fallback_font_path()
+    return (str(path), _cmap(str(path))) if path is not None else (None, frozenset())
+
+
+@lru_cache(maxsize=1)
 def fallback_font() -> str:
-    """The rare-character font, registered on first need (it is large)."""
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(fallback_font_path())))
+    """Register the rare-character font on first need (only called for characters it was found to have)."""
+    pdfmetrics.registerFont(TTFont(FALLBACK, _fallback()[0]))
     return FALLBACK
 
 
@@ -65,13 +72,9 @@ def _main_cmap() -> frozenset[int]:
     return _cmap(str(font_path()))
 
 
-def _fallback_cmap() -> frozenset[int]:
-    return _cmap(str(fallback_font_path())) if fallback_font_path().exists() else frozenset()
-
-
 def missing_glyphs(text: str) -> set[str]:
-    """Characters neither bundled font can draw (they would show as boxes)."""
-    main, extra = _main_cmap(), _fallback_cmap()
+    """Characters neither the bundled font nor the rare-character font can draw (they would show as boxes)."""
+    main, extra = _main_cmap(), _fallback()[1]
     return {c for c in text if not c.isspace() and ord(c) not in main and ord(c) not in extra}
 
 
@@ -80,7 +83,7 @@ def _markup(text: str) -> str:
     main = _main_cmap()
     if all(ord(c) in main or c.isspace() or ord(c) < 0x3000 for c in text):
         return escape(text).replace("\n", "<br/>")
-    extra = _fallback_cmap()
+    extra = _fallback()[1]
     out = []
     for c in text:
         if ord(c) not in main and ord(c) in extra:
