@@ -11,7 +11,8 @@ import pytest
 from tests.packetgen import make_uscc
 from tests.rostergen import HEADER_VARIANTS, make_rows, write_csv, write_xlsx
 from xinyong_desktop.cli import main
-from xinyong_desktop.roster.board import high_frequency, read_date, read_rosters
+from xinyong_desktop.domain.model import RecordSeverity
+from xinyong_desktop.roster.board import RosterRecord, high_frequency, read_date, read_rosters
 
 AS_OF = dt.date(2025, 6, 1)
 
@@ -181,8 +182,7 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
 
 def test_high_frequency_window_is_strict():
     rows = make_rows(3, seed=2)
-    recs = read_rosters.__globals__["RosterRecord"]
-    sev = read_rosters.__globals__["RecordSeverity"].GENERAL
+    recs, sev = RosterRecord, RecordSeverity.GENERAL
     days = [dt.date(2024, 1, 1), dt.date(2024, 6, 1), dt.date(2025, 1, 1)]  # exactly 12 months apart: not within
     items = [recs("f", "", i, "x", "U", rows[i].normalized_number, d, sev) for i, d in enumerate(days)]
     assert high_frequency(items, 3, 12) == set()

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.thumbs.currentItemChanged.connect(self._thumb_selected)
         f.centerLayout.insertWidget(1, self.thumbs)
         self._thumb_gen = 0
+        self._thumb_key = None  # (case, check, pages) whose thumbnails are shown
         f.splitter.setSizes([260, 700, 540])
         for i, stretch in enumerate((0, 3, 2)):
             f.splitter.setStretchFactor(i, stretch)
@@ -879,7 +880,7 @@ class MainWindow(QMainWindow):
             corrected = {d.target for d in decisions if d.action == "correct"}
             materials = apply_decisions(materials_from_rows(c.materials), decisions)
             thumb_key = (c.id, c.checked_at, tuple((m.path, tuple(m.pages), str(m.kind)) for m in materials))
-            if thumb_key != getattr(self, "_thumb_key", None):  # only when the case or its reading changed
+            if thumb_key != self._thumb_key:  # only when the case or its reading changed
                 self._thumb_key = thumb_key
                 self._load_thumbnails(Path(c.packet_dir), materials if c.packet_dir else [])
             row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
@@ -955,11 +956,15 @@ class MainWindow(QMainWindow):
             self._select_target(keep)
 
     def _select_target(self, target: str) -> None:
+        self._select_field("target", target)
+
+    def _select_field(self, key: str, value: str) -> None:
+        """Select the checklist field whose data[key] is value (its evidence box, or its decision target)."""
         root = self.tree.invisibleRootItem()
         for i in range(root.childCount()):
             top = root.child(i)
             for j in range(top.childCount()):
-                if top.child(j).data(0, ROLE).get("target") == target:
+                if top.child(j).data(0, ROLE).get(key) == value:
                     self.tree.setCurrentItem(top.child(j))
                     return
 
@@ -1088,13 +1093,7 @@ class MainWindow(QMainWindow):
             self._show_page(path, page or 1)
 
     def _box_clicked(self, key: str) -> None:
-        it = self.tree.invisibleRootItem()
-        for i in range(it.childCount()):
-            top = it.child(i)
-            for j in range(top.childCount()):
-                if top.child(j).data(0, ROLE).get("box") == key:
-                    self.tree.setCurrentItem(top.child(j))
-                    return
+        self._select_field("box", key)
 
     def _step_tree(self, d: int) -> None:
         items = []

@@ -20,7 +20,6 @@ from xinyong_desktop.domain.model import (
     UNCONFIRMED,
     TextSource,
 )
-from xinyong_desktop.domain.periods import Eligibility, eligibility
 from xinyong_desktop.domain.text import decision_number_key, normalize_name
 from xinyong_desktop.rules.loader import RuleBook
 
@@ -64,11 +63,6 @@ def decision_facts(materials: list[Material]) -> tuple[dt.date | None, Decimal |
             if fine is None and m.value(FieldId.FINE_AMOUNT):
                 fine = Decimal(m.value(FieldId.FINE_AMOUNT))
     return date, fine
-
-
-def case_eligibility(rules: RuleBook, facts: CaseFacts, decision_date: dt.date, as_of: dt.date) -> Eligibility:
-    rs = rules.ruleset_for(as_of, facts.platform)
-    return eligibility(decision_date, rs.periods[facts.record_severity], rules.count_day_itself)
 
 
 def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rules: RuleBook,
@@ -132,7 +126,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     # --- eligibility
     eligible_from = None
     if decision_date:
-        el = case_eligibility(rules, facts, decision_date, as_of)
+        el = rules.eligibility(decision_date, facts.record_severity, as_of, facts.platform)
         eligible_from = el.eligible_from
         status = el.status(as_of)
         if status == "not_yet":

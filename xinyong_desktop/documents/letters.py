@@ -11,7 +11,7 @@ from reportlab.platypus import PageBreak
 from xinyong_desktop.checks.messages import FIELD_NAMES, code_title
 from xinyong_desktop.documents.forms import fill, load_templates
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
-from xinyong_desktop.domain.model import Applicant, FieldId, Kind
+from xinyong_desktop.domain.model import Applicant, FieldId
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.roster.board import SEVERITY_CN, RosterRecord
 from xinyong_desktop.rules.loader import MaterialRule, RuleBook
@@ -215,6 +215,3 @@ def render_class_summary(title: str, info: str, stats, board_counts: dict[str, i
     story.append(p(f"制表：{instructor}　　{cn_date(today)}", st["small"]))
     return build(out, story, tpl["title"])
 
-
-__all__ = ["Kind", "write_reminders", "write_guides", "render_certificate", "render_deletion_letter",
-           "render_class_summary", "materials_for", "record_facts"]

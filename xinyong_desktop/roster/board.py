@@ -11,7 +11,6 @@ from dateutil.relativedelta import relativedelta
 
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import RecordSeverity
-from xinyong_desktop.domain.periods import eligibility
 from xinyong_desktop.domain.text import decision_number_key, normalize_decision_number, normalize_name, parse_date
 from xinyong_desktop.roster.read import (
     HeaderMatcher, RawRow, RosterFileError, cell_text, data_rows, find_header, read_tables,
@@ -41,6 +40,10 @@ class RosterRecord:
     withdrawn_on: dt.date | None = None
     status: str = ""
     high_frequency: bool = False
+
+    def set_dates(self, rules: RuleBook, as_of: dt.date) -> None:
+        el = rules.eligibility(self.decision_date, self.record_severity, as_of, self.platform)
+        self.eligible_from, self.withdrawn_on, self.status = el.eligible_from, el.withdrawn_on, el.status(as_of)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -232,9 +235,7 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
 
 def compute_board(roster: Roster, rules: RuleBook) -> None:
     for r in roster.records:
-        rs = rules.ruleset_for(roster.as_of, r.platform)
-        el = eligibility(r.decision_date, rs.periods[r.record_severity], rules.count_day_itself)
-        r.eligible_from, r.withdrawn_on, r.status = el.eligible_from, el.withdrawn_on, el.status(roster.as_of)
+        r.set_dates(rules, roster.as_of)
     flagged = high_frequency(roster.records, rules.high_frequency_count, rules.high_frequency_window_months)
     for r in roster.records:
         r.high_frequency = r.uscc in flagged

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from xinyong_desktop.domain.model import Applicant, FieldId, Kind, RecordSeverity
-from xinyong_desktop.domain.periods import Period
+from xinyong_desktop.domain.periods import Eligibility, Period, eligibility
 from xinyong_desktop.resources import resource_path
 
 FIELD_TYPES = {"org", "person", "name", "uscc", "id_number", "decision_number", "date", "amount", "phone", "authority"}
@@ -99,6 +99,12 @@ class RuleBook:
             return max(earlier, key=lambda r: r.valid_from) if earlier else min(cands, key=lambda r: r.valid_from)
         return max(cands, key=lambda r: r.valid_from)
 
+    def eligibility(self, decision_date: dt.date, severity: RecordSeverity, as_of: dt.date,
+                    platform: str = "creditchina") -> Eligibility:
+        """When a record may be repaired and when its publication stops, by the rule set in force on as_of."""
+        periods = self.ruleset_for(as_of, platform).periods
+        return eligibility(decision_date, periods[severity], self.count_day_itself)
+
 
 class _Reader:
     """Typed access to one TOML table with errors that name the file and the dotted key."""
@@ -139,6 +145,16 @@ class _Reader:
             except ValueError:
                 raise self.fail(k, f"未知取值 “{x}”（可选：{', '.join(e.value for e in enum)}）") from None
         return tuple(out)
+
+    def enum_keys(self, enum, why: str) -> list[tuple[str, object]]:
+        """The table's keys as enum members, (key, member); an unknown key fails naming it."""
+        out = []
+        for k in self.data:
+            try:
+                out.append((k, enum(k)))
+            except ValueError:
+                raise self.fail(k, why) from None
+        return out
 
     def date(self, k: str, default=...) -> dt.date | None:
         v = self.get(k, (str, dt.date), default)
@@ -188,11 +204,7 @@ def _materials(fname: str, data: dict) -> tuple[dict, dict, int, int]:
     root = _Reader(fname, data)
     mt = root.table("materials")
     rules = {}
-    for name in mt.data:
-        try:
-            kind = Kind(name)
-        except ValueError:
-            raise mt.fail(name, "不是已知的材料类型") from None
+    for name, kind in mt.enum_keys(Kind, "不是已知的材料类型"):
         r = mt.table(name)
         when = r.get("when", str, None)
         if when not in (None, "fine_imposed"):
@@ -211,11 +223,7 @@ def _materials(fname: str, data: dict) -> tuple[dict, dict, int, int]:
         raise mt.fail(sorted(missing)[0], "缺少此材料类型的规则")
     cons = {}
     ct = root.table("consistency")
-    for fname_ in ct.data:
-        try:
-            fid = FieldId(fname_)
-        except ValueError:
-            raise ct.fail(fname_, "不是已知的字段") from None
+    for fname_, fid in ct.enum_keys(FieldId, "不是已知的字段"):
         cons[fid] = ct.enum_list(fname_, Kind)
     st = root.table("settings")
     return rules, cons, st.get("high_frequency_count", int), st.get("high_frequency_window_months", int)
@@ -232,20 +240,13 @@ def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
         labels = {}
         if "labels" in r.data:
             lt = r.table("labels")
-            for f in lt.data:
-                try:
-                    labels[FieldId(f)] = lt.str_list(f)
-                except ValueError:
-                    raise lt.fail(f, "不是已知的字段") from None
+            for f, fid in lt.enum_keys(FieldId, "不是已知的字段"):
+                labels[fid] = lt.str_list(f)
         kinds[name] = KindReading(name, r.str_list("titles"), r.str_list("keywords"), r.enum_list("fields", FieldId),
                                   labels, r.str_list("outdated", ()))
     ft = root.table("fields")
     fields = {}
-    for name in ft.data:
-        try:
-            fid = FieldId(name)
-        except ValueError:
-            raise ft.fail(name, "不是已知的字段") from None
+    for name, fid in ft.enum_keys(FieldId, "不是已知的字段"):
         r = ft.table(name)
         typ = r.get("type", str)
         if typ not in FIELD_TYPES:
@@ -304,11 +305,7 @@ def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
             raise cols.fail(need, "缺少此项")
     sev = root.table("severity")
     severity = {}
-    for name in sev.data:
-        try:
-            level = RecordSeverity(name)
-        except ValueError:
-            raise sev.fail(name, "应为 minor、general 或 serious") from None
+    for name, level in sev.enum_keys(RecordSeverity, "应为 minor、general 或 serious"):
         severity.update({w.lower(): level for w in sev.str_list(name)})
     plat = root.table("platform")
     platform = {}

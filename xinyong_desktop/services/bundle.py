@@ -13,6 +13,7 @@ duplicated; their decisions are merged.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 import hashlib
 import json
 import os
@@ -155,7 +156,7 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, c
     h = hashlib.sha256()
     n = 0
     chunks = [] if dest is None else None
-    with z.open(info) as src, (open(dest, "wb") if dest is not None else _NullCtx()) as dst:
+    with z.open(info) as src, (open(dest, "wb") if dest is not None else nullcontext()) as dst:
         while True:
             block = src.read(1 << 20)
             if not block:
@@ -172,14 +173,6 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, c
             dst.flush()
             os.fsync(dst.fileno())
     return h.hexdigest(), (b"".join(chunks) if chunks is not None else None)
-
-
-class _NullCtx:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *a):
-        return False
 
 
 def _d(v) -> dt.date | None:

@@ -100,10 +100,19 @@ def class_records(s: Session, class_id: int) -> list[tuple[Case, PenaltyRecord, 
     return [tuple(r) for r in s.execute(q)]
 
 
+def _roster_record(rec: PenaltyRecord, ent: Enterprise) -> RosterRecord:
+    """A stored record as the board sees it; its source "file#row" gives back the roster row."""
+    from xinyong_desktop.domain.model import RecordSeverity
+
+    src, _, row = rec.source.rpartition("#")
+    return RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
+                        rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
+                        ent.legal_representative, ent.contact_phone)
+
+
 def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
     """The class's records as a Roster, so the board is computed by the same code as for files (flag counts
     every record of the enterprise known to the store, not only this class's)."""
-    from xinyong_desktop.domain.model import RecordSeverity
     from xinyong_desktop.roster.board import compute_board
 
     roster = Roster(as_of)
@@ -113,11 +122,7 @@ def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
     mine = {r.id for _, r, _ in rows}
     extra = []
     for rec, ent in others:
-        src, _, row = rec.source.rpartition("#")
-        item = RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
-                            rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
-                            ent.legal_representative, ent.contact_phone)
-        (roster.records if rec.id in mine else extra).append(item)
+        (roster.records if rec.id in mine else extra).append(_roster_record(rec, ent))
     roster.records.sort(key=lambda r: r.enterprise_name)
     all_records = roster.records + extra
     compute_board(Roster(as_of, all_records), rules)
@@ -214,16 +219,11 @@ def statistics(s: Session, class_id: int | None = None) -> ClassStats:
 def case_record(s: Session, case: Case) -> RosterRecord | None:
     """The penalty record a case repairs: from the roster when it came from one, else from its checked decision."""
     from xinyong_desktop.domain.model import RecordSeverity
-    from xinyong_desktop.domain.periods import eligibility
     from xinyong_desktop.rules.loader import default_rules
 
     if case.record_id is not None:
         rec = s.get(PenaltyRecord, case.record_id)
-        ent = s.get(Enterprise, rec.enterprise_id)
-        src, _, row = rec.source.rpartition("#")
-        out = RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
-                           rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
-                           ent.legal_representative, ent.contact_phone)
+        out = _roster_record(rec, s.get(Enterprise, rec.enterprise_id))
     else:
         facts: dict[str, str] = {}
         for kind in ("penalty_decision", "business_license", "application_form"):
@@ -237,9 +237,5 @@ def case_record(s: Session, case: Case) -> RosterRecord | None:
                            facts["decision_number"], dt.date.fromisoformat(facts["decision_date"]),
                            RecordSeverity(case.record_severity), "creditchina", facts.get("penalty_authority", ""),
                            facts.get("legal_representative", ""))
-    rules = default_rules()
-    as_of = dt.date.today()
-    el = eligibility(out.decision_date, rules.ruleset_for(as_of, out.platform).periods[out.record_severity],
-                     rules.count_day_itself)
-    out.eligible_from, out.withdrawn_on, out.status = el.eligible_from, el.withdrawn_on, el.status(as_of)
+    out.set_dates(default_rules(), dt.date.today())
     return out
