@@ -246,10 +246,10 @@ def _roster_documents(args, writer) -> int:
     except RuleError as e:
         print(str(e), file=sys.stderr)
         return EXIT_USAGE
-    only = getattr(args, "only", "all")
-    lists = roster.lists(rules.soon_days)
-    records = [r for key, items in lists.items() if key != "withdrawn" and only in ("all", key) for r in items] \
-        if hasattr(args, "only") else roster.records
+    only = getattr(args, "only", None)  # letters choose a list; material lists go to every record
+    records = roster.records if only is None else [
+        r for key, items in roster.lists(rules.soon_days).items()
+        if key != "withdrawn" and only in ("all", key) for r in items]
     paths, merged = writer(records, rules, args.out, as_of)
     for path in paths:
         print(path)
