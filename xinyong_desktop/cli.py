@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查一家企业的材料包")
     c.add_argument("packet_dir", type=Path)
     c.add_argument("--as-of", type=_date, default=None, help="以该日期为“今天”计算公示期（YYYY-MM-DD）")
-    c.add_argument("--json", action="store_true", help="输出 JSON（schema 1）")
+    c.add_argument("--json", action="store_true", help="输出 JSON（schema 2）")
     c.add_argument("--no-ocr", action="store_true", help="不识别扫描件文字")
     fm = sub.add_parser("forms", help="生成预填的申请书、承诺书（委托时含授权委托书）和审核意见表")
     fm.add_argument("packet_dir", type=Path)
@@ -90,7 +90,7 @@ def _report(result) -> str:
         lines.append(f"  {rules.materials[m.kind].name:<16} {m.path}（第 {pages} 页）")
     lines.append("\n问题：" if result.findings else "\n未发现问题。")
     for f in result.findings:
-        tag = "错误" if f.severity == "error" else "提示"
+        tag = {"error": "错误", "review": "待人工核对"}.get(str(f.severity), "提示")
         lines.append(f"  [{tag}] {f.message}")
     return "\n".join(lines)
 

@@ -45,7 +45,7 @@ def test_ready_packet_exits_0_with_contract_json(packets):
     p = run_cli("check", str(clean), "--as-of", as_of, "--json")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
-    assert d["schema"] == 1 and d["ready"] is True and d["as_of"] == as_of
+    assert d["schema"] == 2 and d["ready"] is True and d["as_of"] == as_of
     assert d["record_severity"] == "general" and d["eligible_from"]
     kinds = {m["kind"] for m in d["materials"]}
     assert {"penalty_decision", "application_form", "commitment_letter", "payment_proof"} <= kinds

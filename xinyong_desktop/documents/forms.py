@@ -125,7 +125,7 @@ def render_review_record(result, rules: RuleBook, out: Path, instructor: str, de
     for f in result.findings:
         key = finding_key(str(f.code), str(f.kind) if f.kind else None, str(f.field) if f.field else None, f.path)
         d = overrides.get(key)
-        frows.append(["错误" if f.severity == "error" else "提示", f.message,
+        frows.append([{"error": "错误", "review": "待核对"}.get(str(f.severity), "提示"), f.message,
                       f"已忽略：{d.reason}（{d.instructor}）" if d else "待补正" if f.severity == "error" else "-"])
     if len(frows) == 1:
         frows.append(["-", "未发现问题", "-"])

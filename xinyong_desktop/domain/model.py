@@ -59,8 +59,15 @@ class Code(StrEnum):
 
 
 class Severity(StrEnum):
+    """error: sure defect; review: the engine cannot tell, the instructor must look; warning: blocks nothing."""
+
     ERROR = "error"
+    REVIEW = "review"
     WARNING = "warning"
+
+    @property
+    def blocks(self) -> bool:
+        return self is not Severity.WARNING
 
 
 class RecordSeverity(StrEnum):

@@ -47,11 +47,11 @@ class CheckResult:
 
     @property
     def ready(self) -> bool:
-        return not any(f.severity == Severity.ERROR for f in self.findings)
+        return not any(Severity(f.severity).blocks for f in self.findings)
 
     def to_json(self) -> dict:
         return {
-            "schema": 1,
+            "schema": 2,
             "ready": self.ready,
             "as_of": self.as_of.isoformat(),
             "record_severity": str(self.facts.record_severity),

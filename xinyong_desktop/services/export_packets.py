@@ -32,7 +32,7 @@ def export_packets(packets: list[Path], dest: Path, rules: RuleBook, instructor:
             break
         result = check_packet(packet, as_of=as_of, rules=rules, pool=pool)
         if not result.ready and not force_reason:
-            errors = [f.message for f in result.findings if f.severity == "error"]
+            errors = [f.message for f in result.findings if f.severity in ("error", "review")]
             out.skipped.append((packet, f"未就绪（{len(errors)} 个问题），未导出：{errors[0] if errors else ''}"))
             continue
         with tempfile.TemporaryDirectory() as tmp:

@@ -12,8 +12,8 @@ def finding_key(code: str, kind: str | None, field: str | None, path: str | None
 
 
 def blocking(findings: Iterable, overridden: set[str]) -> list:
-    """Error findings that no active override covers: these keep a packet from being ready."""
-    return [f for f in findings if f.severity == "error"
+    """Error and review findings that no active override covers: these keep a packet from being ready."""
+    return [f for f in findings if f.severity in ("error", "review")
             and finding_key(f.code, f.kind, f.field, f.path) not in overridden]
 
 
