@@ -275,3 +275,75 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             conf *= factor
         out[fid] = FieldValue(value, hit.page, hit.bbox, conf, hit.raw)
     return out
+
+
+# ---------------------------------------------------------------- blanks the page shows
+_BLANK_FILL = re.compile(r"^[\s_＿\-—.·…：:（）()\[\]【】/]*$")
+
+
+def _all_labels(rules: RuleBook) -> tuple[str, ...]:
+    labels: set[str] = set()
+    for fr in rules.fields.values():
+        labels.update(fr.labels)
+    for kr in rules.kinds.values():
+        for ls in kr.labels.values():
+            labels.update(ls)
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
+def _is_label_text(text: str, labels: tuple[str, ...]) -> bool:
+    t = re.sub(r"\s+", "", text)
+    return any(t.startswith(lb) and len(t) <= len(lb) + 8 for lb in labels)
+
+
+def blank_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: RuleBook,
+                 read: dict[FieldId, FieldValue]) -> set[FieldId]:
+    """Fields whose label is printed with nothing after it (an empty cell, an underline, a bracket closed
+    at once): the blank is seen, so the field is surely not filled in.  A label that is simply not found
+    says nothing — the field may be printed in a way the reader does not know."""
+    from xinyong_desktop.extract.cells import segments
+
+    labels = _all_labels(rules)
+    out: set[FieldId] = set()
+    for fid in kind.fields:
+        if fid in read or fid in (FieldId.SEAL, FieldId.SIGNATURE, FieldId.SIGNED_DATE):
+            continue
+        fr = rules.fields[fid]
+        for label in kind.labels.get(fid, ()) + fr.labels:
+            if any(_label_blank(page, segments(page), li, m, labels)
+                   for _, page in pages for li, line in enumerate(page.lines) for m in _find_labels(line, label)):
+                out.add(fid)
+                break
+    return out
+
+
+def _label_blank(page: PageText, segs, li: int, m: re.Match, labels: tuple[str, ...]) -> bool:
+    line = page.lines[li]
+    lb = line.span_bbox(m.start(), m.end())
+    if lb is None:
+        return False
+    h = max(line.height, 6.0)
+    seg_end = line.text.find("\t", m.end())
+    seg_end = len(line.text) if seg_end < 0 else seg_end
+    rest = line.text[m.end():seg_end]
+    q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", rest)  # a qualifier such as （盖章） belongs to the label
+    if q and re.search(r"[签章印]", q.group()):
+        return False  # 法定代表人（签字）：— a place to sign, not a value to fill in
+    if q and not _BLANK_FILL.match(rest):
+        rest = rest[q.end():]
+    if not _BLANK_FILL.match(rest):
+        return False
+    # a bracket closed at once ("文号：）") is a blank inside prose; otherwise look around the label
+    right, below = [], []
+    for s in segs:
+        sb = s.bbox
+        if sb is None or (s.line_no == li and s.end <= seg_end):
+            continue
+        if sb[0] >= lb[2] - 1 and sb[1] < lb[3] + 0.8 * h and sb[3] > lb[1] - 0.8 * h:
+            right.append((sb[0], s))
+        elif s.line_no > li and 0 <= sb[1] - lb[3] < 1.5 * h and sb[0] < lb[2] and sb[2] > lb[0]:
+            below.append(s)
+    if right:
+        # the next thing on the row is the next label: this cell is empty
+        return _is_label_text(min(right, key=lambda t: t[0])[1].text, labels)
+    return all(_is_label_text(s.text, labels) for s in below)

@@ -22,7 +22,8 @@ from xinyong_desktop.domain.model import (
 )
 from xinyong_desktop.domain.text import normalize_name, parse_amount
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
-from xinyong_desktop.extract.fields import read_fields
+from xinyong_desktop.extract.facts import establish, fact_sources, reconcile
+from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
 from xinyong_desktop.intake.filetypes import discover
@@ -144,6 +145,7 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         if kind_name != "other":
             kr = rules.kinds[kind_name]
             m.fields = read_fields(texts, kr, rules)
+            m.notes.extend(f"blank:{fid}" for fid in sorted(blank_fields(texts, kr, rules, m.fields)))
             marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
             if FieldId.SEAL in kr.fields and source != TextSource.NONE:
                 seal = find_seal(marked, rules.seal_labels)
@@ -165,6 +167,24 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
             m.notes.append(f"outdated:{outdated}")
         out.append(m)
     return out
+
+
+def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
+    """Facts from their authoritative materials, then every other material checked by finding them."""
+    known = establish(materials, fact_sources(rules.consistency))
+    for m in materials:
+        if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:
+            continue
+        reading = "id_card" if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID) else str(m.kind)
+        if reading not in rules.kinds:
+            continue
+        texts = page_texts[m.path]
+        pages = [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
+        before = dict(m.fields)
+        reconcile(m, pages, known, set(rules.kinds[reading].fields))
+        for fid, fv in m.fields.items():
+            if fv is not before.get(fid) and fv.bbox and fv.raw == "按案件事实在页面上找到":
+                m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
 
 
 def check_packet(
@@ -215,6 +235,7 @@ def check_packet(
     order = {r: i for i, r in enumerate(rel.values())}
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
+    check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
     if not ocr:
         for m in materials:
