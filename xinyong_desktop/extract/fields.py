@@ -48,12 +48,21 @@ def _find_labels(line: Line, label: str):
     for m in label_re(label).finditer(line.text):
         before = line.text[m.start() - 1] if m.start() > 0 else ""
         after = line.text[m.end()] if m.end() < len(line.text) else ""
-        if before and _is_han(before):
+        if before and _is_han(before) and not _label_cell(line, m):
             continue
         # a value glued to its label (common in OCR output) only counts at the start of a cell
         if after and _is_han(after) and before not in ("", "\t", " "):
             continue
         yield m
+
+
+def _label_cell(line: Line, m: re.Match) -> bool:
+    """A label with a few words before it that fills its own cell (作出决定日期 | 2025年5月22日)."""
+    start = line.text.rfind("\t", 0, m.start()) + 1
+    end = line.text.find("\t", m.end())
+    end = len(line.text) if end < 0 else end
+    head, tail = line.text[start:m.start()].strip(), line.text[m.end():end].strip(" ：:")
+    return 0 < len(head) <= 4 and all(_is_han(c) for c in head) and tail == "" and end < len(line.text)
 
 
 def _segment_after(line: Line, pos: int) -> tuple[int, int]:
@@ -305,6 +314,7 @@ def blank_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Ru
 
     labels = _all_labels(rules)
     out: set[FieldId] = set()
+    flows = [page.flow()[0].replace("\n", "") for _, page in pages]
     for fid in kind.fields:
         if fid in read or fid in (FieldId.SEAL, FieldId.SIGNATURE, FieldId.SIGNED_DATE):
             continue
@@ -312,6 +322,10 @@ def blank_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Ru
         for label in kind.labels.get(fid, ()) + fr.labels:
             if any(_label_blank(page, segments(page), li, m, labels)
                    for _, page in pages for li, line in enumerate(page.lines) for m in _find_labels(line, label)):
+                out.add(fid)
+                break
+            # inside running text: "（决定书文号：），处以…" — the bracket closes right after the label
+            if any(re.search(label_re(label).pattern + r"[ \t]*[：:][ \t]*[）)，,。；;]", flow) for flow in flows):
                 out.add(fid)
                 break
     return out
