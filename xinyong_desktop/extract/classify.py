@@ -16,6 +16,7 @@ class PageKind:
     score: float
     has_title: bool
     outdated_title: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _squash(s: str) -> str:
@@ -37,26 +38,62 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     return out
 
 
+_SHAPES = {"{ID}": re.compile(r"(?<![0-9A-Z])\d{17}[\dXx](?![0-9A-Z])"),
+           "{DATE}": re.compile(r"(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}")}
+
+
+def _shows_structure(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    def has(word: str) -> bool:
+        shape = _SHAPES.get(word)
+        return bool(shape.search(text)) if shape else word in text
+
+    return not groups or any(all(has(w) for w in g) for g in groups)
+
+
 def classify_page(page: PageText, rules: RuleBook) -> PageKind:
     text = _squash(page.text)
     if len(text) < 4:
         return PageKind("other", 0.0, False)
     titles = _title_lines(page)
     best = PageKind("other", 0.0, False)
+    zone_kinds: set[str] = set()
+    lookalike = None
     for name, kr in rules.kinds.items():
         title_score = 0.0
         for t, zone in titles:
+            if any(t.endswith(nt) for nt in kr.not_titles):
+                lookalike = lookalike or t
+                title_score = -100.0  # a 不予处罚决定书 or a 告知书 is not a decision, whatever its words
+                break
             for title in kr.titles:
                 if t.endswith(title) and len(t) - len(title) <= 20:
                     title_score = max(title_score, (10.0 if zone else 6.0) + len(title) / 4)
+                    if zone:
+                        zone_kinds.add(name)
+        if not _shows_structure(text, kr.structure):
+            continue
         kw = sum(1 for k in kr.keywords if k in text)
         score = title_score + kw
         if score > best.score:
             best = PageKind(name, score, title_score > 0)
-    outdated = next((o for o in rules.outdated_titles if o in text), None)
+    outdated = _outdated(titles, rules)
+    notes = ()
+    if len(zone_kinds) >= 3:  # the titles of several documents on one picture
+        notes = ("several_documents",)
+    if lookalike and best.kind == "other":
+        notes += (f"lookalike:{lookalike}",)
     if best.score < 3:
-        return PageKind("other", best.score, False, outdated)
-    return PageKind(best.kind, best.score, best.has_title, outdated)
+        return PageKind("other", best.score, False, outdated, notes)
+    return PageKind(best.kind, best.score, best.has_title, outdated, notes)
+
+
+def _outdated(titles: list[tuple[str, bool]], rules: RuleBook) -> str | None:
+    """An outdated template is recognised by its title, not by a word somewhere in its text."""
+    for t, _zone in titles:
+        for o in rules.outdated_titles:
+            if t.endswith(o):
+                return o
+    return None
 
 
 def group_pages(kinds: list[PageKind]) -> list[tuple[str, list[int]]]:

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from xinyong_desktop.domain.model import Box, FieldId, FieldValue
 from xinyong_desktop.domain.text import find_dates
+from xinyong_desktop.extract import decision
 from xinyong_desktop.extract.layout import Line, PageText, union
 from xinyong_desktop.extract.patterns import expand, parse_value, repair_identifier
 from xinyong_desktop.rules.loader import FieldReading, KindReading, RuleBook
 
 _SEP = " \t：:;；"
+PROSE = 0.85  # a value cut out of running text by a pattern: likely, not sure
+GUESS = 0.6  # a value taken for want of a better one (the first date on a receipt)
 
 
 @dataclass
@@ -233,8 +236,38 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
 
 
 def _decision_date(pages: list[tuple[int, PageText]], rules: RuleBook) -> _Hit | None:
+    """A decision's date is the date of its 落款; a labelled date (on a form-like decision) also counts."""
     hit = _read_by_label(pages, rules.fields[FieldId.DECISION_DATE].labels, "date")
-    return hit or _last_date(pages)
+    if hit:
+        return hit
+    _, date = decision.signature_block(pages)
+    return _Hit(*date) if date else None
+
+
+def _scaled(hit: _Hit | None, factor: float) -> _Hit | None:
+    if hit is None:
+        return None
+    return _Hit(hit.value, hit.page, hit.bbox, hit.conf * factor, hit.raw)
+
+
+def _decision_field(fid: FieldId, pages: list[tuple[int, PageText]], labels: tuple[str, ...], fr: FieldReading,
+                    rules: RuleBook) -> _Hit | None:
+    """The fields of a 行政处罚决定书, read from its structure before its wording."""
+    if fid == FieldId.DECISION_DATE:
+        return _decision_date(pages, rules)
+    if fid == FieldId.DECISION_NUMBER:
+        line = decision.number_line(pages)
+        return _Hit(*line) if line else (_read_by_label(pages, labels, fr.type)
+                                         or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    if fid == FieldId.PENALTY_AUTHORITY:
+        auth, _ = decision.signature_block(pages)
+        return (_read_by_label(pages, labels, fr.type) or (_Hit(*auth) if auth else None)
+                or _authority_from_header(pages) or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    if fid == FieldId.ENTERPRISE_NAME:
+        party = decision.party_line(pages)
+        return (_read_by_label(pages, labels, fr.type) or (_Hit(*party) if party else None)
+                or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    return None
 
 
 def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
@@ -260,22 +293,21 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             continue
         fr: FieldReading = rules.fields[fid]
         hit: _Hit | None = None
+        labels = kind.labels.get(fid, ()) + fr.labels
         if fid == FieldId.SIGNED_DATE:
-            hit = _last_date(pages)
-        elif fid == FieldId.DECISION_DATE and kind.kind == "penalty_decision":
-            hit = _decision_date(pages, rules)
+            hit = _scaled(_last_date(pages), 0.95)
+        elif kind.kind == "penalty_decision" and fid in (FieldId.DECISION_DATE, FieldId.DECISION_NUMBER,
+                                                          FieldId.PENALTY_AUTHORITY, FieldId.ENTERPRISE_NAME):
+            hit = _decision_field(fid, pages, labels, fr, rules)
         elif fid == FieldId.FINE_AMOUNT:
-            hit = _read_by_label(pages, fr.labels, fr.type) or _fine_amount(pages)
-        elif fid == FieldId.PENALTY_AUTHORITY and kind.kind == "penalty_decision":
-            hit = _read_by_label(pages, fr.labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type) \
-                or _authority_from_header(pages)
+            hit = _read_by_label(pages, fr.labels, fr.type) or _scaled(_fine_amount(pages), 0.95)
         else:
-            labels = kind.labels.get(fid, ()) + fr.labels
-            hit = _read_by_label(pages, labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type)
+            hit = (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
+                   or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
             if hit is None and fid == FieldId.PAID_AMOUNT:
                 hit = _read_by_label(pages, ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
             if hit is None and fid == FieldId.PAYMENT_DATE:
-                hit = _first_date(pages)
+                hit = _scaled(_first_date(pages), GUESS)
         if hit is None:
             continue
         value, conf = hit.value, hit.conf
