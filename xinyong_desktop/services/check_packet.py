@@ -29,7 +29,11 @@ from xinyong_desktop.intake.filetypes import discover
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
 from xinyong_desktop.rules.loader import RuleBook, default_rules
+from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
 from xinyong_desktop.services.progress import Progress
+
+
+CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
 class CaseFileError(Exception):
@@ -63,10 +67,16 @@ class CheckResult:
 
 def read_case_file(packet_dir: Path) -> CaseFacts:
     p = packet_dir / "case.json"
-    if not p.exists():
+    try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
+        raw = read_small_regular_file(p, CASE_FILE_CAP)
+    except FileNotFoundError:
         return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+    except UnsafeFileError as e:
+        raise CaseFileError(f"case.json 无法使用：{e}") from None
+    except OSError as e:
+        raise CaseFileError(f"case.json 无法读取（{e.strerror or type(e).__name__}）") from None
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
     if not isinstance(data, dict):
