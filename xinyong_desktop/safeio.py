@@ -55,3 +55,42 @@ def read_small_regular_file(path: Path | str, cap: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def readable_name(name: str) -> str:
+    """A file name as valid Unicode.  On Linux a name that is not valid UTF-8 reaches Python with lone
+    surrogates (os.fsdecode's surrogateescape), which cannot be printed as UTF-8, stored or written to a FAT
+    stick.  Chinese zip tools write GBK names: decode those bytes as GB18030 when that gives back exactly the
+    same bytes; otherwise show each stray byte as \\xNN."""
+    if not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("gb18030")
+        if text.encode("gb18030") == raw and text.isprintable():
+            return text
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def readable_rel(rel: str) -> str:
+    """readable_name of each part of a '/'-separated relative path."""
+    return "/".join(readable_name(p) for p in rel.split("/"))
+
+
+def locate(path: Path) -> Path:
+    """The file on disk that a shown name stands for: path itself when it exists, else the entry of each
+    folder whose readable name matches (a GBK name was shown decoded)."""
+    if os.path.lexists(path):
+        return path
+    cur = Path(path.anchor) if path.anchor else Path(".")
+    for part in path.parts[len(Path(path.anchor).parts) if path.anchor else 0:]:
+        nxt = cur / part
+        if not os.path.lexists(nxt):
+            try:
+                nxt = next((cur / n for n in os.listdir(cur) if readable_name(n) == part), nxt)
+            except OSError:
+                return path
+        cur = nxt
+    return cur

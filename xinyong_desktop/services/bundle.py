@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from xinyong_desktop import __version__
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
+from xinyong_desktop.safeio import readable_rel
 from xinyong_desktop.store.models import (
     Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow, PenaltyRecord, TrainingClass,
 )
@@ -72,7 +73,8 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path
                 if p.is_file() and not p.is_symlink():
                     sha = file_sha256(p)
                     files.setdefault(sha, p)
-                    packet.append({"path": p.relative_to(root).as_posix(), "sha256": sha, "size": p.stat().st_size})
+                    packet.append({"path": readable_rel(p.relative_to(root).as_posix()), "sha256": sha,
+                                   "size": p.stat().st_size})
         rec = s.get(PenaltyRecord, c.record_id) if c.record_id else None
         ent = s.get(Enterprise, c.enterprise_id) if c.enterprise_id else None
         doc_cases.append({

@@ -25,7 +25,7 @@ from xinyong_desktop.extract.classify import PageKind, classify_page, group_page
 from xinyong_desktop.extract.fields import read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
-from xinyong_desktop.intake.filetypes import discover
+from xinyong_desktop.intake.filetypes import rel_name, survey
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
 from xinyong_desktop.rules.loader import RuleBook, default_rules
@@ -190,8 +190,9 @@ def check_packet(
     rules = rules or default_rules()
     as_of = as_of or dt.date.today()
     facts = facts or read_case_file(packet_dir)
-    files = discover(packet_dir)
-    rel = {str(p): p.relative_to(packet_dir).as_posix() for p in files}
+    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
+    files = found.files
+    rel = {str(p): rel_name(packet_dir, p) for p in files}  # valid Unicode even for GBK names on Linux
     if progress:
         progress.start(len(files), "读取材料")
     materials: list[Material] = []
@@ -226,6 +227,9 @@ def check_packet(
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    for r, why in found.skipped:
+        findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
+                                f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
