@@ -26,11 +26,15 @@ from xinyong_desktop.extract.facts import establish, fact_sources, reconcile
 from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
-from xinyong_desktop.intake.filetypes import discover
+from xinyong_desktop.intake.filetypes import rel_name, survey
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
 from xinyong_desktop.rules.loader import RuleBook, default_rules
+from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
 from xinyong_desktop.services.progress import Progress
+
+
+CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
 class CaseFileError(Exception):
@@ -64,10 +68,16 @@ class CheckResult:
 
 def read_case_file(packet_dir: Path) -> CaseFacts:
     p = packet_dir / "case.json"
-    if not p.exists():
+    try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
+        raw = read_small_regular_file(p, CASE_FILE_CAP)
+    except FileNotFoundError:
         return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+    except UnsafeFileError as e:
+        raise CaseFileError(f"case.json 无法使用：{e}") from None
+    except OSError as e:
+        raise CaseFileError(f"case.json 无法读取（{e.strerror or type(e).__name__}）") from None
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
     if not isinstance(data, dict):
@@ -200,8 +210,9 @@ def check_packet(
     rules = rules or default_rules()
     as_of = as_of or dt.date.today()
     facts = facts or read_case_file(packet_dir)
-    files = discover(packet_dir)
-    rel = {str(p): p.relative_to(packet_dir).as_posix() for p in files}
+    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
+    files = found.files
+    rel = {str(p): rel_name(packet_dir, p) for p in files}  # valid Unicode even for GBK names on Linux
     if progress:
         progress.start(len(files), "读取材料")
     materials: list[Material] = []
@@ -237,6 +248,9 @@ def check_packet(
     _assign_id_roles(materials, facts)
     check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    for r, why in found.skipped:
+        findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
+                                f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
