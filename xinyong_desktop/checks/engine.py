@@ -121,8 +121,9 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     for m in materials:
         u = m.value(FieldId.USCC)
         if u and ids.is_masked(u):
-            out.append(_f(Code.USCC_INVALID, R, f"{_name(rules, m.kind)}中的统一社会信用代码被遮挡（{u}），无法校验，请核对原件。",
-                          m, FieldId.USCC))
+            if rules.materials[m.kind].role == "submission":
+                out.append(_f(Code.VALUE_MASKED, R, f"{_name(rules, m.kind)}中的统一社会信用代码被遮挡（{u}），无法校验，请核对原件。",
+                              m, FieldId.USCC))
         elif u and not ids.is_valid_uscc(u):
             sure = m.fields[FieldId.USCC].confidence >= STRONG
             out.append(_f(Code.USCC_INVALID, E if sure else R,
@@ -131,8 +132,9 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
                           m, FieldId.USCC))
         n = m.value(FieldId.ID_NUMBER)
         if n and ids.is_masked(n):
-            out.append(_f(Code.ID_NUMBER_INVALID, R, f"{_name(rules, m.kind)}中的身份证号码被遮挡，无法校验，请核对原件。",
-                          m, FieldId.ID_NUMBER))
+            if rules.materials[m.kind].role == "submission":
+                out.append(_f(Code.VALUE_MASKED, R, f"{_name(rules, m.kind)}中的身份证号码被遮挡，无法校验，请核对原件。",
+                              m, FieldId.ID_NUMBER))
         elif n:
             why = ids.id_number_problem(n, as_of)
             if why:

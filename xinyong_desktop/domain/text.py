@@ -41,7 +41,7 @@ def normalize_name(s: str) -> str:
 
 # ---------------------------------------------------------------- decision numbers
 DECISION_NUMBER_RE = re.compile(
-    r"(?P<prefix>(?:[（(][\u4e00-\u9fa5]{1,6}[）)])?[\u4e00-\u9fa5A-Za-z0-9]{0,20}?[\u4e00-\u9fa5A-Za-z])\s*"
+    r"(?P<prefix>(?:[\u4e00-\u9fa5A-Za-z0-9]|[（(][\u4e00-\u9fa5]{1,6}[）)]){0,20}?[\u4e00-\u9fa5A-Za-z])\s*"
     r"[〔\[［【(（{]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）}]"
     r"\s*(?P<pre2>[第]?)\s*(?P<serial>[0-9A-Za-z\-]{1,12})\s*号"
 )

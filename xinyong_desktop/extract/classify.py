@@ -77,7 +77,11 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
         if score > best.score:
             best = PageKind(name, score, title_score > 0)
     outdated = _outdated(titles, rules)
-    notes = ()
+    notes: tuple[str, ...] = ()
+    if not best.has_title:
+        own = _own_title(page, rules)
+        if own:  # the page says what it is, and it is none of our materials (案件基本信息, 行政处罚信息公示)
+            return PageKind("other", best.score, False, outdated, (f"title:{own}",))
     if len(zone_kinds) >= 3:  # the titles of several documents on one picture
         notes = ("several_documents",)
     if lookalike and best.kind == "other":
@@ -85,6 +89,25 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
     if best.score < 3:
         return PageKind("other", best.score, False, outdated, notes)
     return PageKind(best.kind, best.score, best.has_title, outdated, notes)
+
+
+def _own_title(page: PageText, rules: RuleBook) -> str | None:
+    """A heading printed larger than the text near the top that names no known material (not a letterhead)."""
+    from xinyong_desktop.extract.patterns import parse_authority
+
+    if len(page.lines) < 3:
+        return None
+    heights = sorted(ln.height for ln in page.lines)
+    median = heights[len(heights) // 2]
+    known = [t for kr in rules.kinds.values() for t in (*kr.titles, *kr.not_titles)] + list(rules.outdated_titles)
+    for ln in page.lines[:3]:
+        t = _TRAILING.sub("", _squash(ln.text))
+        if ln.height < 1.3 * median or not (4 <= len(t) <= 20) or not re.fullmatch(r"[\u4e00-\u9fff]+", t):
+            continue
+        if parse_authority(t) == t or any(k in t for k in known):
+            continue
+        return t
+    return None
 
 
 def _outdated(titles: list[tuple[str, bool]], rules: RuleBook) -> str | None:

@@ -101,3 +101,16 @@ def party_line(pages: list[tuple[int, PageText]]) -> Hit | None:
             if v and v == t.rstrip("：:").replace("(", "（").replace(")", "）"):
                 return v, pno, line.bbox, 0.9 * min(line.conf or [1.0]), line.text
     return None
+
+
+def party_code(pages: list[tuple[int, PageText]]) -> Hit | None:
+    """A valid 统一社会信用代码 printed in the party block without its usual label (after a licence's name:
+    "营业执照91430702MA4PLF1B97"): the checksum says it is a code, its place says it is the party's."""
+    from xinyong_desktop.domain.identifiers import is_valid_uscc
+
+    for pno, page in pages[:1]:
+        for line in page.lines[:14]:
+            for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])", line.text):
+                if is_valid_uscc(m.group(0)):
+                    return m.group(0), pno, line.span_bbox(m.start(), m.end()), 0.9 * line.span_conf(m.start(), m.end()), m.group(0)
+    return None

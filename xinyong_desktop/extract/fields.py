@@ -263,9 +263,12 @@ def _decision_field(fid: FieldId, pages: list[tuple[int, PageText]], labels: tup
         auth, _ = decision.signature_block(pages)
         return (_read_by_label(pages, labels, fr.type) or (_Hit(*auth) if auth else None)
                 or _authority_from_header(pages) or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    if fid == FieldId.USCC:
+        return (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
+                or (_Hit(*code) if (code := decision.party_code(pages)) else None))
     if fid == FieldId.ENTERPRISE_NAME:
         party = decision.party_line(pages)
-        return (_read_by_label(pages, labels, fr.type) or (_Hit(*party) if party else None)
+        return (_read_by_label(pages, labels, "party") or (_Hit(*party) if party else None)
                 or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
     return None
 
@@ -296,11 +299,13 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
         labels = kind.labels.get(fid, ()) + fr.labels
         if fid == FieldId.SIGNED_DATE:
             hit = _scaled(_last_date(pages), 0.95)
-        elif kind.kind == "penalty_decision" and fid in (FieldId.DECISION_DATE, FieldId.DECISION_NUMBER,
+        elif kind.kind == "penalty_decision" and fid in (FieldId.DECISION_DATE, FieldId.DECISION_NUMBER, FieldId.USCC,
                                                           FieldId.PENALTY_AUTHORITY, FieldId.ENTERPRISE_NAME):
             hit = _decision_field(fid, pages, labels, fr, rules)
         elif fid == FieldId.FINE_AMOUNT:
             hit = _read_by_label(pages, fr.labels, fr.type) or _scaled(_fine_amount(pages), 0.95)
+            if hit and kind.kind == "penalty_decision" and decision.signature_block(pages)[1] is None:
+                hit = _scaled(hit, 0.7)  # the decision's end is not in the packet: more penalties may follow
         else:
             hit = (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
                    or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))

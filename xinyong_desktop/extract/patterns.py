@@ -49,8 +49,11 @@ def _strip(s: str) -> str:
 def parse_org(text: str) -> str | None:
     """A whole cell that is an organisation name (a trailing note in brackets is dropped)."""
     t = re.sub(r"\s+", "", to_halfwidth(_strip(text)).replace("(", "（").replace(")", "）"))
+    form = re.search(r"（(?:普通合伙|有限合伙|特殊普通合伙|个人独资)）$", t)  # part of a partnership's name
     t = re.sub(r"（[^）]{0,12}）$", "", t) if not re.search(ORG_SUFFIX + "$", t) else t
-    m = re.match(rf"{_ORG_CHARS}{{2,40}}{ORG_SUFFIX}(?=$|[，,。；;：:\s])", t)
+    if form and not t.endswith(form.group(0)):
+        t += form.group(0)
+    m = re.match(rf"{_ORG_CHARS}{{2,40}}{ORG_SUFFIX}(?:（(?:普通合伙|有限合伙|特殊普通合伙|个人独资)）)?(?=$|[，,。；;：:\s])", t)
     if not m:
         m = re.match(PATTERNS["ORG"], t)
     if not m:
@@ -73,7 +76,13 @@ def strip_lead_in(name: str) -> str:
 
 
 def parse_person(text: str) -> str | None:
-    t = re.sub(r"\s+", "", _strip(text))
+    t = _strip(text)
+    # a wide space ends the name (段亚君  电话:…); a label word glued to it too (张三电话…)
+    t = re.split(r"\s{2,}|\t", t)[0]
+    t = re.sub(r"\s+", "", t)
+    stop = re.search(r"(?:电话|手机|性别|职务|身份证|住址|地址|联系)", t)
+    if stop and stop.start() >= 2:
+        t = t[: stop.start()]
     t = re.sub(r"(?:同志|先生|女士)(?=$|[，,。；;（(])", "", t, count=1)
     m = re.match(rf"[{_HAN}][{_HAN}·]{{1,5}}", t)
     if not m:
@@ -92,6 +101,19 @@ def parse_person(text: str) -> str | None:
 
 def parse_name(text: str) -> str | None:
     return parse_org(text) or parse_person(text)
+
+
+def parse_party(text: str) -> str | None:
+    """A party's name under its label (当事人：安宁明立卤味坊): an organisation, a trade name without the usual
+    suffix (个体工商户 choose any name), or a person."""
+    v = parse_org(text) or parse_person(text)
+    if v:
+        return v
+    t = re.sub(r"\s+", "", to_halfwidth(_strip(text))).replace("(", "（").replace(")", "）")
+    t = re.split(r"[，,。；;]", t)[0]
+    if 4 <= len(t) <= 30 and re.fullmatch(rf"[{_HAN}（）·]+", t) and not any(w in t for w in PERSON_STOP):
+        return t
+    return None
 
 
 def parse_uscc(text: str) -> tuple[str, float] | None:
@@ -145,6 +167,11 @@ def parse_value(ftype: str, text: str) -> tuple[str, float] | None:
         return parse_uscc(text)
     if ftype == "id_number":
         return parse_id(text)
+    if ftype == "party":
+        v = parse_party(text)
+        if not v:
+            return None
+        return v, 1.0 if (parse_org(text) or parse_person(text)) else 0.92
     if ftype in ("org", "name"):
         v = parse_name(text) if ftype == "name" else parse_org(text)
         if not v:
