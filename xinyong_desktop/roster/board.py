@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -81,6 +82,21 @@ class RosterRecord:
     def enterprise_key(self) -> str:
         """Who the record belongs to: USCC, else 工商注册号, else the normalised name."""
         return self.uscc or self.registration_number or "名称:" + normalize_name(self.enterprise_name)
+
+    @property
+    def stored_code(self) -> str:
+        """The enterprise's code for the store (18 characters at most): USCC, 工商注册号, or for a row with neither
+        "#" + a hash of the name (never a valid USCC, shown as blank)."""
+        if self.uscc or self.registration_number:
+            return self.uscc or self.registration_number
+        return "#" + hashlib.sha1(normalize_name(self.enterprise_name).encode("utf-8")).hexdigest()[:17]
+
+    @staticmethod
+    def split_code(code: str) -> tuple[str, str]:
+        """(uscc, registration_number) from a stored code."""
+        if code.startswith("#"):
+            return "", ""
+        return ("", code) if len(code) == 15 and code.isdigit() else (code, "")
 
     @property
     def key(self) -> tuple[str, str]:
