@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from xinyong_desktop.checks.messages import code_title
-from xinyong_desktop.roster.board import Roster, list_titles
+from xinyong_desktop.roster.board import LIST_KEYS, Roster, list_titles
 from xinyong_desktop.services.classes import ClassStats
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -88,7 +88,7 @@ class ClassBoard(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
-        for key in ("eligible", "soon", "not_yet", "withdrawn"):
+        for key in LIST_KEYS:
             t = QTableWidget(0, len(HEADERS))
             t.setHorizontalHeaderLabels(HEADERS)
             t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
