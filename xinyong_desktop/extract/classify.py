@@ -50,6 +50,12 @@ def _shows_structure(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return not groups or any(all(has(w) for w in g) for g in groups)
 
 
+def outdated_title(titles: list[tuple[str, bool]], outdated: tuple[str, ...]) -> str | None:
+    """An outdated template's title when a title-zone line *is* that title (a word in the text is not)."""
+    return next((o for t, zone in titles if zone for o in outdated
+                 if t.endswith(o) and len(t) - len(o) <= 4), None)
+
+
 def classify_page(page: PageText, rules: RuleBook) -> PageKind:
     text = _squash(page.text)
     if len(text) < 4:
@@ -76,7 +82,7 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
         score = title_score + kw
         if score > best.score:
             best = PageKind(name, score, title_score > 0)
-    outdated = _outdated(titles, rules)
+    outdated = outdated_title(titles, rules.outdated_titles)
     notes: tuple[str, ...] = ()
     if not best.has_title:
         own = _own_title(page, rules)
@@ -107,15 +113,6 @@ def _own_title(page: PageText, rules: RuleBook) -> str | None:
         if parse_authority(t) == t or any(k in t for k in known):
             continue
         return t
-    return None
-
-
-def _outdated(titles: list[tuple[str, bool]], rules: RuleBook) -> str | None:
-    """An outdated template is recognised by its title, not by a word somewhere in its text."""
-    for t, _zone in titles:
-        for o in rules.outdated_titles:
-            if t.endswith(o):
-                return o
     return None
 
 
