@@ -108,7 +108,11 @@ def _own_title(page: PageText, rules: RuleBook) -> str | None:
     known = [t for kr in rules.kinds.values() for t in (*kr.titles, *kr.not_titles)] + list(rules.outdated_titles)
     for ln in page.lines[:3]:
         t = _TRAILING.sub("", _squash(ln.text))
-        if ln.height < 1.3 * median or not (4 <= len(t) <= 20) or not re.fullmatch(r"[\u4e00-\u9fff]+", t):
+        bb = ln.bbox
+        centred = abs((bb[0] + bb[2]) / 2 - page.width / 2) < 0.12 * page.width
+        if not (ln.height >= 1.6 * median or (centred and ln.height >= 1.3 * median)):
+            continue
+        if not (4 <= len(t) <= 20) or not re.fullmatch(r"[\u4e00-\u9fff]+", t) or "\t" in ln.text.strip():
             continue
         if parse_authority(t) == t or any(k in t for k in known):
             continue
