@@ -81,7 +81,9 @@ def _report(result) -> str:
     from xinyong_desktop.rules.loader import default_rules
 
     rules = default_rules()
-    lines = [f"检查日期：{result.as_of.isoformat()}    结论：{'可以提交' if result.ready else '暂不能提交'}"]
+    from xinyong_desktop.checks.obligations import verdict
+
+    lines = [f"检查日期：{result.as_of.isoformat()}    结论：{verdict(result.ready, result.findings)}"]
     if result.eligible_from:
         lines.append(f"可申请修复日期：{result.eligible_from.isoformat()}")
     lines.append("\n材料：")
@@ -194,16 +196,17 @@ def cmd_verify(args) -> int:
 
 
 def _roster_report(roster, soon_days: int) -> str:
-    from xinyong_desktop.roster.board import SEVERITY_CN, list_titles
+    from xinyong_desktop.roster.board import list_titles
 
     lines = [f"名单日期：{roster.as_of.isoformat()}    有效记录 {len(roster.records)} 条，"
              f"有问题的行 {len(roster.errors)} 条，重复行 {len(roster.duplicates)} 条"]
     for key, items in roster.lists(soon_days).items():
         lines.append(f"\n{list_titles(soon_days)[key]}（{len(items)}）")
         for r in items:
-            flag = "  【高频失信】" if r.high_frequency else ""
-            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {SEVERITY_CN[r.record_severity]}  "
-                         f"可申请：{r.eligible_from}  停止公示：{r.withdrawn_on}{flag}")
+            flag = f"  【高频失信：{'、'.join(r.high_frequency_rules)}】" if r.high_frequency else ""
+            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  "
+                         f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}{flag}")
+            lines += [f"      待核对：{x}" for x in r.problems] + ([f"      {r.route()}"] if r.listing else [])
     if roster.errors:
         lines.append("\n有问题的行：")
         for e in roster.errors:
@@ -260,6 +263,21 @@ def _roster_documents(args, writer) -> int:
     return EXIT_USAGE if roster.unreadable else 0
 
 
+def _qt_missing() -> str | None:
+    """A Chinese explanation when the window cannot start because Qt (PySide6) is absent or does not load."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as e:
+        if isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] in ("PySide6", "shiboken6"):
+            return ("审核台窗口需要 PySide6，当前环境没有安装。请运行：\n"
+                    '  python -m pip install "xinyong-desktop[gui]"\n'
+                    "（从源代码目录安装时：python -m pip install \".[gui]\"）。"
+                    "不需要窗口时，check、forms、roster 等命令不需要 PySide6。")
+        return (f"PySide6 已安装但无法加载（{e}）。Linux 上通常缺少系统图形库，"
+                "请安装 libgl1、libegl1、libxkbcommon0、libfontconfig1 后重试。")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.cmd == "check":
@@ -278,11 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         from xinyong_desktop.documents.letters import write_guides, write_reminders
 
         return _roster_documents(args, write_guides if args.cmd == "guide" else write_reminders)
-    from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
-
     if args.cmd == "gui" and args.open_dir is not None and not args.open_dir.is_dir():
         print(f"找不到材料文件夹：{args.open_dir}", file=sys.stderr)
         return EXIT_USAGE
+    qt_missing = _qt_missing()
+    if qt_missing:
+        print(qt_missing, file=sys.stderr)
+        return EXIT_USAGE
+    from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
+
     if args.cmd == "gui":
         return run_gui(args.open_dir, args.screenshot, args.as_of)
     return run_gui()

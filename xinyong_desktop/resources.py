@@ -1,23 +1,37 @@
-"""Locate the top-level `resources/` folder from a checkout, an editable install or a PyInstaller bundle."""
+"""Where the data files are: rules, fonts and templates (`resources/`) and Qt Designer forms (`ui/`).
+
+One lookup for every way the app runs, through importlib.resources: a wheel and the PyInstaller bundle carry
+both folders inside the package as `xinyong_desktop/_data/` (setup.py copies them at build time,
+build_installer.spec puts them at the same place); in a source checkout or an editable install that folder
+does not exist and the top-level `resources/` and `ui/` next to the package are the same files."""
 from __future__ import annotations
 
 import os
-import sys
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
+
+_PACKAGE = "xinyong_desktop"
+
+
+class ResourcesMissing(RuntimeError):
+    """The data files are not where the package expects them (a broken install)."""
+
+
+@cache
+def data_root() -> Path:
+    """The folder that holds `resources/` and `ui/`."""
+    package = Path(str(files(_PACKAGE)))
+    for cand in (package / "_data", package.parent):
+        if (cand / "resources" / "rules").is_dir():
+            return cand
+    raise ResourcesMissing(
+        f"找不到程序的规则、字体和模板文件（{package / '_data' / 'resources'}）：安装不完整，"
+        "请重新安装（pip install xinyong-desktop 或安装包），不要只复制程序文件。")
 
 
 def resources_dir() -> Path:
-    env = os.environ.get("XINYONG_RESOURCES")
-    if env:
-        return Path(env)
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    here = Path(__file__).resolve().parent
-    for cand in (here.parent / "resources", here / "resources"):
-        if cand.is_dir():
-            return cand
-    raise FileNotFoundError("找不到 resources 文件夹（规则、字体、模板）；请从源代码目录安装或设置 XINYONG_RESOURCES")
+    return data_root() / "resources"
 
 
 def resource_path(*parts: str) -> Path:
@@ -37,8 +51,6 @@ def fallback_font_path() -> Path | None:
     (where the installer build puts it), XINYONG_EXTB_FONT, and the system's font folders (Debian/Ubuntu
     package fonts-hanazono; on Windows installed into Fonts).  None when absent: such characters are then
     reported by documents.pdf.missing_glyphs."""
-    import os
-
     candidates = [resource_path("fonts", FALLBACK_FONT)]
     if os.environ.get("XINYONG_EXTB_FONT"):
         candidates.insert(0, Path(os.environ["XINYONG_EXTB_FONT"]))
@@ -50,5 +62,5 @@ def fallback_font_path() -> Path | None:
 
 
 def ui_path(name: str) -> Path:
-    """A Qt Designer form from the top-level ui/ folder (next to resources/)."""
-    return resources_dir().parent / "ui" / name
+    """A Qt Designer form (`ui/`, next to `resources/`)."""
+    return data_root() / "ui" / name

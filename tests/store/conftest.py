@@ -1,5 +1,10 @@
-"""Store tests run on the embedded SQLite file and on a real PostgreSQL server started for the run."""
+"""Store tests run on the embedded SQLite file and on a real PostgreSQL server started for the run.
+
+Where no server can be started they skip with the reason — except when XINYONG_REQUIRE_PG is set (.ci/run
+sets it): then they fail, so CI never passes with half the store tests silently not run."""
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -8,15 +13,16 @@ from tests.pgserver import PgServer
 
 @pytest.fixture(scope="session")
 def pg_server():
+    unavailable = pytest.fail if os.environ.get("XINYONG_REQUIRE_PG") else pytest.skip
     server = PgServer()
     why = server.why_not()
     if why:
-        pytest.skip(why)
+        unavailable(why)
     try:
         server.start()
     except Exception as e:  # noqa: BLE001
         server.stop()
-        pytest.skip(f"无法启动 PostgreSQL：{e}")
+        unavailable(f"无法启动 PostgreSQL：{e}")
     yield server
     server.stop()
 

@@ -25,11 +25,15 @@ from xinyong_desktop.extract.classify import PageKind, classify_page, group_page
 from xinyong_desktop.extract.fields import read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
-from xinyong_desktop.intake.filetypes import discover
+from xinyong_desktop.intake.filetypes import rel_name, survey
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
 from xinyong_desktop.rules.loader import RuleBook, default_rules
+from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
 from xinyong_desktop.services.progress import Progress
+
+
+CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
 class CaseFileError(Exception):
@@ -62,27 +66,64 @@ class CheckResult:
 
 
 def read_case_file(packet_dir: Path) -> CaseFacts:
+    """The instructor's facts about the case (check-contract.md); a missing severity is an error, not a default."""
     p = packet_dir / "case.json"
-    if not p.exists():
-        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+    try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
+        raw = read_small_regular_file(p, CASE_FILE_CAP)
+    except FileNotFoundError:
+        raise CaseFileError("缺少 case.json：请在材料文件夹中写明该处罚信息的失信程度，例如 "
+                            '{"record_severity": "general"}（可选 minor 轻微 / general 一般 / serious 严重）') from None
+    except UnsafeFileError as e:
+        raise CaseFileError(f"case.json 无法使用：{e}") from None
+    except OSError as e:
+        raise CaseFileError(f"case.json 无法读取（{e.strerror or type(e).__name__}）") from None
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
     if not isinstance(data, dict):
         raise CaseFileError("case.json 应为一个对象")
+    return case_facts_from(data)
+
+
+def case_facts_from(data: dict) -> CaseFacts:
+    """CaseFacts from case.json's keys; a known key with a bad value raises CaseFileError (Chinese)."""
+    if data.get("record_severity") in (None, ""):
+        raise CaseFileError("case.json 中缺少 record_severity（失信程度）：请按“信用中国”网站显示的失信程度填写 "
+                            "minor（轻微）、general（一般）或 serious（严重），不能默认")
     try:
-        sev = RecordSeverity(data.get("record_severity", "general"))
-    except ValueError:
+        sev = RecordSeverity(data["record_severity"])
+    except (ValueError, TypeError):
         raise CaseFileError(f"case.json 中 record_severity 取值无效：{data.get('record_severity')!r}（可选 minor/general/serious）") from None
     try:
         app = Applicant(data.get("applicant") or "legal_representative")
-    except ValueError:
+    except (ValueError, TypeError):
         raise CaseFileError(f"case.json 中 applicant 取值无效：{data.get('applicant')!r}（可选 legal_representative/agent）") from None
-    platform = data.get("platform", "creditchina")
+    platform = data.get("platform") or "creditchina"
     if platform not in ("creditchina", "necips"):
-        raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}")
-    return CaseFacts(sev, app, platform)
+        raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}（可选 creditchina “信用中国” / necips 国家企业信用信息公示系统）")
+    extra = data.get("extra_required") or []
+    if not isinstance(extra, list):
+        raise CaseFileError("case.json 中 extra_required 应为材料类型列表，例如 [\"application_form\"]")
+    kinds = []
+    for k in extra:
+        try:
+            kind = Kind(k)
+        except (ValueError, TypeError):
+            kind = None
+        if kind is None or kind == Kind.OTHER:
+            choices = "、".join(x.value for x in Kind if x != Kind.OTHER)
+            raise CaseFileError(f"case.json 中 extra_required 含有未知的材料类型 {k!r}（可选：{choices}）")
+        kinds.append(kind)
+    published = data.get("published_on")
+    if published not in (None, ""):
+        try:
+            published = dt.date.fromisoformat(str(published))
+        except ValueError:
+            raise CaseFileError(f"case.json 中 published_on（公示日期）应为 YYYY-MM-DD：{published!r}") from None
+    else:
+        published = None
+    return CaseFacts(sev, app, platform, tuple(dict.fromkeys(kinds)), published)
 
 
 def _page_texts(parsed: dict) -> list[tuple[PageText, InkMap, str]]:
@@ -180,8 +221,9 @@ def check_packet(
     rules = rules or default_rules()
     as_of = as_of or dt.date.today()
     facts = facts or read_case_file(packet_dir)
-    files = discover(packet_dir)
-    rel = {str(p): p.relative_to(packet_dir).as_posix() for p in files}
+    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
+    files = found.files
+    rel = {str(p): rel_name(packet_dir, p) for p in files}  # valid Unicode even for GBK names on Linux
     if progress:
         progress.start(len(files), "读取材料")
     materials: list[Material] = []
@@ -216,6 +258,9 @@ def check_packet(
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    for r, why in found.skipped:
+        findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
+                                f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
