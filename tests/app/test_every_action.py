@@ -184,12 +184,12 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert "已更正" in _field_item(w, "信用修复申请书", "联系电话").text(1)
     do("撤销上一步")
     assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(1)
-    _select(w, "信用修复申请书", "单位名称")
+    _select(w, "信用修复承诺书", "公章")
     ans.item("未识别材料")
     do("更改材料类型…")
-    assert any("缺少信用修复申请书" in t for t in _findings(w)), _findings(w)
+    assert any("缺少信用修复承诺书" in t for t in _findings(w)), _findings(w)
     do("撤销上一步")
-    assert not any("缺少信用修复申请书" in t for t in _findings(w))
+    assert not any("缺少信用修复承诺书" in t for t in _findings(w))
 
     # ---- a finding overridden with a reason, undone, then the seal marked as seen
     w.findings.setCurrentRow(next(i for i, t in enumerate(_findings(w)) if "公章" in t))

@@ -40,8 +40,29 @@ def case_name(c: Case) -> str:
 
 
 def case_facts(c: Case) -> CaseFacts:
-    """The one place a case's facts (severity, applicant, platform) are built from what is stored on it."""
-    return CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant), c.platform or "creditchina")
+    """The one place a case's facts are built: severity, applicant and platform as stored on the case (a roster
+    case's come from its record); the packet's case.json adds what the case does not store (extra materials the
+    office asks for, publication date)."""
+    from dataclasses import replace
+
+    from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
+
+    base = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
+    if c.packet_dir and (Path(c.packet_dir) / "case.json").exists():
+        try:
+            base = read_case_file(Path(c.packet_dir))
+        except CaseFileError:
+            pass  # the stored facts below are what the instructor chose; the file's extras are then unknown
+    record = None
+    if c.record_id is not None:
+        from xinyong_desktop.store.models import PenaltyRecord
+        from sqlalchemy.orm import object_session
+
+        s = object_session(c)
+        record = s.get(PenaltyRecord, c.record_id) if s is not None else None
+    return replace(base, record_severity=RecordSeverity(c.record_severity), applicant=Applicant(c.applicant),
+                   platform=c.platform or "creditchina",
+                   decision_number=record.decision_number if record is not None else base.decision_number)
 
 
 # ---------------------------------------------------------------- the verdict
