@@ -338,8 +338,13 @@ def _all_labels(rules: RuleBook) -> tuple[str, ...]:
 
 
 def _is_label_text(text: str, labels: tuple[str, ...]) -> bool:
+    """A cell that opens with a label (作出决定机关：…, 处罚日期): the start of the next field, not a value."""
     t = re.sub(r"\s+", "", text)
-    return any(t.startswith(lb) and len(t) <= len(lb) + 8 for lb in labels)
+    for lb in labels:
+        k = t.find(lb)
+        if 0 <= k <= 4 and (k + len(lb) == len(t) or t[k + len(lb)] in "：:（("):
+            return True
+    return False
 
 
 def blank_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: RuleBook,
