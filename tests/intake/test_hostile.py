@@ -9,6 +9,7 @@ import zlib
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.intake.hostile_parsers import install
 from xinyong_desktop.intake.limits import Limits
 from xinyong_desktop.intake.sandbox import ParserPool
 
@@ -100,12 +101,12 @@ def test_renamed_file_is_read_by_content(files):
     assert "信用修复承诺书" in text
 
 
-def test_hang_is_killed_at_the_deadline(files, monkeypatch):
+def test_hang_is_killed_at_the_deadline(files):
     """A parser that never returns is stopped by the time limit; the pool keeps working."""
     limits = Limits(seconds_base=1.0, seconds_per_page_text=0.0)
-    monkeypatch.setenv("XINYONG_TEST_HANG", "hang.pdf")
     (files / "hang.pdf").write_bytes((files / "good.pdf").read_bytes())
-    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+    with ParserPool(workers=1, limits=limits, start_method="spawn", initializer=install,
+                    initargs=("hang.pdf",)) as pool:
         t = time.monotonic()
         out = pool.map([str(files / "hang.pdf"), str(files / "good.pdf")], ocr=False)
         assert time.monotonic() - t < 15
@@ -113,10 +114,10 @@ def test_hang_is_killed_at_the_deadline(files, monkeypatch):
     assert out[str(files / "good.pdf")]["ok"] is True
 
 
-def test_memory_limit_kills_and_recovers(files, monkeypatch):
-    monkeypatch.setenv("XINYONG_TEST_HOG", "good.pdf")
+def test_memory_limit_kills_and_recovers(files):
     limits = Limits(memory_bytes=600 * 1024**2)
-    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+    with ParserPool(workers=1, limits=limits, start_method="spawn", initializer=install,
+                    initargs=(None, "good.pdf")) as pool:
         out = pool.map([str(files / "good.pdf"), str(files / "truncated.pdf")], ocr=False)
     assert out[str(files / "good.pdf")]["ok"] is False
     assert "内存" in out[str(files / "good.pdf")]["reason"]
