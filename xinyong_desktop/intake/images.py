@@ -15,8 +15,8 @@ def register_heif() -> None:
     register_heif_opener()
 
 
-def decode_bounded(im, max_side: int, max_height: int | None = None):
-    """One frame of an opened Pillow image as upright RGB (numpy) no larger than max_side (and max_height),
+def decode_bounded(im, max_side: int, max_height: int | None = None, max_pixels: int | None = None):
+    """One frame of an opened Pillow image as upright RGB (numpy) no larger than max_side (max_height, max_pixels),
     plus its full upright size.  JPEG decodes at a reduced size directly (draft); other formats decode once
     and are reduced before any copy, so a 79-megapixel image never exists twice in memory."""
     import numpy as np
@@ -30,7 +30,8 @@ def decode_bounded(im, max_side: int, max_height: int | None = None):
     w, h = im.size
     if orientation in (5, 6, 7, 8):
         w, h = h, w
-    k = min(1.0, max_side / max(w, h, 1), (max_height or h) / max(h, 1))
+    k = min(1.0, max_side / max(w, h, 1), (max_height or h) / max(h, 1),
+            (max_pixels / max(w * h, 1)) ** 0.5 if max_pixels else 1.0)
     tw, th = im.size[0] * k, im.size[1] * k
     if k < 1.0 and im.format == "JPEG":
         im.draft("RGB", (int(tw) + 1, int(th) + 1))

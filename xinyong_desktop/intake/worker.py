@@ -136,7 +136,7 @@ def _image_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
                     raise Unreadable(f"图片过大（{im.width}×{im.height} 像素），超过处理上限")
                 if ocr:
                     # phone photos are usually larger than needed: OCR at about 2000 px on the long side
-                    rgb, w, h = decode_bounded(im, 2200)
+                    rgb, w, h = decode_bounded(im, 2200, max_pixels=limits.max_ocr_pixels)
                     pages.append(_ocr_page(rgb, rgb.shape[1] / w, photo=True))
                 else:
                     # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
