@@ -28,6 +28,7 @@ from xinyong_desktop.intake.limits import Limits
 
 MEMORY_REASON = "解析时内存超出上限（文件可能是恶意构造或过于复杂），已停止"
 DIED_REASON = "解析进程异常退出（可能超出内存上限或文件为恶意构造）"
+STARTUP_SECONDS = 60.0  # a new parser process imports its libraries before its first job (slow on a busy laptop)
 TIMEOUT_REASON = "文件解析超时（已强制停止），可能文件过于复杂或已损坏"
 
 
@@ -98,6 +99,7 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
         if job is None:
             return
         job_id, what, args, limits = job
+        conn.send(("started", job_id, None))  # the time limit counts from here, not from the process start
         if what == "file":
             path, ocr = args
             result = worker.parse_file(path, ocr=ocr, limits=limits,
@@ -262,7 +264,7 @@ class ParserPool:
                     self._slots.append(idle)
                 label, what, args = queue.pop(0)
                 idle.job = (next_id, label, time.monotonic(), ocr)
-                idle.deadline = time.monotonic() + self.limits.seconds_base
+                idle.deadline = time.monotonic() + self.limits.seconds_base + STARTUP_SECONDS
                 next_id += 1
                 try:
                     idle.conn.send((idle.job[0], what, args, self.limits))
@@ -284,6 +286,10 @@ class ParserPool:
                     except (EOFError, OSError):
                         self._retire(s)
                         finish(label, {"ok": False, "reason": DIED_REASON})
+                        continue
+                    if msg == "started":
+                        s.job = (s.job[0], label, time.monotonic(), s.job[3])
+                        s.deadline = time.monotonic() + self.limits.seconds_base
                         continue
                     if msg == "pages":
                         # the deadline grows with the page count the worker has found
