@@ -138,6 +138,7 @@ def scenarios(tmp: Path) -> dict:
     def packet(name: str, files: dict[str, bytes | None] | None = None) -> Path:
         d = tmp / name
         d.mkdir()
+        (d / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")
         for n, data in (files or {}).items():
             if data is not None:
                 (d / n).write_bytes(data)
@@ -153,12 +154,14 @@ def scenarios(tmp: Path) -> dict:
 
     def fifo():
         d = packet("fifo")
+        (d / "case.json").unlink()
         os.mkfifo(d / "case.json")
         return run(check(d), timeout=60), None
     out["fifo"] = ("case.json is a FIFO (check)", fifo)
 
     def zero():
         d = packet("zero")
+        (d / "case.json").unlink()
         (d / "case.json").symlink_to("/dev/zero")
         return run(check(d), timeout=60), None
     out["zero"] = ("case.json links to /dev/zero (check)", zero)
