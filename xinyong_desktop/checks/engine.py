@@ -109,6 +109,10 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
                 out.append(_f(Code.SIGNATURE_MISSING, R, f"未能确认{rule.name}是否有{who}签字，请看原件。", m, FieldId.SIGNATURE))
             else:
                 out.append(_f(Code.SIGNATURE_MISSING, E, f"{rule.name}缺少{who}签字，请在签字处亲笔签名。", m, FieldId.SIGNATURE))
+        if "several_documents" in m.notes:
+            out.append(_f(Code.KIND_UNCERTAIN, R, f"“{m.path}”的这一页似乎拍进了多份材料，无法逐份核对，请分开拍摄或扫描，或看原件确认。", m))
+        elif "untitled" in m.notes:
+            out.append(_f(Code.KIND_UNCERTAIN, R, f"“{m.path}”没有标题，按内容判断为{rule.name}，请看原件确认。", m))
         for note in m.notes:
             if note.startswith("seal_name:"):
                 out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}所盖印章的名称（{note[10:]}）与单位名称不一致，请加盖本单位公章。",

@@ -32,7 +32,8 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     out = []
     for i, ln in enumerate(page.lines):
         t = _TRAILING.sub("", _squash(ln.text))
-        if not t or len(t) > 26:
+        # a title is short; a report's "关于……的报告" names its subject and may run long
+        if not t or len(t) > (48 if t.startswith("关于") and i < 3 else 26):
             continue
         out.append((t, i < 4 or ln.height >= 1.3 * median))
     return out
@@ -72,7 +73,7 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
                 title_score = -100.0  # a 不予处罚决定书 or a 告知书 is not a decision, whatever its words
                 break
             for title in kr.titles:
-                if t.endswith(title) and len(t) - len(title) <= 20:
+                if t.endswith(title) and (len(t) - len(title) <= 20 or t.startswith("关于")):
                     title_score = max(title_score, (10.0 if zone else 6.0) + len(title) / 4)
                     if zone:
                         zone_kinds.add(name)

@@ -203,6 +203,9 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         for fid, fv in list(m.fields.items()):
             if fv.bbox and 1 <= fv.page <= len(pages):
                 m.fields[fid] = replace(fv, bbox=pages[fv.page - 1][0].page_box(fv.bbox))
+        m.notes.extend(sorted({n for i in idx for n in kinds[i].notes if n == "several_documents"}))
+        if kind_name not in ("other", "id_card") and not any(kinds[i].has_title for i in idx):
+            m.notes.append("untitled")  # recognised by its words only
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
         if outdated:
             m.notes.append(f"outdated:{outdated}")
@@ -285,7 +288,7 @@ def check_packet(
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
-                findings.append(Finding(Code.FIELD_MISSING, Severity.WARNING,
+                findings.append(Finding(Code.FIELD_MISSING, Severity.REVIEW,
                                         f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0]))
     findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
     return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts)
