@@ -31,7 +31,7 @@ from xinyong_desktop.domain.model import FieldId, Kind
 from xinyong_desktop.intake.render import render_page
 from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
-from xinyong_desktop.services.check_packet import check_packet, read_case_file
+from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
 from xinyong_desktop.services.classes import note_exported, set_status
 from xinyong_desktop.services.review import (
     PERSONAL_FIELDS,
@@ -618,8 +618,13 @@ class MainWindow(QMainWindow):
     def add_packet(self, folder: Path, ask: bool = True) -> int:
         """Attach a packet folder to the selected roster case, or open a new case for it; then check it."""
         waiting = self._roster_case_without_packet()
+        facts = None
         if (folder / "case.json").exists():
-            facts = read_case_file(folder)
+            try:
+                facts = read_case_file(folder)
+            except CaseFileError:  # e.g. no record_severity: ask, never default (issue 16)
+                facts = None
+        if facts is not None:
             sev, app = str(facts.record_severity), str(facts.applicant)
         else:
             sev, app = (waiting[1] if waiting else "general"), "legal_representative"
