@@ -1,6 +1,12 @@
-"""The eligibility board as an XLSX workbook: one sheet per list, plus the rows that were rejected."""
+"""The eligibility board as an XLSX workbook: one sheet per list, plus the rows that were rejected.
+
+Every text comes from a roster someone else made, so every text is written as text: openpyxl would store a
+string that starts with "=" as a live formula (=HYPERLINK(…), =cmd|' /C calc'!A0 …), and Excel turns a
+cell starting with =, +, -, @ or a tab into a formula as soon as it is edited.  `as_text` stores such a
+cell as a string with Excel's quote prefix (shown as typed, never evaluated, also after editing)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from xinyong_desktop.roster.board import SEVERITY_CN, Roster, list_titles
@@ -8,6 +14,18 @@ from xinyong_desktop.roster.board import SEVERITY_CN, Roster, list_titles
 HEADERS = ("企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "处罚机关", "可申请修复日期",
            "最长公示期届满日", "高频失信", "来源文件", "行号")
 SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已停止公示"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def as_text(cells: Iterable) -> None:
+    """Mark every string cell of a row as a string, never a formula (see the module's docstring)."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
@@ -29,6 +47,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
             ws.append([r.enterprise_name, r.uscc, r.decision_number, r.decision_date,
                        SEVERITY_CN[r.record_severity], r.authority, r.eligible_from, r.withdrawn_on,
                        "是" if r.high_frequency else "", r.file, r.row])
+            as_text(ws[ws.max_row])
         for row in ws.iter_rows(min_row=3):
             for i in (3, 6, 7):
                 row[i].number_format = "yyyy-mm-dd"
@@ -41,6 +60,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
         cell.font, cell.fill = bold, fill
     for e in roster.errors:
         ws.append([e.file, e.sheet, e.row, e.message])
+        as_text(ws[ws.max_row])
     ws.column_dimensions["A"].width, ws.column_dimensions["D"].width = 24, 80
     for row in ws.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True)

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.rules.loader import RosterRules
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -23,7 +24,7 @@ HEADER_SCAN_ROWS = 30
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^（）()]*[)）]$")
 
 
-class RosterFileError(Exception):
+class RosterFileError(InputError):
     """The file as a whole cannot be read as a roster; the message is Chinese and names the cause."""
 
 
@@ -86,8 +87,12 @@ def _csv_tables(path: Path, data: bytes) -> list[Table]:
     head = text[:8192].splitlines()[:10]
     delim = max([",", "\t", ";", "，"], key=lambda d: sum(line.count(d) for line in head))
     rows = []
-    for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
-        rows.append((i, cells))
+    try:
+        for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+            rows.append((i, cells))
+    except csv.Error:  # e.g. a cell over the csv module's 131,072-character field limit
+        raise RosterFileError(f"第 {len(rows) + 1} 行有一个单元格超过 {csv.field_size_limit():,} 个字符"
+                              "或引号不成对，不像是名单表格") from None
     return [Table(path.name, "", rows)]
 
 

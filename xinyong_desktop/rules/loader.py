@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xinyong_desktop.domain.model import Applicant, FieldId, Kind, RecordSeverity
 from xinyong_desktop.domain.periods import Eligibility, Period, eligibility
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.resources import resource_path
 
 FIELD_TYPES = {"org", "person", "name", "uscc", "id_number", "decision_number", "date", "amount", "phone", "authority"}
@@ -17,7 +18,7 @@ PLATFORMS = {"creditchina", "necips"}
 READ_KINDS = {k.value for k in Kind} - {"legal_rep_id", "agent_id", "other"} | {"id_card"}
 
 
-class RuleError(Exception):
+class RuleError(InputError):
     """A rule file is missing, unparsable or has a wrong value; the message names file and key."""
 
 

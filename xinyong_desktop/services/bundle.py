@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop import __version__
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.store.models import (
@@ -44,7 +45,7 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 HASH_NAME = re.compile(r"files/[0-9a-f]{64}")
 
 
-class BundleError(Exception):
+class BundleError(InputError):
     """The bundle cannot be imported; the message is Chinese.  Nothing was changed."""
 
 

@@ -21,6 +21,7 @@ from xinyong_desktop.domain.model import (
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name, parse_amount
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
 from xinyong_desktop.extract.fields import read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
@@ -32,7 +33,7 @@ from xinyong_desktop.rules.loader import RuleBook, default_rules
 from xinyong_desktop.services.progress import Progress
 
 
-class CaseFileError(Exception):
+class CaseFileError(InputError):
     """case.json exists but cannot be used; the message is Chinese."""
 
 
@@ -67,8 +68,10 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
         return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
     try:
         data = json.loads(p.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
+    except json.JSONDecodeError as e:
+        raise CaseFileError(f"case.json 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列附近有误）") from None
+    except UnicodeDecodeError:
+        raise CaseFileError("case.json 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8") from None
     if not isinstance(data, dict):
         raise CaseFileError("case.json 应为一个对象")
     try:
