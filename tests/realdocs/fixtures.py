@@ -42,7 +42,7 @@ class RealDoc:
         return set(self.truth.get("not_shown", []))
 
     def shown_fields(self) -> dict[str, str]:
-        skip = {"kind", "masked", "not_shown"}
+        skip = {"kind", "masked", "not_shown", "invalid_as_published"}
         return {k: v for k, v in self.truth.items() if k not in skip}
 
     @property

@@ -42,3 +42,16 @@ def test_truth_matches_the_rendered_text(doc, tmp_path):
         assert drawn.closing_drawn, f"{doc.id}: a decision date is claimed but the 落款 is not rendered"
     if doc.kind == "penalty_decision" and not drawn.closing_drawn:
         assert "decision_date" in doc.not_shown, f"{doc.id}: 落款 not rendered, decision_date must be not_shown"
+
+
+def test_the_set_is_wide_enough():
+    """Issue 14 item 6: >= 20 published decisions of >= 8 kinds of authority, from several provinces, with
+    look-alikes, scans and the number above the title among them."""
+    decisions = [d for d in DOCS if d.kind == "penalty_decision"]
+    assert len(decisions) >= 20
+    assert len({d.sector for d in decisions}) >= 8
+    assert len({d.province for d in decisions}) >= 5
+    assert len([d for d in DOCS if d.kind == "other"]) >= 4
+    assert len([d for d in DOCS if d.render.get("scan")]) >= 4
+    assert any(d.render.get("number_above_title") for d in decisions)
+    assert any(d.masked for d in decisions)

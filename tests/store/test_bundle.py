@@ -131,3 +131,84 @@ def test_hostile_bundles_change_nothing(tmp_path, source, case):
     leftovers = [p for p in (tmp_path / "victim_packets").rglob("*")] if (tmp_path / "victim_packets").exists() else []
     assert leftovers == []
     assert not (tmp_path / "etc").exists() and not (tmp_path.parent / "evil.txt").exists()
+
+
+def _edit_case(**changes):
+    def edit(doc):
+        for dotted, value in changes.items():
+            target = doc["cases"][0]
+            *path, last = dotted.split("__")
+            for p in path:
+                target = target[int(p)] if p.isdigit() else target[p]
+            target[last] = value
+    return edit
+
+
+def _dup_path(doc):
+    packet = doc["cases"][0]["packet"]
+    packet[1]["path"] = packet[0]["path"]  # two different files under one name: one would overwrite the other
+
+
+def _class_is_list(doc):
+    doc["class"] = ["2026年第5期"]
+
+
+@pytest.mark.parametrize("case,edit,why", [
+    ("class_not_object", _class_is_list, "class"),  # was AttributeError
+    ("enterprise_not_object", _edit_case(enterprise="某公司"), "enterprise"),  # was TypeError/AttributeError
+    ("bool_as_text", _edit_case(first_ready="yes"), "first_ready"),  # was a StatementError quoting SQL
+    ("page_as_text", _edit_case(materials__0__fields__0__page="第一页"), "page"),
+    ("status", _edit_case(status="已删除"), "status"),
+    ("applicant", _edit_case(applicant="hacker"), "applicant"),
+    ("finding_severity", _edit_case(findings=[{"code": "SEAL_MISSING", "severity": "fatal", "message": "缺公章"}]),
+     "severity"),
+    ("record_severity", _edit_case(record_severity="capital"), "record_severity"),
+    ("bad_date", _edit_case(as_of="2024-13-45"), "as_of"),
+    ("duplicate_path", _dup_path, "同名"),
+])
+def test_malformed_bundle_json_is_one_bundle_error(tmp_path, source, case, edit, why):
+    _, bundle = source
+    bad = _rewrite(bundle, tmp_path / f"{case}.xybundle", edit)
+    B = _laptop(tmp_path, "victim")
+    before = counts(B)
+    with pytest.raises(BundleError) as e:
+        import_bundle_file(B, bad, tmp_path / "victim_packets", "李老师")
+    msg = e.value.args[0]
+    assert why in msg and any("\u4e00" <= c <= "\u9fff" for c in msg) and "SELECT" not in msg and "INSERT" not in msg
+    assert counts(B) == before
+    packets = tmp_path / "victim_packets"
+    assert not packets.exists() or list(packets.rglob("*")) == []
+
+
+def test_deeply_nested_bundle_json_is_a_bundle_error(tmp_path, source):
+    _, bundle = source
+    bad = tmp_path / "nested.xybundle"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "bundle.json":
+                doc = json.loads(data)
+                doc["cases"][0]["first_codes"] = "@"
+                data = json.dumps(doc).replace('"@"', "[" * 100_000 + "]" * 100_000).encode()
+            zout.writestr(info.filename, data)
+    B = _laptop(tmp_path, "victim")
+    before = counts(B)
+    with pytest.raises(BundleError) as e:
+        import_bundle_file(B, bad, tmp_path / "victim_packets", "李老师")
+    assert "嵌套" in e.value.args[0]
+    assert counts(B) == before
+
+
+def test_leftover_staging_of_a_killed_import_is_removed(tmp_path, source):
+    _, bundle = source
+    root = tmp_path / "b_packets"
+    left = root / ".import-0badf00d（未完成）" / "packets" / "0001_x"
+    left.mkdir(parents=True)
+    (left / "身份证.pdf").write_bytes(b"%PDF-1.4 320402198507154318")
+    keep = root / "0007_其他企业"
+    keep.mkdir()
+    (keep / "a.pdf").write_bytes(b"%PDF-1.4")
+    import_bundle_file(_laptop(tmp_path, "b"), bundle, root, "李老师")
+    assert not (root / ".import-0badf00d（未完成）").exists()
+    assert (keep / "a.pdf").exists()
+    assert not [p for p in root.iterdir() if p.name.startswith(".import-")]

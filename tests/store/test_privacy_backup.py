@@ -10,6 +10,7 @@ from xinyong_desktop.domain.model import (
 from xinyong_desktop.checks.engine import CaseFacts
 from xinyong_desktop.services.check_packet import CheckResult
 from xinyong_desktop.services.privacy import purge_and_compact
+from xinyong_desktop.services.review import field_target
 from xinyong_desktop.store import backup, repo
 from xinyong_desktop.store.db import migrate, open_db, pending_migration
 from xinyong_desktop.store.models import Case, Enterprise, FieldRow
@@ -43,7 +44,7 @@ def _seed(Session, name: str) -> int:
         s.add(case)
         s.flush()
         repo.save_check(s, case, _result(), "张老师")
-        repo.record_decision(s, case, "correct", "material:委托书.pdf#1/field:id_number", "张老师", value=ID,
+        repo.record_decision(s, case, "correct", field_target("委托书.pdf", [1], "id_number"), "张老师", value=ID,
                              reason=f"身份证复印件上是 {ID}")
         return tc.id
 
@@ -118,3 +119,95 @@ def test_backup_before_migration(tmp_path):
     migrate(db_path)
     assert not pending_migration(db_path)
     assert [b.reason for b in backup.list_backups(db_path)] == ["before-migration"]
+
+
+_KILLED_IMPORT = """
+import os, sys
+from pathlib import Path
+from xinyong_desktop.services import bundle
+from xinyong_desktop.store.db import open_db
+
+real = bundle._read_capped
+def read_then_die(z, info, dest, cap):
+    out = real(z, info, dest, cap)
+    if dest is not None:  # the first packet file is on disk in the staging folder: the laptop loses power
+        os._exit(9)
+    return out
+bundle._read_capped = read_then_die
+bundle.import_bundle_file(open_db(Path(sys.argv[1])), Path(sys.argv[2]), Path(sys.argv[3]), "李老师")
+"""
+
+
+def test_purge_leaves_no_number_anywhere_the_app_writes(tmp_path, pool, rules):
+    """Seeded the way the desk does it: a checked packet, an instructor's correction of an ID field (the desk's
+    field target) with a typo of 17 digits that the re-check then quotes, a bundle imported into the data
+    folder (packet copies), a killed import's leftovers, backups.  Afterwards none of the numbers is in the
+    database file, its WAL, the backups or any byte under the data folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from tests.packetgen import Facts, Spec, write_packet
+    from xinyong_desktop.services.bundle import export_bundle, import_bundle_file
+    from xinyong_desktop.services.check_packet import check_packet
+    from xinyong_desktop.services.review import recheck_case
+    from xinyong_desktop.store.models import Decision, FindingRow, MaterialRow
+
+    f = Facts.random(91, decision_date=dt.date(2024, 1, 10), signed_date=dt.date(2024, 6, 1))
+    wrong = f.agent_id[:17] + ("1" if f.agent_id[17] != "1" else "2")  # a wrong check digit on the letter
+    typo = f.agent_id[:17]  # the instructor's correction misses a digit
+    folder = write_packet(tmp_path / "src" / "packet", f, applicant="agent",
+                          specs={"authorization_letter": Spec("authorization_letter", extra={"agent_id": wrong})})
+    (tmp_path / "a").mkdir()
+    A = open_db(tmp_path / "a" / "a.sqlite3")
+    with A() as s, s.begin():
+        tc = repo.create_class(s, "2026年第6期", None, "", "张老师")
+        case = Case(class_id=tc.id, packet_dir=str(folder), status="审核中", applicant="agent")
+        s.add(case)
+        s.flush()
+        repo.save_check(s, case, check_packet(folder, as_of=dt.date(2024, 6, 10), rules=rules, pool=pool), "张老师")
+        letter = s.scalars(select(MaterialRow).where(MaterialRow.case_id == case.id,
+                                                    MaterialRow.kind == "authorization_letter")).one()
+        repo.record_decision(s, case, "correct", field_target(letter.path, letter.pages, "id_number"), "张老师",
+                             value=typo, reason=f"委托书上应为 {typo}")
+        _m, findings, eligible = recheck_case(case, repo.active_decisions(s, case.id), rules, dt.date(2024, 6, 10))
+        repo.replace_findings(s, case, findings, eligible)
+        assert any(typo in x.message for x in case.findings)  # the re-check quotes the typo
+        a_class = tc.id
+    bundle = tmp_path / "src" / "第6期.xybundle"
+    with A() as s, s.begin():
+        export_bundle(s, a_class, bundle, "张老师")
+
+    data = tmp_path / "data"  # the desk's data folder: database, backups, packets/
+    db_path = data / "xinyong.sqlite3"
+    packets = data / "packets"
+    data.mkdir()
+    Session = open_db(db_path)
+    res = import_bundle_file(Session, bundle, packets, "李老师")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(db_path), str(bundle), str(packets)],
+                            cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert killed.returncode == 9
+    assert [p for p in packets.iterdir() if p.name.startswith(".import-")]  # the kill left its staging folder
+    with Session() as s:
+        assert s.scalars(select(Decision).where(Decision.target.like("field:%/id_number"))).first().value == typo
+        assert any(typo in x.message for x in s.scalars(select(FindingRow)))
+    backup.make_backup(db_path, "auto")
+    secrets = [f.agent_id, f.rep_id, wrong, typo, f.phone]
+
+    def everything() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in data.rglob("*") if p.is_file()}
+
+    before = everything()
+    for n in secrets:
+        assert any(n.encode() in b for b in before.values()), n  # the seed really put each number there
+    purge_and_compact(Session, res.class_id, "李老师", db_path)
+    Session.kw["bind"].dispose()
+    after = everything()
+    assert any(p.endswith(".sqlite3") and "backups" in p for p in after)  # the after-purge backup exists
+    for n in secrets:
+        for enc in ("utf-8", "utf-16-le", "utf-16-be"):
+            hits = [p for p, b in after.items() if n.encode(enc) in b]
+            assert not hits, (n, enc, hits)
+    assert not [p for p in packets.iterdir()] if packets.exists() else True

@@ -18,10 +18,10 @@ from pathlib import Path
 from xinyong_desktop import __version__
 from xinyong_desktop.domain.model import Kind
 from xinyong_desktop.errors import OutputError, os_reason
-from xinyong_desktop.export.names import safe_name, unique
+from xinyong_desktop.export.names import INCOMPLETE, folder_names, safe_name, unique
 from xinyong_desktop.hashing import file_sha256
+from xinyong_desktop.safeio import locate
 
-INCOMPLETE = "（未完成）"
 MANIFEST = "manifest.json"
 
 SUBMISSION_ORDER = [Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER, Kind.PAYMENT_PROOF, Kind.RECTIFICATION_REPORT,
@@ -93,12 +93,13 @@ def plan(item: ExportItem, kind_names: dict[Kind, str]) -> list[tuple[Path, str]
     n = 0
     for kind in SUBMISSION_ORDER:
         for m in item.materials:
-            if m.kind != kind or m.path in seen or not (item.packet_dir / m.path).is_file():
+            src = locate(item.packet_dir / m.path)  # a name shown decoded (GBK on Linux) finds its file
+            if m.kind != kind or m.path in seen or not src.is_file():
                 continue
             seen.add(m.path)
             n += 1
             orig = Path(m.path).name
-            out.append((item.packet_dir / m.path, unique(safe_name(f"{n:02d}_{kind_names[kind]}_{orig}"), taken)))
+            out.append((src, unique(safe_name(f"{n:02d}_{kind_names[kind]}_{orig}"), taken)))
     return out
 
 
@@ -109,9 +110,8 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
     free = shutil.disk_usage(dest).free
     if free < need:
         raise ExportError(f"目标盘剩余空间 {free // 1024 // 1024} MB，不足以导出“{item.name}”（约需 {need // 1024 // 1024 + 1} MB）")
-    final_name = safe_name(item.name)
-    final = dest / final_name
-    staging = dest / safe_name(final_name + INCOMPLETE)
+    final_name, staging_name, old_name = folder_names(item.name)
+    final, staging, old = dest / final_name, dest / staging_name, dest / old_name
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
@@ -136,7 +136,6 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
     report = verify_folder(staging, check_name=False)
     if not report.ok:
         raise ExportError(f"“{item.name}”写入后校验失败（{'、'.join(report.missing + report.changed)}），文件夹保留为“{staging.name}”")
-    old = dest / safe_name(final_name + "（旧）")
     if final.exists():  # a re-export replaces the earlier one only once the new one is verified
         if old.exists():
             shutil.rmtree(old)

@@ -5,6 +5,7 @@ matched span can be turned back into evidence on the page.
 """
 from __future__ import annotations
 
+import heapq
 import statistics
 from dataclasses import dataclass, field
 
@@ -88,23 +89,54 @@ class PageText:
         return "".join(text), boxes, conf
 
 
+class _RunningMedian:
+    """Median of a growing multiset in O(log n) per value (two heaps), equal to statistics.median."""
+
+    def __init__(self) -> None:
+        self._low: list[float] = []  # max-heap (negated): the smaller half
+        self._high: list[float] = []  # min-heap: the larger half
+
+    def add(self, x: float) -> None:
+        if self._low and x > -self._low[0]:
+            heapq.heappush(self._high, x)
+        else:
+            heapq.heappush(self._low, -x)
+        if len(self._low) > len(self._high) + 1:
+            heapq.heappush(self._high, -heapq.heappop(self._low))
+        elif len(self._high) > len(self._low):
+            heapq.heappush(self._low, -heapq.heappop(self._high))
+
+    def value(self) -> float:
+        if len(self._low) > len(self._high):
+            return -self._low[0]
+        return (-self._low[0] + self._high[0]) / 2
+
+
 def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.2) -> list[Line]:
-    """Group glyphs into reading-order lines; split a line into segments at wide gaps."""
+    """Group glyphs into reading-order lines; split a line into segments at wide gaps.
+
+    n·log n in the number of glyphs: a row's median top and bottom are kept incrementally, so one line of
+    tens of thousands of glyphs (a hostile or machine-made PDF) costs no more than many short lines.
+    """
     glyphs = [g for g in glyphs if g.text.strip() and g.x1 > g.x0 and g.bottom > g.top]
     if not glyphs:
         return []
     glyphs.sort(key=lambda g: (g.top + g.bottom) / 2)
     rows: list[list[Glyph]] = []
+    tops = bots = _RunningMedian()
     for g in glyphs:
         mid = (g.top + g.bottom) / 2
         if rows:
-            row = rows[-1]
-            rtop = statistics.median(x.top for x in row)
-            rbot = statistics.median(x.bottom for x in row)
+            rtop, rbot = tops.value(), bots.value()
             if rtop - 0.1 * (rbot - rtop) <= mid <= rbot + 0.1 * (rbot - rtop):
-                row.append(g)
+                rows[-1].append(g)
+                tops.add(g.top)
+                bots.add(g.bottom)
                 continue
         rows.append([g])
+        tops, bots = _RunningMedian(), _RunningMedian()
+        tops.add(g.top)
+        bots.add(g.bottom)
     lines = []
     for row in rows:
         row.sort(key=lambda g: g.x0)

@@ -1,8 +1,15 @@
 """Know a file's type from its first bytes, never from its name."""
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from xinyong_desktop.errors import os_reason
+from xinyong_desktop.safeio import locate, readable_rel
+
+__all__ = ["FileType", "Survey", "discover", "locate", "rel_name", "sniff", "sniff_file", "survey"]
 
 
 class FileType(StrEnum):
@@ -45,16 +52,67 @@ def sniff_file(path: Path) -> FileType:
         return sniff(fh.read(1024))
 
 
-def discover(packet_dir: Path) -> list[Path]:
-    """Every candidate file under packet_dir, recursively, in a stable order; hidden files skipped."""
-    out = []
-    for p in sorted(packet_dir.rglob("*")):
-        rel = p.relative_to(packet_dir)
-        if any(part.startswith(".") or part.startswith("~$") for part in rel.parts):
-            continue
-        if p.is_symlink() or not p.is_file():
-            continue
-        if p.name.lower() in IGNORED_NAMES:
-            continue
-        out.append(p)
+@dataclass
+class Survey:
+    """What a packet folder holds: the candidate files, and what was not read, with the reason (Chinese)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (readable relative path, reason)
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name.startswith("~$")
+
+
+def survey(packet_dir: Path) -> Survey:
+    """Every candidate file under packet_dir, recursively, in a stable order.  Hidden files and the packet's
+    own metadata are left out silently; links, devices/FIFOs and folders that cannot be opened are reported
+    in `skipped` (a link is never followed: it may point out of the packet or at /dev/zero)."""
+    out = Survey()
+
+    def walk(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            if folder == packet_dir:
+                raise
+            out.skipped.append((rel_name(packet_dir, folder), f"文件夹无法打开（{_why(e)}），其中的文件未读取"))
+            return
+        for e in entries:
+            p = Path(e.path)
+            if _hidden(e.name):
+                continue
+            try:
+                if e.is_symlink() or getattr(e.stat(follow_symlinks=False), "st_reparse_tag", 0):
+                    out.skipped.append((rel_name(packet_dir, p), "是链接（快捷方式），出于安全考虑未读取"))
+                elif e.is_dir(follow_symlinks=False):
+                    walk(p)
+                elif e.is_file(follow_symlinks=False):
+                    if e.name.lower() not in IGNORED_NAMES:
+                        out.files.append(p)
+                else:
+                    out.skipped.append((rel_name(packet_dir, p), "不是普通文件（设备、管道或套接字），未读取"))
+            except OSError as err:
+                out.skipped.append((rel_name(packet_dir, p), f"无法读取（{_why(err)}）"))
+
+    walk(packet_dir)
+    out.files.sort()
+    out.skipped.sort()
     return out
+
+
+def _why(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return "没有读取权限"
+    return os_reason(e)
+
+
+def discover(packet_dir: Path) -> list[Path]:
+    """The candidate files of survey(packet_dir)."""
+    return survey(packet_dir).files
+
+
+def rel_name(packet_dir: Path, path: Path) -> str:
+    """path relative to packet_dir as shown, reported and stored: always valid Unicode (see readable_name)."""
+    return readable_rel(path.relative_to(packet_dir).as_posix())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, sniff_file
+from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, locate, sniff_file
 
 
 # pdfium is not thread-safe: the viewer (UI thread) and the thumbnail worker take turns
@@ -14,6 +14,7 @@ PDFIUM_LOCK = threading.Lock()
 
 
 def page_count(path: Path) -> int:
+    path = locate(path)
     if sniff_file(path) == FileType.PDF:
         import pypdfium2 as pdfium
 
@@ -28,6 +29,7 @@ def page_count(path: Path) -> int:
 
 def render_page(path: Path, page: int, scale: float = 1.5, max_side: int | None = None) -> tuple[np.ndarray, float]:
     """(RGB array, pixels per page point) for 1-based page of path; max_side bounds a thumbnail's size."""
+    path = locate(path)  # a name shown decoded (GBK on Linux) finds its file
     ftype = sniff_file(path)
     if ftype == FileType.PDF:
         import pypdfium2 as pdfium

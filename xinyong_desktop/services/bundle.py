@@ -13,9 +13,10 @@ duplicated; their decisions are merged.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
 import hashlib
+from contextlib import nullcontext
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,15 +29,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop import __version__
-from xinyong_desktop.errors import InputError
+from xinyong_desktop.errors import os_reason
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
+from xinyong_desktop.safeio import readable_rel
 from xinyong_desktop.store.models import (
     Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow, PenaltyRecord, TrainingClass,
 )
+from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
 from xinyong_desktop.store.repo import audit
 
+__all__ = ["BundleError", "ImportResult", "clean_leftovers", "export_bundle", "import_bundle", "import_bundle_file"]
+
 FORMAT = 1
+INCOMPLETE = "（未完成）"
 MAX_ENTRIES = 20_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
@@ -45,8 +51,9 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 HASH_NAME = re.compile(r"files/[0-9a-f]{64}")
 
 
-class BundleError(InputError):
-    """The bundle cannot be imported; the message is Chinese.  Nothing was changed."""
+CASE_COLUMNS = ("record_severity", "applicant", "status", "checked_at", "as_of", "eligible_from", "first_ready",
+                "first_codes", "submitted_on", "query_code", "portal_outcome", "portal_reason")
+log = logging.getLogger("xinyong.bundle")
 
 
 # ---------------------------------------------------------------- export
@@ -67,7 +74,8 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path
                 if p.is_file() and not p.is_symlink():
                     sha = file_sha256(p)
                     files.setdefault(sha, p)
-                    packet.append({"path": p.relative_to(root).as_posix(), "sha256": sha, "size": p.stat().st_size})
+                    packet.append({"path": readable_rel(p.relative_to(root).as_posix()), "sha256": sha,
+                                   "size": p.stat().st_size})
         rec = s.get(PenaltyRecord, c.record_id) if c.record_id else None
         ent = s.get(Enterprise, c.enterprise_id) if c.enterprise_id else None
         doc_cases.append({
@@ -121,15 +129,6 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _safe_rel(path: str) -> PurePosixPath:
-    """A relative path from the bundle, made safe: no absolute paths, drives, '..' or odd characters."""
-    p = PurePosixPath(str(path).replace("\\", "/"))
-    parts = [x for x in p.parts if x not in ("", ".")]
-    if not parts or p.is_absolute() or any(x == ".." or ":" in x for x in parts):
-        raise BundleError(f"材料包中的文件路径不安全：{path!r}")
-    return PurePosixPath(*[safe_name(x) for x in parts])
-
-
 def _check_entries(z: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     infos = z.infolist()
     if len(infos) > MAX_ENTRIES:
@@ -176,40 +175,55 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, c
     return h.hexdigest(), (b"".join(chunks) if chunks is not None else None)
 
 
-def _d(v) -> dt.date | None:
-    return dt.date.fromisoformat(v) if v else None
-
-
-def _dt(v) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(v) if v else None
+def clean_leftovers(packets_root: Path) -> int:
+    """Remove the staging folders of imports that were killed half-way (they hold copies of packets)."""
+    n = 0
+    if packets_root.is_dir():
+        for p in packets_root.iterdir():
+            if p.name.startswith(".import-") and p.name.endswith(INCOMPLETE) and p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+                n += 1
+    return n
 
 
 def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
                   into_class: int | None = None) -> ImportResult:
     """Import into a new class (or into_class).  The caller's transaction is rolled back on any error and the
-    extracted files removed, so a failed import changes nothing."""
-    staging = packets_root / f".import-{uuid.uuid4().hex[:8]}（未完成）"
-    moved: list[tuple[Path, Path]] = []
+    extracted files removed, so a failed import changes nothing.  Every failure is a BundleError."""
+    clean_leftovers(packets_root)
+    staging = packets_root / f".import-{uuid.uuid4().hex[:8]}{INCOMPLETE}"
+    placed: list[Path] = []
     try:
-        return _import(s, bundle, packets_root, staging, moved, instructor, into_class)
-    except BundleError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, ValueError, TypeError, OSError,
-            json.JSONDecodeError) as e:
-        raise BundleError(f"数据包已损坏或不完整，无法导入（{type(e).__name__}）") from None
+        return _import(s, bundle, packets_root, staging, placed, instructor, into_class)
+    except BaseException as e:
+        for folder in placed:
+            shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(e, BundleError) or not isinstance(e, Exception):
+            raise
+        if isinstance(e, RecursionError):
+            raise BundleError("数据包内容嵌套过深，无法安全读取，已拒绝") from None
+        if isinstance(e, (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError,
+                          json.JSONDecodeError)):
+            raise BundleError(f"数据包已损坏或不完整，无法导入（{type(e).__name__}）") from None
+        if isinstance(e, OSError):
+            raise BundleError(f"读写数据包时出错，未导入（{os_reason(e)}）") from None
+        log.error("bundle import failed: %s", type(e).__name__)  # no message: it may quote personal data
+        raise BundleError(f"数据包内容有误，无法导入（{type(e).__name__}），数据库未作任何更改") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _import(s: Session, bundle: Path, root: Path, staging: Path, moved: list, instructor: str,
+def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Path], instructor: str,
             into_class: int | None) -> ImportResult:
     out = ImportResult()
     with zipfile.ZipFile(bundle) as z:
         entries = _check_entries(z)
         _, raw = _read_capped(z, entries["bundle.json"], None, MAX_JSON_BYTES)
-        doc = json.loads(raw.decode("utf-8"))
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("cases"), list):
-            raise BundleError("数据包格式不受支持（可能来自更新版本的审核台）")
+        doc = parse_doc(json.loads(raw.decode("utf-8")))
+        for cd in doc["cases"]:
+            for f in cd["packet"]:
+                if "files/" + f["sha256"] not in entries:
+                    raise BundleError(f"数据包缺少文件 {f['path']!r}")
         staging.mkdir(parents=True)
         blobs: dict[str, Path] = {}
         for name, info in entries.items():
@@ -221,11 +235,8 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, moved: list, in
             if got != sha:
                 raise BundleError(f"文件 {sha[:12]}… 的校验值不符，数据包已损坏")
             blobs[sha] = dest
-    cls_doc = doc.get("class") or {}
     if into_class is None:
-        tc = TrainingClass(name=str(cls_doc.get("name") or "导入的培训班")[:200], held_on=_d(cls_doc.get("held_on")),
-                           place=str(cls_doc.get("place") or "")[:200],
-                           instructors=str(cls_doc.get("instructors") or "")[:200])
+        tc = TrainingClass(**doc["class"])
         s.add(tc)
         s.flush()
         into_class = tc.id
@@ -236,83 +247,59 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, moved: list, in
     for c in existing:
         if c.packet_dir and Path(c.packet_dir).is_dir():
             by_packet[frozenset(file_sha256(p) for p in Path(c.packet_dir).rglob("*") if p.is_file())] = c
+    moved: list[tuple[Path, Path]] = []
     for cd in doc["cases"]:
-        if not isinstance(cd, dict):
-            raise BundleError("数据包中的案件数据有误")
         ent = rec = None
-        if cd.get("enterprise"):
+        if cd["enterprise"]:
             e = cd["enterprise"]
-            ent = s.scalar(select(Enterprise).where(Enterprise.uscc == str(e["uscc"])[:18]))
+            ent = s.scalar(select(Enterprise).where(Enterprise.uscc == e["uscc"]))
             if ent is None:
-                ent = Enterprise(name=str(e["name"])[:200], uscc=str(e["uscc"])[:18],
-                                 legal_representative=str(e.get("legal_representative") or "")[:50],
-                                 contact_phone=str(e.get("contact_phone") or "")[:30])
+                ent = Enterprise(**e)
                 s.add(ent)
                 s.flush()
-        if cd.get("record") and ent is not None:
+        if cd["record"] and ent is not None:
             r = cd["record"]
             rec = s.scalar(select(PenaltyRecord).where(PenaltyRecord.enterprise_id == ent.id,
-                                                       PenaltyRecord.decision_number == str(r["decision_number"])))
+                                                       PenaltyRecord.decision_number == r["decision_number"]))
             if rec is None:
-                rec = PenaltyRecord(enterprise_id=ent.id, decision_number=str(r["decision_number"])[:80],
-                                    authority=str(r.get("authority") or "")[:120], decision_date=_d(r.get("decision_date")),
-                                    severity=str(r.get("severity") or "general"), platform=str(r.get("platform") or "creditchina"),
-                                    source=str(r.get("source") or ""))
+                rec = PenaltyRecord(enterprise_id=ent.id, **r)
                 s.add(rec)
                 s.flush()
-        packet = cd.get("packet") or []
-        hashes = frozenset(str(f["sha256"]) for f in packet)
-        for f in packet:
-            if f["sha256"] not in blobs:
-                raise BundleError(f"数据包缺少文件 {f.get('path')!r}")
+        packet = cd["packet"]
+        hashes = frozenset(f["sha256"] for f in packet)
         case = (by_record.get(rec.id) if rec is not None else None) or (by_packet.get(hashes) if hashes else None)
         if case is not None:
             out.cases_merged += 1
         else:
             case = Case(class_id=into_class, enterprise_id=ent.id if ent else None, record_id=rec.id if rec else None,
-                        record_severity=str(cd.get("record_severity") or "general"),
-                        applicant=str(cd.get("applicant") or "legal_representative"),
-                        status=str(cd.get("status") or "未开始"), checked_at=_dt(cd.get("checked_at")),
-                        as_of=_d(cd.get("as_of")), eligible_from=_d(cd.get("eligible_from")),
-                        first_ready=cd.get("first_ready"), first_codes=cd.get("first_codes"),
-                        submitted_on=_d(cd.get("submitted_on")), query_code=str(cd.get("query_code") or ""),
-                        portal_outcome=str(cd.get("portal_outcome") or ""),
-                        portal_reason=str(cd.get("portal_reason") or ""))
+                        **{k: cd[k] for k in CASE_COLUMNS})
             s.add(case)
             s.flush()
             if packet:
-                folder = root / safe_name(f"{case.id:04d}_{cd.get('packet_name') or 'packet'}")
+                folder = root / safe_name(f"{case.id:04d}_{cd['packet_name'] or 'packet'}")
                 for f in packet:
-                    rel = _safe_rel(f["path"])
-                    dest = staging / "packets" / folder.name / Path(*rel.parts)
+                    dest = staging / "packets" / folder.name / Path(*PurePosixPath(f["path"]).parts)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(blobs[f["sha256"]], dest)
                     out.files += 1
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
-            for m in cd.get("materials") or []:
-                row = MaterialRow(path=str(_safe_rel(m["path"])), sha256=str(m.get("sha256") or ""), kind=str(m["kind"]),
-                                  pages=[int(x) for x in m.get("pages") or []], text_source=str(m.get("text_source") or "none"))
-                for fv in m.get("fields") or []:
-                    row.fields.append(FieldRow(field=str(fv["field"]), value=str(fv["value"]), page=int(fv["page"]),
-                                               bbox=[float(x) for x in fv["bbox"]] if fv.get("bbox") else None,
-                                               confidence=float(fv["confidence"])))
+            for m in cd["materials"]:
+                row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
+                                  text_source=m["text_source"])
+                row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
-            for f in cd.get("findings") or []:
-                case.findings.append(FindingRow(code=str(f["code"]), severity=str(f["severity"]), kind=f.get("kind"),
-                                                field=f.get("field"), path=f.get("path"), page=f.get("page"),
-                                                message=str(f["message"])))
+            case.findings.extend(FindingRow(**f) for f in cd["findings"])
             out.cases_added += 1
             if rec is not None:
                 by_record[rec.id] = case
         have = {(d.action, d.target, d.value, d.instructor, d.made_at)
                 for d in s.scalars(select(Decision).where(Decision.case_id == case.id))}
-        for d in cd.get("decisions") or []:
-            key = (str(d["action"]), str(d["target"]), d.get("value"), str(d["instructor"]), _dt(d.get("made_at")))
+        for d in cd["decisions"]:
+            key = (d["action"], d["target"], d["value"], d["instructor"], d["made_at"])
             if key in have:
                 continue
-            s.add(Decision(case_id=case.id, action=key[0], target=key[1], value=key[2], reason=str(d.get("reason") or ""),
-                           instructor=key[3], made_at=key[4], undone_at=_dt(d.get("undone_at"))))
+            s.add(Decision(case_id=case.id, **d))
             have.add(key)
             out.decisions_added += 1
     s.flush()
@@ -324,9 +311,11 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, moved: list, in
     root.mkdir(parents=True, exist_ok=True)
     for src, dest in moved:
         src.replace(dest)
+        placed.append(dest)
     out.notes = [str(dest) for _, dest in moved]
     audit(s, instructor, "import_bundle", f"{bundle.name}：新增 {out.cases_added}，合并 {out.cases_merged}，"
                                            f"决定 {out.decisions_added}")
+    s.flush()
     return out
 
 
@@ -339,10 +328,13 @@ def import_bundle_file(sessionmaker_, bundle: Path, packets_root: Path, instruct
         with s.begin():
             result = import_bundle(s, bundle, packets_root, instructor, into_class)
         return result
-    except BaseException:
+    except BaseException as e:
         if result is not None:
             for folder in result.notes:
                 shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(e, Exception) and not isinstance(e, BundleError):  # the commit itself failed
+            log.error("bundle import commit failed: %s", type(e).__name__)
+            raise BundleError(f"保存导入的数据时出错（{type(e).__name__}），数据库未作任何更改") from None
         raise
     finally:
         s.close()

@@ -21,16 +21,20 @@ from xinyong_desktop.domain.model import (
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name, parse_amount
-from xinyong_desktop.errors import InputError
+from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
 from xinyong_desktop.extract.fields import read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
-from xinyong_desktop.intake.filetypes import discover
+from xinyong_desktop.intake.filetypes import rel_name, survey
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
 from xinyong_desktop.rules.loader import RuleBook, default_rules
+from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
 from xinyong_desktop.services.progress import Progress
+
+
+CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
 class CaseFileError(InputError):
@@ -64,10 +68,16 @@ class CheckResult:
 
 def read_case_file(packet_dir: Path) -> CaseFacts:
     p = packet_dir / "case.json"
-    if not p.exists():
+    try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
+        raw = read_small_regular_file(p, CASE_FILE_CAP)
+    except FileNotFoundError:
         return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+    except UnsafeFileError as e:
+        raise CaseFileError(f"case.json 无法使用：{e}") from None
+    except OSError as e:
+        raise CaseFileError(f"case.json 无法读取（{os_reason(e)}）") from None
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except json.JSONDecodeError as e:
         raise CaseFileError(f"case.json 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列附近有误）") from None
     except UnicodeDecodeError:
@@ -183,8 +193,9 @@ def check_packet(
     rules = rules or default_rules()
     as_of = as_of or dt.date.today()
     facts = facts or read_case_file(packet_dir)
-    files = discover(packet_dir)
-    rel = {str(p): p.relative_to(packet_dir).as_posix() for p in files}
+    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
+    files = found.files
+    rel = {str(p): rel_name(packet_dir, p) for p in files}  # valid Unicode even for GBK names on Linux
     if progress:
         progress.start(len(files), "读取材料")
     materials: list[Material] = []
@@ -219,6 +230,9 @@ def check_packet(
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    for r, why in found.skipped:
+        findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
+                                f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:

@@ -1,6 +1,9 @@
-"""Purge a class's personal data (ID numbers, phone numbers) so that it is gone from the database file itself."""
+"""Purge a class's personal data (ID numbers, phone numbers) so that it is gone from the database file itself,
+its WAL, its backups and the copies of packets the app keeps in its data folder."""
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +14,10 @@ from xinyong_desktop.services.review import PERSONAL_FIELDS, mask, mask_text
 from xinyong_desktop.store.models import AuditEvent, Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow
 from xinyong_desktop.store.repo import audit
 
+# any run of 15–19 digits (an ID number, also one OCR misread by a digit or two; a bank card) and the
+# 18-character ID with its X check digit
+_LONG_NUMBER = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{7,11}([0-9]{3}[0-9Xx])(?![0-9])")
+
 
 @dataclass
 class PurgeSummary:
@@ -18,6 +25,24 @@ class PurgeSummary:
     texts: int = 0
     phones: int = 0
     backups_removed: int = 0
+    folders_removed: int = 0
+
+
+def scrub(value: str | None) -> str | None:
+    """Free text with every ID-like number (15–19 digits) and mobile number masked."""
+    if not value:
+        return value
+    return mask_text(_LONG_NUMBER.sub(lambda m: m[1] + "*" * (len(m[0]) - 8) + m[2], value))
+
+
+def decision_field(target: str) -> str:
+    """The field a decision is about: "field:<path>#<pages>/<field>" (services/review.field_target), or the
+    older "material:<path>#<pages>/field:<field>"."""
+    if "/field:" in target:
+        return target.rsplit("/field:", 1)[-1]
+    if target.startswith("field:"):
+        return target.rsplit("/", 1)[-1]
+    return ""
 
 
 def purge_class(s: Session, class_id: int, instructor: str) -> PurgeSummary:
@@ -26,23 +51,28 @@ def purge_class(s: Session, class_id: int, instructor: str) -> PurgeSummary:
     case_ids = list(s.scalars(select(Case.id).where(Case.class_id == class_id)))
     if not case_ids:
         return out
-    rows = s.scalars(select(FieldRow).join(MaterialRow).where(MaterialRow.case_id.in_(case_ids),
-                                                               FieldRow.field.in_(PERSONAL_FIELDS)))
+    rows = s.scalars(select(FieldRow).join(MaterialRow).where(MaterialRow.case_id.in_(case_ids)))
     for row in rows:
-        s.delete(row)
-        out.fields += 1
-    for model, attr in ((FindingRow, "message"), (AuditEvent, "detail")):
-        for row in s.scalars(select(model).where(model.case_id.in_(case_ids))):
-            masked = mask_text(getattr(row, attr))
+        if row.field in PERSONAL_FIELDS:
+            s.delete(row)
+            out.fields += 1
+        elif scrub(row.value) != row.value:  # a misread field holding an ID number
+            row.value = scrub(row.value) or ""
+            out.texts += 1
+    for model, attr in ((FindingRow, "message"), (AuditEvent, "detail"), (Case, "portal_reason")):
+        id_col = model.id if model is Case else model.case_id
+        for row in s.scalars(select(model).where(id_col.in_(case_ids))):
+            masked = scrub(getattr(row, attr))
             if masked != getattr(row, attr):
                 setattr(row, attr, masked)
                 out.texts += 1
     for d in s.scalars(select(Decision).where(Decision.case_id.in_(case_ids))):
-        field = d.target.rsplit("/field:", 1)[-1] if "/field:" in d.target else ""
-        if d.value and field in PERSONAL_FIELDS:
-            d.value = mask(field, d.value)
+        field = decision_field(d.target)
+        value = mask(field, d.value) if d.value and field in PERSONAL_FIELDS else d.value
+        value, reason = scrub(value), scrub(d.reason) or ""
+        if (value, reason) != (d.value, d.reason):
+            d.value, d.reason = value, reason
             out.texts += 1
-        d.reason = mask_text(d.reason)
     ent_ids = {e for e in s.scalars(select(Case.enterprise_id).where(Case.id.in_(case_ids))) if e}
     for ent in s.scalars(select(Enterprise).where(Enterprise.id.in_(ent_ids))):
         if ent.contact_phone:
@@ -50,6 +80,33 @@ def purge_class(s: Session, class_id: int, instructor: str) -> PurgeSummary:
             out.phones += 1
     audit(s, instructor, "purge_class", f"删除个人信息：字段 {out.fields}，文字 {out.texts}，电话 {out.phones}")
     return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return path.resolve() != root.resolve()
+
+
+def purge_packet_copies(s: Session, class_id: int, packets_root: Path) -> int:
+    """Delete the copies of the class's packets that the app keeps under its data folder (imported bundles),
+    and the staging folders of killed imports.  Folders elsewhere (the instructor's own) are never touched."""
+    n = 0
+    for case in s.scalars(select(Case).where(Case.class_id == class_id)):
+        folder = Path(case.packet_dir) if case.packet_dir else None
+        if folder is not None and _inside(folder, packets_root) and not folder.is_symlink():
+            if folder.exists():
+                shutil.rmtree(folder)
+                n += 1
+            case.packet_dir = ""
+    if packets_root.is_dir():
+        for p in packets_root.iterdir():
+            if p.name.startswith(".import-") and p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+                n += 1
+    return n
 
 
 def compact(engine: Engine) -> None:
@@ -65,9 +122,16 @@ def compact(engine: Engine) -> None:
             conn.execute(text("VACUUM"))
 
 
-def purge_and_compact(sessionmaker_, class_id: int, instructor: str, db_path: Path | None) -> PurgeSummary:
+def purge_and_compact(sessionmaker_, class_id: int, instructor: str, db_path: Path | None,
+                      packets_root: Path | None = None) -> PurgeSummary:
+    """Purge the class in the database, delete its packet copies under packets_root (default: the "packets"
+    folder beside the database, where the desk imports bundles), compact, and replace every backup."""
+    if packets_root is None and db_path is not None:
+        packets_root = db_path.parent / "packets"
     with sessionmaker_() as s, s.begin():
         out = purge_class(s, class_id, instructor)
+        if packets_root is not None:
+            out.folders_removed = purge_packet_copies(s, class_id, packets_root)
     engine = sessionmaker_.kw["bind"]
     compact(engine)
     if db_path is not None:  # older backups still hold what was purged
