@@ -7,6 +7,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -169,6 +171,17 @@ def _report(result, rules) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
+def _naming(packet_dir: Path) -> Iterator[None]:
+    """A case.json problem names the packet it is in (export takes several)."""
+    from xinyong_desktop.services.check_packet import CaseFileError
+
+    try:
+        yield
+    except CaseFileError as e:
+        raise CaseFileError(f"材料文件夹“{packet_dir}”：{e.message}") from e
+
+
 def _checked(args):
     """(rules, result) for a packet command; the error hierarchy when it cannot run."""
     from xinyong_desktop.rules.loader import default_rules
@@ -176,7 +189,7 @@ def _checked(args):
 
     _folder(args.packet_dir)
     rules = default_rules()
-    with reading("材料文件夹", args.packet_dir):
+    with reading("材料文件夹", args.packet_dir), _naming(args.packet_dir):
         return rules, check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules)
 
 
@@ -220,10 +233,14 @@ def _inside(path: str | os.PathLike | None, folder: Path) -> bool:
 
 def cmd_export(args) -> int:
     from xinyong_desktop.rules.loader import default_rules
+    from xinyong_desktop.services.check_packet import read_case_file
     from xinyong_desktop.services.export_packets import export_packets
 
     for d in args.packet_dirs:
         _folder(d)
+    for d in args.packet_dirs:  # every case.json is usable before anything is written
+        with reading("材料文件夹", d), _naming(d):
+            read_case_file(d)
     rules = default_rules()
     try:
         out = export_packets(args.packet_dirs, args.dest, rules, args.instructor, args.as_of, args.force)
