@@ -157,7 +157,9 @@ def _folder(path: Path, what: str = "材料文件夹") -> Path:
 
 
 def _report(result, rules) -> str:
-    lines = [f"检查日期：{result.as_of.isoformat()}    结论：{'可以提交' if result.ready else '暂不能提交'}"]
+    from xinyong_desktop.checks.obligations import verdict
+
+    lines = [f"检查日期：{result.as_of.isoformat()}    结论：{verdict(result.ready, result.findings)}"]
     if result.eligible_from:
         lines.append(f"可申请修复日期：{result.eligible_from.isoformat()}")
     lines.append("\n材料：")
@@ -276,16 +278,17 @@ def cmd_verify(args) -> int:
 
 
 def _roster_report(roster, soon_days: int) -> str:
-    from xinyong_desktop.roster.board import SEVERITY_CN, list_titles
+    from xinyong_desktop.roster.board import list_titles
 
     lines = [f"名单日期：{roster.as_of.isoformat()}    有效记录 {len(roster.records)} 条，"
              f"有问题的行 {len(roster.errors)} 条，重复行 {len(roster.duplicates)} 条"]
     for key, items in roster.lists(soon_days).items():
         lines.append(f"\n{list_titles(soon_days)[key]}（{len(items)}）")
         for r in items:
-            flag = "  【高频失信】" if r.high_frequency else ""
-            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {SEVERITY_CN[r.record_severity]}  "
-                         f"可申请：{r.eligible_from}  停止公示：{r.withdrawn_on}{flag}")
+            flag = f"  【高频失信：{'、'.join(r.high_frequency_rules)}】" if r.high_frequency else ""
+            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  "
+                         f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}{flag}")
+            lines += [f"      待核对：{x}" for x in r.problems] + ([f"      {r.route()}"] if r.listing else [])
     if roster.errors:
         lines.append("\n有问题的行：")
         for e in roster.errors:

@@ -142,10 +142,10 @@ def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     # marking a seal as seen
     _select_field(w, "信用修复申请书", "公章")
     assert w.mark_seen()
-    # calling the application something else makes it missing
-    _select_field(w, "信用修复申请书", "单位名称")
+    # calling the commitment letter something else makes it missing (信用中国 needs no 申请书 by default)
+    _select_field(w, "信用修复承诺书", "单位名称")
     assert w.change_kind("other")
-    assert any("缺少信用修复申请书" in w.findings.item(i).text() for i in range(w.findings.count()))
+    assert any("缺少信用修复承诺书" in w.findings.item(i).text() for i in range(w.findings.count()))
 
 
 def test_export_ready_cases_and_verify(desk, qtbot, tmp_path):
@@ -166,7 +166,8 @@ def test_class_board_from_a_roster(desk, qtbot, tmp_path):
     from tests.rostergen import make_rows, write_xlsx
 
     rows = make_rows(20, seed=21, start=dt.date.today() - dt.timedelta(days=800), span_days=780)
-    for r in rows[1:3]:  # three records of one enterprise within months: 高频失信
+    rows[0].decision_date = dt.date.today() - dt.timedelta(days=100)
+    for r in rows[1:3]:  # three still-published records of one enterprise within months: 高频失信
         r.name, r.uscc = rows[0].name, rows[0].uscc
         r.decision_date = rows[0].decision_date + dt.timedelta(days=30 * (rows.index(r)))
     roster_file = write_xlsx(tmp_path / "名单.xlsx", rows, extra=[[99, "坏行公司", "123", "常市监处罚〔2024〕1号", "x", "一般"]])
@@ -181,13 +182,14 @@ def test_class_board_from_a_roster(desk, qtbot, tmp_path):
     assert titles[0].startswith("现在可以申请修复（") and "天内可以申请" in titles[1]
     assert "1" in w.roster_errors_box.detailedText() and "统一社会信用代码" in w.roster_errors_box.detailedText()
     hf_rows = [t.item(r, 0).text() for t in w.board.tables.values() for r in range(t.rowCount())
-               if t.item(r, 7).text() == "高频失信"]
+               if t.item(r, 7).text() == "本办预警"]  # the board names the flag that fired
     assert hf_rows.count(rows[0].name) == 3
-    assert w.cases.rowCount() == 20  # one case per record, named after the enterprise
+    assert w.cases.rowCount() == 21  # one case per record (the doubtful row too), named after the enterprise
+    assert w.board.tables["incomplete"].rowCount() == 1  # its date "x" is missing: marked, not rejected
     # importing again adds nothing
     w.import_roster([roster_file])
     qtbot.waitUntil(lambda: w.running is None, timeout=20000)
-    assert w.cases.rowCount() == 20
+    assert w.cases.rowCount() == 21
     # double-click a board row → its case in the review tab
     t = w.board.tables["eligible"] if w.board.tables["eligible"].rowCount() else w.board.tables["not_yet"]
     case_id = t.item(0, 0).data(0x0100)
@@ -199,7 +201,7 @@ def test_class_board_from_a_roster(desk, qtbot, tmp_path):
     # the class survives a restart and is the one shown
     w.close()
     w2 = desk()
-    assert w2.training_class == cid and w2.cases.rowCount() == 20
+    assert w2.training_class == cid and w2.cases.rowCount() == 21
 
 
 def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):

@@ -77,8 +77,15 @@ def test_missing_material(tmp_path, pool):
     assert not res.ready
 
 
-def test_serious_case_needs_rectification_report(tmp_path, pool):
-    _, res = run(tmp_path, pool, severity="serious", omit=("rectification_report",))
+def test_serious_case_needs_rectification_report_only_when_the_office_adds_it(tmp_path, pool):
+    import json
+
+    f, res = run(tmp_path, pool, severity="serious", omit=("rectification_report",))
+    assert ("MATERIAL_MISSING", "rectification_report", None) not in errors(res)  # 信用中国 does not ask for it
+    case = tmp_path / "packet" / "case.json"
+    case.write_text(json.dumps({**json.loads(case.read_text(encoding="utf-8")),
+                                "extra_required": ["rectification_report"]}), encoding="utf-8")
+    res = check_packet(tmp_path / "packet", as_of=as_of_for(f, "serious"), pool=pool)
     assert ("MATERIAL_MISSING", "rectification_report", None) in errors(res)
 
 
@@ -189,7 +196,7 @@ def test_not_yet_eligible_and_eligible_from(tmp_path, pool):
     f = Facts.random(18, decision_date=dt.date(2023, 11, 30))
     _, res = run(tmp_path, pool, facts=f, as_of=dt.date(2024, 2, 28))
     assert ("NOT_YET_ELIGIBLE", None, None) in errors(res)
-    assert res.eligible_from == dt.date(2024, 2, 29)
+    assert res.eligible_from == dt.date(2024, 3, 1)  # 3 months end 2024-02-29 (民法典): from the day after
 
 
 def test_no_repair_needed_is_a_warning(tmp_path, pool):

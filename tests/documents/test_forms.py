@@ -36,7 +36,7 @@ def test_forms_round_trip_through_intake(checked, pool, rules):
     paths = write_forms(res, rules, out, "张老师")
     names = sorted(p.name for p in paths)
     assert names == ["00_审核意见表.pdf", "01_信用修复申请书.pdf", "02_信用修复承诺书.pdf", "03_授权委托书.pdf"]
-    back = check_packet(out, as_of=res.as_of, pool=pool)
+    back = check_packet(out, as_of=res.as_of, pool=pool, facts=res.facts)
     by_path = {m.path: m for m in back.materials}
     app, com, auth = by_path["01_信用修复申请书.pdf"], by_path["02_信用修复承诺书.pdf"], by_path["03_授权委托书.pdf"]
     assert (app.kind, com.kind, auth.kind) == ("application_form", "commitment_letter", "authorization_letter")

@@ -52,7 +52,8 @@ def test_reminders_one_per_record_and_merged(roster, rules, tmp_path):
 
 def _required_names(severity: str, applicant: str) -> set[str]:
     data = tomllib.loads(resource_path("rules", "materials.toml").read_text(encoding="utf-8"))["materials"]
-    return {m["name"] for m in data.values() if severity in m["severities"] and applicant in m["applicants"]}
+    return {m["name"] for m in data.values() if severity in m["severities"] and applicant in m["applicants"]
+            and "creditchina" in m["platforms"]}
 
 
 @pytest.mark.parametrize("severity", ["general", "serious"])
@@ -79,10 +80,9 @@ def test_rule_change_shows_in_the_next_list(roster, tmp_path):
     rules_dir = tmp_path / "rules"
     shutil.copytree(resource_path("rules"), rules_dir)
     toml = rules_dir / "materials.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "整改报告"', 'name = "失信行为整改情况报告"')
-                    .replace('severities = ["serious"]\napplicants = ["legal_representative", "agent"]\nrequired_fields = ["enterprise_name"]',
-                             'severities = ["general", "serious"]\napplicants = ["legal_representative", "agent"]\nrequired_fields = ["enterprise_name"]'),
-                    encoding="utf-8")
+    text = toml.read_text(encoding="utf-8").replace('name = "整改报告"', 'name = "失信行为整改情况报告"')
+    i = text.index("[materials.rectification_report]")
+    toml.write_text(text[:i] + text[i:].replace("platforms = []", 'platforms = ["creditchina"]', 1), encoding="utf-8")
     changed = load_rules(rules_dir)
     rec = next(r for r in roster.records if r.record_severity.value == "general")
     paths, _ = letters.write_guides([rec], changed, tmp_path / "out", AS_OF)

@@ -49,8 +49,9 @@ def test_a_normal_case_file_is_read(packet):
     assert _read_in_child(packet) == "OK serious agent"
 
 
-def test_no_case_file_means_defaults(packet):
-    assert _read_in_child(packet).startswith("OK general legal_representative")
+def test_no_case_file_is_refused_never_a_default_severity(packet):
+    out = _read_in_child(packet)  # issue 16: the severity is the instructor's, never silently "general"
+    assert out.startswith("REFUSED") and "record_severity" in out, out
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")

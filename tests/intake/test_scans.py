@@ -104,6 +104,7 @@ def _check_one(tmp_path, pool, rgb, fmt):
         as_scanned_pdf(rgb, d / "scan0001.pdf")
     else:
         Image.fromarray(rgb).save(d / "IMG_2041.jpg", "JPEG", quality=88)
+    (d / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")
     res = check_packet(d, as_of=dt.date(2024, 10, 20), pool=pool)
     apps = [m for m in res.materials if m.kind == "application_form"]
     assert apps, [(m.kind, m.path) for m in res.materials]
@@ -140,6 +141,7 @@ def test_no_ocr_reports_scans_unreadable_never_guessed(tmp_path, pool, clean_rgb
     d = tmp_path / "packet"
     d.mkdir()
     as_scanned_pdf(clean_rgb, d / "scan.pdf")
+    (d / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")
     res = check_packet(d, as_of=dt.date(2024, 10, 20), pool=pool, ocr=False)
     assert all(not m.fields for m in res.materials)
     assert all(m.text_source == "none" for m in res.materials)

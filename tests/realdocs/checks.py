@@ -23,6 +23,7 @@ def build(doc: RealDoc, root: Path) -> Path:
     """The packet folder holding this one document as the office would hand it over."""
     packet = root / doc.id
     packet.mkdir(parents=True, exist_ok=True)
+    (packet / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")  # severity never defaulted
     pdf = root / f"{doc.id}.source.pdf"
     render(doc.document, doc.render, pdf)
     if doc.render.get("scan"):

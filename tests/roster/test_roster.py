@@ -69,7 +69,7 @@ def test_decision_numbers_are_normalised():
     assert read_date("明天") is None
 
 
-def test_bad_rows_are_named_with_row_number_and_reason(tmp_path):
+def test_doubtful_rows_are_kept_with_their_problems_named(tmp_path):
     rows = make_rows(5, seed=4)
     rng = random.Random(5)
     good = make_uscc(rng)
@@ -84,16 +84,20 @@ def test_bad_rows_are_named_with_row_number_and_reason(tmp_path):
     ]
     path = write_xlsx(tmp_path / "bad.xlsx", rows, extra=extra, merge_same=False)
     roster = read_rosters([path], AS_OF)
-    assert len(roster.records) == 5  # nothing valid is dropped
-    errors = {e.row: e.message for e in roster.errors}
+    # no row is rejected: every record is on the board, what is wrong with it is marked
+    assert len(roster.records) == 10 and roster.errors == []
+    problems = {r.row: "；".join(r.problems) for r in roster.records}
     first_extra = 2 + 1 + len(rows) + 1  # title rows, header, data
-    assert sorted(errors) == [first_extra, first_extra + 1, first_extra + 2, first_extra + 3, first_extra + 5]
-    assert "校验位" in errors[first_extra]
-    assert "处罚日期" in errors[first_extra + 1]
-    assert "失信程度" in errors[first_extra + 2]
-    assert "文号" in errors[first_extra + 3]
-    assert "较重" in errors[first_extra + 5]
-    assert all(e.file == "bad.xlsx" for e in roster.errors)
+    assert [problems[first_extra - 1 - i] for i in range(5)] == [""] * 5  # the good rows carry nothing
+    assert "校验位" in problems[first_extra]
+    assert "处罚日期" in problems[first_extra + 1]
+    by_row = {r.row: r for r in roster.records}
+    assert by_row[first_extra + 1].decision_date is None and by_row[first_extra + 1].status == "incomplete"
+    assert "失信程度" in problems[first_extra + 2] and "待确认" in problems[first_extra + 2]
+    assert by_row[first_extra + 2].severity_source == "assumed"
+    assert "文号" in problems[first_extra + 3]
+    assert "较重" in problems[first_extra + 5]
+    assert first_extra + 4 not in problems  # the blank row is not a record
 
 
 def test_duplicates_dropped_and_conflicts_reported(tmp_path):
@@ -143,20 +147,24 @@ def test_zip_bomb_is_refused(tmp_path):
 # ---------------------------------------------------------------- board
 def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     rng = random.Random(11)
-    hf = make_uscc(rng)
+    hf, old = make_uscc(rng), make_uscc(rng)
     extra_rows = [
-        # general, decided 2023-11-30: eligible from 2024-02-29 (clamped), withdrawn on 2024-11-30
+        # general, decided 2023-11-30: 3 months end 2024-02-29 (clamped) → from 2024-03-01; off from 2024-12-01
         ["常州甲有限公司", make_uscc(rng), "常市监处罚〔2023〕1号", "2023-11-30", "一般"],
-        # serious, decided 2024-08-31: eligible 2025-08-31, withdrawn 2027-08-31 → not yet, soon? no (> 30 days)
+        # serious, decided 2024-08-31: eligible 2025-09-01, off 2027-09-01 → not yet, not within 30 days
         ["常州乙有限公司", make_uscc(rng), "常环行罚[2024]2号", "2024-08-31", "严重"],
-        # general, decided 2025-03-15: eligible 2025-06-15 → within 30 days of 2025-06-01
+        # general, decided 2025-03-15: eligible 2025-06-16 → within 30 days of 2025-06-01
         ["常州丙有限公司", make_uscc(rng), "常税稽罚（2025）3号", "2025-03-15", "一般"],
-        # general decided 2025-02-01: eligible 2025-05-01 → may apply now
+        # general decided 2025-02-01: eligible 2025-05-02 → may apply now
         ["常州丁有限公司", make_uscc(rng), "常应急罚【2025】4号", "2025-02-01", "一般"],
-        # three records within 12 months → 高频失信
-        ["常州戊有限公司", hf, "常市监处罚〔2024〕5号", "2024-01-10", "一般"],
-        ["常州戊有限公司", hf, "常市监处罚〔2024〕6号", "2024-06-10", "一般"],
-        ["常州戊有限公司", hf, "常市监处罚〔2025〕7号", "2025-01-09", "一般"],
+        # three still-published records within 12 months → the office's early warning
+        ["常州戊有限公司", hf, "常市监处罚〔2024〕5号", "2024-07-10", "一般"],
+        ["常州戊有限公司", hf, "常市监处罚〔2024〕6号", "2024-10-10", "一般"],
+        ["常州戊有限公司", hf, "常市监处罚〔2025〕7号", "2025-05-09", "一般"],
+        # three within 12 months, but the first is no longer published: not counted, no flag
+        ["常州己有限公司", old, "常市监处罚〔2024〕8号", "2024-01-10", "一般"],
+        ["常州己有限公司", old, "常市监处罚〔2024〕9号", "2024-06-10", "一般"],
+        ["常州己有限公司", old, "常市监处罚〔2025〕10号", "2025-01-09", "一般"],
     ]
     header = ["企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度"]
     path = tmp_path / "board.csv"
@@ -165,26 +173,27 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     recs = {r["decision_number"]: r for r in out["records"]}
     a = recs["常市监处罚〔2023〕1号"]
-    assert (a["eligible_from"], a["withdrawn_on"], a["status"], a["row"]) == ("2024-02-29", "2024-11-30", "withdrawn", 2)
+    assert (a["eligible_from"], a["withdrawn_on"], a["status"], a["row"]) == ("2024-03-01", "2024-12-01", "withdrawn", 2)
     b = recs["常环行罚〔2024〕2号"]
     assert (b["eligible_from"], b["withdrawn_on"], b["status"], b["record_severity"]) == (
-        "2025-08-31", "2027-08-31", "not_yet", "serious")
+        "2025-09-01", "2027-09-01", "not_yet", "serious")
     assert recs["常税稽罚〔2025〕3号"]["status"] == "not_yet"
     assert recs["常应急罚〔2025〕4号"]["status"] == "eligible"
-    assert [r["high_frequency"] for r in out["records"]] == [False] * 4 + [True] * 3
+    assert [r["high_frequency"] for r in out["records"]] == [False] * 4 + [True] * 3 + [False] * 3
+    assert recs["常市监处罚〔2024〕5号"]["high_frequency_rules"] == ["本办预警"]
 
     roster = read_rosters([path], dt.date(2025, 6, 1))
     lists = roster.lists(30)
     assert [r.decision_number for r in lists["soon"]] == ["常税稽罚〔2025〕3号"]
     assert "常环行罚〔2024〕2号" in [r.decision_number for r in lists["not_yet"]]
-    assert [r.decision_number for r in lists["withdrawn"]] == ["常市监处罚〔2023〕1号", "常市监处罚〔2024〕5号"]
+    assert [r.decision_number for r in lists["withdrawn"]] == ["常市监处罚〔2023〕1号", "常市监处罚〔2024〕8号"]
 
 
 def test_high_frequency_window_is_strict():
     rows = make_rows(3, seed=2)
     recs, sev = RosterRecord, RecordSeverity.GENERAL
     days = [dt.date(2024, 1, 1), dt.date(2024, 6, 1), dt.date(2025, 1, 1)]  # exactly 12 months apart: not within
-    items = [recs("f", "", i, "x", "U", rows[i].normalized_number, d, sev) for i, d in enumerate(days)]
+    items = [recs("f", "", i, "x", "U", rows[i].normalized_number, d, sev, status="eligible") for i, d in enumerate(days)]
     assert high_frequency(items, 3, 12) == set()
     items[2].decision_date = dt.date(2024, 12, 31)
     assert high_frequency(items, 3, 12) == {"U"}
@@ -197,9 +206,10 @@ def test_flag_counts_across_files(tmp_path):
     for i, day in enumerate(["2024-01-05", "2024-03-05", "2024-05-05"]):
         (tmp_path / f"r{i}.csv").write_text(f"{header}\n常州某公司,{code},常市监处罚〔2024〕{i + 1}号,{day},一般\n",
                                             encoding="utf-8")
-    roster = read_rosters(sorted(tmp_path.glob("*.csv")), AS_OF)
+    roster = read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2024, 6, 1))
     assert [r.high_frequency for r in roster.records] == [True, True, True]
-    single = read_rosters([tmp_path / "r0.csv"], AS_OF)
+    assert read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2025, 3, 1)).records[0].high_frequency is False  # off
+    single = read_rosters([tmp_path / "r0.csv"], dt.date(2024, 6, 1))
     assert single.records[0].high_frequency is False
 
 
@@ -211,6 +221,7 @@ def test_board_xlsx_export(tmp_path):
     out = tmp_path / "看板.xlsx"
     assert main(["roster", str(path), "--as-of", "2025-06-01", "--xlsx", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["可申请", "即将可申请", "未到期", "已停止公示", "有问题的行"]
-    counted = sum(wb[s].max_row - 2 for s in wb.sheetnames[:4])
+    assert wb.sheetnames == ["可申请", "即将可申请", "未到期", "已达最长公示期", "不得提前终止", "严重失信主体名单",
+                             "缺少处罚日期", "有问题的行"]
+    counted = sum(wb[s].max_row - 2 for s in wb.sheetnames[:7])
     assert counted == 40

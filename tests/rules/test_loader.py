@@ -21,7 +21,13 @@ def test_shipped_rules_load():
 @pytest.mark.parametrize("fname,old,new,must", [
     ("periods.toml", "min_months = 12, max_months = 36", "min_months = 40, max_months = 36", "min_months"),
     ("periods.toml", 'valid_from = "2026-04-01"', 'valid_from = "2026-4-1"', "valid_from"),
-    ("materials.toml", 'severities = ["serious"]', 'severities = ["severe"]', "severities"),
+    ("materials.toml", 'severities = ["minor", "general", "serious"]', 'severities = ["severe"]', "severities"),
+    ("materials.toml", 'platforms = ["necips"]', 'platforms = ["weibo"]', "platforms"),
+    ("materials.toml", 'scope = "enterprise"', 'scope = "family"', "scope"),
+    ("materials.toml", "window_months = 12", "window_months = 0", "high_frequency"),
+    ("penalties.toml", 'serious = ["revoke_licence"', 'serious = ["revoke"', "severity.serious"),
+    ("outdated.toml", 'title = "信用报告"', "title = 7", "template[2].title"),
+    ("periods.toml", "periods.light = {", "periods.lite = {", "lite"),
     ("materials.toml", "seal = true", 'seal = "yes"', "seal"),
     ("reading.toml", 'type = "uscc"', 'type = "code"', "type"),
     ("reading.toml", '[kinds.business_license]', '[kinds.licence]', "licence"),
@@ -50,10 +56,13 @@ def test_missing_file(rules_copy):
 
 
 def test_rule_change_changes_checklist(rules_copy):
-    p = rules_copy / "materials.toml"
-    p.write_text(p.read_text(encoding="utf-8").replace('severities = ["serious"]', 'severities = ["general", "serious"]', 1),
-                 encoding="utf-8")
     from xinyong_desktop.domain.model import Applicant, Kind, RecordSeverity
 
+    assert not load_rules(rules_copy).materials[Kind.RECTIFICATION_REPORT].required_for(
+        RecordSeverity.GENERAL, Applicant.AGENT, True)
+    p = rules_copy / "materials.toml"
+    text = p.read_text(encoding="utf-8")
+    i = text.index("[materials.rectification_report]")
+    p.write_text(text[:i] + text[i:].replace("platforms = []", 'platforms = ["creditchina"]', 1), encoding="utf-8")
     rb = load_rules(rules_copy)
     assert rb.materials[Kind.RECTIFICATION_REPORT].required_for(RecordSeverity.GENERAL, Applicant.AGENT, True)

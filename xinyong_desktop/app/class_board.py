@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (
 )
 
 from xinyong_desktop.checks.messages import code_title
-from xinyong_desktop.roster.board import SEVERITY_CN, Roster, list_titles
+from xinyong_desktop.roster.board import LIST_KEYS, Roster, list_titles
 from xinyong_desktop.services.classes import ClassStats
 
 ROLE = Qt.ItemDataRole.UserRole
 HEADERS = ["企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "可申请修复日期",
-           "停止公示日期", "高频失信", "案件状态"]
+           "终止公示日期", "高频失信", "案件状态"]
 HF_COLOR = QColor(200, 30, 30)
 
 
@@ -88,7 +88,7 @@ class ClassBoard(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
-        for key in ("eligible", "soon", "not_yet", "withdrawn"):
+        for key in LIST_KEYS:
             t = QTableWidget(0, len(HEADERS))
             t.setHorizontalHeaderLabels(HEADERS)
             t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -135,9 +135,9 @@ class ClassBoard(QWidget):
             t.setRowCount(len(items))
             for r, rec in enumerate(items):
                 cid, status = case_of.get(rec.decision_number, (0, ""))
-                values = [rec.enterprise_name, rec.uscc, rec.decision_number, rec.decision_date.isoformat(),
-                          SEVERITY_CN[rec.record_severity], rec.eligible_from.isoformat(),
-                          rec.withdrawn_on.isoformat(), "高频失信" if rec.high_frequency else "", status]
+                iso = [d.isoformat() if d else "-" for d in (rec.decision_date, rec.eligible_from, rec.withdrawn_on)]
+                values = [rec.enterprise_name, rec.uscc or rec.registration_number, rec.decision_number, iso[0],
+                          rec.severity_label, iso[1], iso[2], "、".join(rec.high_frequency_rules), status]
                 for c, v in enumerate(values):
                     item = QTableWidgetItem(v)
                     if c == 0:

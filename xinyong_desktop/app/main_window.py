@@ -268,8 +268,10 @@ class MainWindow(QMainWindow):
         msg = S.ROSTER_DONE.format(a=summary.cases_added, b=summary.already_there, d=len(roster.duplicates),
                                    e=len(roster.errors))
         self.statusBar().showMessage(msg, 15000)
-        if roster.errors:
+        flagged = [r for r in roster.records if r.problems]  # imported, with facts to check (待核对)
+        if roster.errors or flagged:
             lines = [f"{e.file} {'第 ' + str(e.row) + ' 行' if e.row else '整个文件'}：{e.message}" for e in roster.errors]
+            lines += [f"{r.file} 第 {r.row} 行（已导入，待核对）：{'；'.join(r.problems)}" for r in flagged]
             box = QMessageBox(QMessageBox.Icon.Warning, S.IMPORT_ROSTER, msg + "\n\n" + S.ROSTER_REJECTED, parent=self)
             box.setDetailedText("\n".join(lines))
             box.setModal(False)

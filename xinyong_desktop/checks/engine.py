@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from xinyong_desktop.checks import obligations
 from xinyong_desktop.checks.messages import field_name
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
@@ -31,6 +32,10 @@ class CaseFacts:
     record_severity: RecordSeverity
     applicant: Applicant
     platform: str = "creditchina"
+    extra_required: tuple[Kind, ...] = ()  # the office's additions to the platform's checklist
+    published_on: dt.date | None = None  # when the record was published (NECIPS counts from it)
+    penalty_types: tuple[str, ...] = ()  # penalties.toml type ids, when known (roster 处罚类别/处罚内容)
+    decision_number: str | None = None  # the case's own record, when known (one case per record)
 
 
 def _name(rules: RuleBook, kind: Kind) -> str:
@@ -76,13 +81,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
         by_kind.setdefault(m.kind, []).append(m)
     decision_date, fine = decision_facts(materials)
 
-    # --- required materials
-    fine_imposed = fine is None or fine > 0
-    for kind, rule in rules.materials.items():
-        if kind == Kind.OTHER or not rule.required_for(facts.record_severity, facts.applicant, fine_imposed):
-            continue
-        if not by_kind.get(kind):
-            out.append(_f(Code.MATERIAL_MISSING, E, f"缺少{rule.name}。{rule.advice}", kind=kind))
+    out += obligations.required_materials(by_kind, facts, fine, rules)
 
     for m in materials:
         if m.kind == Kind.OTHER or not _readable(m):
@@ -103,8 +102,6 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
             if note.startswith("seal_name:"):
                 out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}所盖印章的名称（{note[10:]}）与单位名称不一致，请加盖本单位公章。",
                               m, FieldId.SEAL))
-            elif note.startswith("outdated:"):
-                out.append(_f(Code.OUTDATED_TEMPLATE, W, f"“{note[9:]}”是旧规则下的材料或模板，现行规则不再使用，请改用“信用中国”网站现行模板。", m))
 
     # --- identifiers
     for m in materials:
@@ -123,18 +120,11 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     out += _payment(by_kind, fine, rules)
     out += _authorization(by_kind, facts, rules)
 
-    # --- eligibility
-    eligible_from = None
-    if decision_date:
-        el = rules.eligibility(decision_date, facts.record_severity, as_of, facts.platform)
-        eligible_from = el.eligible_from
-        status = el.status(as_of)
-        if status == "not_yet":
-            out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
-                               f"最短公示期未满：处罚决定日期 {decision_date.isoformat()}，自 {el.eligible_from.isoformat()} 起方可申请信用修复。"))
-        elif status == "withdrawn":
-            out.append(Finding(Code.NO_REPAIR_NEEDED, W,
-                               f"最长公示期已于 {el.withdrawn_on.isoformat()} 届满，该处罚信息已停止公示，无需申请信用修复。"))
+    out += obligations.outdated_templates(materials, rules)
+    out += obligations.record_number_findings(materials, facts, rules)
+    out += obligations.late_payment(by_kind, decision_date, fine)
+    found, eligible_from = obligations.eligibility_findings(decision_date, facts, as_of, rules)
+    out += found
     return out, eligible_from
 
 

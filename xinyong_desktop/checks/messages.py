@@ -42,9 +42,11 @@ CODE_TITLES: dict[str, str] = {
     "SEAL_MISSING": "缺少公章",
     "SIGNATURE_MISSING": "缺少签字",
     "NOT_YET_ELIGIBLE": "未到最短公示期",
-    "NO_REPAIR_NEEDED": "已停止公示无需修复",
+    "NO_REPAIR_NEEDED": "已达最长公示期",
     "AUTHORIZATION_INVALID": "委托手续不完整",
     "OUTDATED_TEMPLATE": "使用了旧版模板",
+    "LATE_PAYMENT": "可能欠加处罚款",
+    "NOT_REPAIRABLE": "不得提前终止公示",
 }
 
 

@@ -11,28 +11,32 @@ from reportlab.platypus import PageBreak
 from xinyong_desktop.checks.messages import FIELD_NAMES, code_title
 from xinyong_desktop.documents.forms import fill, load_templates
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
-from xinyong_desktop.domain.model import Applicant, FieldId
+from xinyong_desktop.domain.model import Applicant, FieldId, Kind
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.roster.board import SEVERITY_CN, RosterRecord
 from xinyong_desktop.rules.loader import MaterialRule, RuleBook
 
 PLATFORM_NAMES = {"creditchina": "“信用中国”网站", "necips": "国家企业信用信息公示系统"}
+CHANNELS = {"creditchina": "“信用中国”网站（www.creditchina.gov.cn）“信用修复”栏目",
+            "necips": "国家企业信用信息公示系统（信用修复申请）"}
 
 
 def cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else "________"
 
 
-def _months(n: int) -> str:
+def _months(n: int | None) -> str:
+    if n is None:
+        return "不得提前终止"
     if n == 0:
         return "无（履行义务后即可申请）"
     return f"{n // 12}年" if n % 12 == 0 else f"{n}个月"
 
 
-def materials_for(rules: RuleBook, rec: RosterRecord, applicant: Applicant) -> list[MaterialRule]:
-    """Submission and reference materials the rule files require for this record (fine assumed imposed)."""
-    return [m for m in rules.materials.values()
-            if m.required_for(rec.record_severity, applicant, fine_imposed=True)]
+def materials_for(rules: RuleBook, rec: RosterRecord, applicant: Applicant,
+                  extra: tuple[Kind, ...] = ()) -> list[MaterialRule]:
+    """Submission and reference materials of this record's checklist (fine assumed imposed) + the office's."""
+    return rules.checklist(rec.record_severity, applicant, rec.platform, True, extra)
 
 
 def material_line(m: MaterialRule, fine_note: str) -> str:
@@ -52,22 +56,61 @@ def short_line(m: MaterialRule, fine_note: str) -> str:
     return m.name + (fine_note if m.when == "fine_imposed" else "") + (f"（{'、'.join(marks)}）" if marks else "")
 
 
-def record_facts(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: dict) -> dict[str, str]:
+def _sentences(rec: RosterRecord, rules: RuleBook, as_of: dt.date) -> dict[str, str]:
+    """What the letter says about publication, applying and the end of publication, from the rule files."""
+    platform = PLATFORM_NAMES.get(rec.platform, rec.platform)
+    if rec.listing:
+        return {"publicity": "该信息为严重失信主体名单信息。", "apply": rec.route(), "ends": "", "rule_title": "",
+                "min_period": "-", "max_period": "-", "last_day": "________"}
     rs = rules.ruleset_for(as_of, rec.platform)
-    period = rs.periods[rec.record_severity]
-    lr = materials_for(rules, rec, Applicant.LEGAL_REPRESENTATIVE)
+    category = (rules.penalties.necips_category(rec.penalty_types, rec.fine_yuan, rec.penalty_text + rec.authority)
+                if rec.platform == "necips" else None)
+    period = rs.periods[rs.category(rec.record_severity, category)]
+    mn, mx = _months(period.min_months), _months(period.max_months)
+    last = rec.withdrawn_on - dt.timedelta(days=1) if rec.withdrawn_on else None
+    out = {"rule_title": rs.title, "min_period": mn, "max_period": mx, "last_day": cn_date(last)}
+    if rec.platform == "necips":
+        counted = "自公示之日起计算" + ("" if rec.published_on else "（公示日期未知，按处罚决定后20个工作日估算，以该系统显示为准）")
+        out["publicity"] = f"该信息在{platform}公示，依据{rs.title}{counted}。"
+    elif not period.published:
+        out["publicity"] = (f"该信息属于{SEVERITY_CN[rec.record_severity]}失信行为信息，依据{rs.title}原则上不予公示；"
+                            f"如已公示，最长公示期{mx}。")
+    else:
+        sev = "失信程度待确认的" if rec.severity_source != "roster" else f"{SEVERITY_CN[rec.record_severity]}失信行为"
+        out["publicity"] = (f"该信息属于{sev}信息，将在{platform}等网站公示，最短公示期{mn}，最长公示期{mx}"
+                            f"（{rs.title}）。")
+    if period.min_months is None:
+        out["apply"] = "该信息按规定不适用提前终止公示，无需申请信用修复。"
+    elif period.min_months == 0:
+        out["apply"] = (f"贵单位全面履行行政处罚决定所确定的义务、纠正失信行为后，即可通过{CHANNELS.get(rec.platform)}"
+                        "在线申请信用修复。")
+    else:
+        out["apply"] = (f"贵单位在全面履行行政处罚决定所确定的义务、纠正失信行为后，自{cn_date(rec.eligible_from)}起可通过"
+                        f"{CHANNELS.get(rec.platform)}在线申请信用修复。")
+    out["ends"] = (f"最长公示期至{cn_date(last)}届满，届满后该信息终止公示（以{platform}显示为准）。" if last else "")
+    return out
+
+
+def record_facts(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: dict,
+                 extra: tuple[Kind, ...] = ()) -> dict[str, str]:
+    lr = materials_for(rules, rec, Applicant.LEGAL_REPRESENTATIVE, extra)
     fine_note = templates["material_list"].get("fine_note", "")
-    subm = [m for m in lr if m.role == "submission"]
-    return {
-        "enterprise_name": rec.enterprise_name, "uscc": rec.uscc, "decision_number": rec.decision_number,
+    subm = [m for m in lr if m.submission]
+    lines = [short_line(m, fine_note) for m in subm]
+    if rules.penalties.needs_authority_proof(rec.penalty_types):
+        lines.append(rules.authority_proof.name)
+    out = {
+        "enterprise_name": rec.enterprise_name, "uscc": rec.uscc or rec.registration_number,
+        "decision_number": rec.decision_number,
         "penalty_authority": rec.authority or "________", "decision_date": cn_date(rec.decision_date),
-        "legal_representative": rec.legal_representative, "severity": SEVERITY_CN[rec.record_severity],
-        "min_period": _months(period.min_months), "max_period": _months(period.max_months),
+        "legal_representative": rec.legal_representative, "severity": rec.severity_label,
         "eligible_from": cn_date(rec.eligible_from), "withdrawn_on": cn_date(rec.withdrawn_on),
-        "platform_name": PLATFORM_NAMES.get(rec.platform, rec.platform),
-        "materials": "\n".join(f"{i}. {short_line(m, fine_note)}" for i, m in enumerate(subm, 1)),
+        "platform_name": PLATFORM_NAMES.get(rec.platform, rec.platform), "channel": CHANNELS.get(rec.platform, ""),
+        "materials": "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1)),
         "office": templates["office"]["name"], "today": cn_date(as_of),
     }
+    out.update(_sentences(rec, rules, as_of))
+    return out
 
 
 def _letter_story(kind: str, facts: dict[str, str], templates: dict) -> list:
@@ -115,20 +158,24 @@ def write_reminders(records: list[RosterRecord], rules: RuleBook, out_dir: Path,
         templates["reminder_letter"]["file"], "信用修复提醒函", out_dir, progress)
 
 
-def _guide_story(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: dict) -> list:
+def _guide_story(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: dict,
+                 extra: tuple[Kind, ...] = ()) -> list:
     tpl = templates["material_list"]
-    facts = record_facts(rec, rules, as_of, templates)
+    facts = record_facts(rec, rules, as_of, templates, extra)
     st = styles()
     story = [p(tpl["title"], st["title"]), p(fill(tpl["intro"], facts), st["plain"]), spacer(4)]
     story += [p(fill(x, facts), st["body"]) for x in tpl.get("paragraphs", [])]
     story.append(spacer(8))
-    lr = materials_for(rules, rec, Applicant.LEGAL_REPRESENTATIVE)
-    agent = [m for m in materials_for(rules, rec, Applicant.AGENT) if m not in lr]
+    lr = materials_for(rules, rec, Applicant.LEGAL_REPRESENTATIVE, extra)
+    agent = [m for m in materials_for(rules, rec, Applicant.AGENT, extra) if m not in lr]
     fine_note = tpl.get("fine_note", "")
+    where = "上传“信用中国”" if rec.platform == "creditchina" else "上传公示系统"
 
     def rows(items: list[MaterialRule]) -> list[list[str]]:
         return [[str(i), m.name + (fine_note if m.when == "fine_imposed" else ""),
-                 "提交“信用中国”" if m.role == "submission" else "培训班核对", material_line(m, "").split("：", 1)[1]]
+                 (f"提交材料\n（{where}）" if m.submission else "核对材料\n（培训班核对）")
+                 + ("\n本班要求" if rec.platform not in m.platforms else ""),
+                 material_line(m, "").split("：", 1)[1]]
                 for i, m in enumerate(items, 1)]
 
     widths = [13 * mm, 44 * mm, 24 * mm, CONTENT_WIDTH - 81 * mm]
@@ -142,10 +189,11 @@ def _guide_story(rec: RosterRecord, rules: RuleBook, as_of: dt.date, templates: 
 
 
 def write_guides(records: list[RosterRecord], rules: RuleBook, out_dir: Path, as_of: dt.date,
-                 progress=None) -> tuple[list[Path], Path | None]:
-    """信用修复材料清单: one per record and one merged file; content comes from the rule files."""
+                 progress=None, extra: tuple[Kind, ...] = ()) -> tuple[list[Path], Path | None]:
+    """信用修复材料清单: one per record and one merged file; content comes from the rule files (+ the class's
+    additions ``extra``)."""
     templates = load_templates()
-    return _write_batch(records, lambda rec: _guide_story(rec, rules, as_of, templates),
+    return _write_batch(records, lambda rec: _guide_story(rec, rules, as_of, templates, extra),
                         templates["material_list"]["file"], "信用修复材料清单", out_dir, progress)
 
 

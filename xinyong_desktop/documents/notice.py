@@ -5,6 +5,7 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
+from xinyong_desktop.checks.obligations import verdict
 from xinyong_desktop.documents.forms import case_facts, fill, load_templates
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
 from xinyong_desktop.domain.model import Kind
@@ -21,6 +22,12 @@ def open_findings(result, overridden: set[str]) -> list:
     return errors + warnings
 
 
+def _label(rules: RuleBook, kind: Kind) -> str:
+    """A material's name with its role: what goes to the platform vs what the class checks against."""
+    m = rules.materials[kind]
+    return f"{m.name}（{'提交材料' if m.submission else '核对材料'}）"
+
+
 def render_notice(result, rules: RuleBook, out: Path, instructor: str = "", overridden: set[str] | None = None,
                   status: str | None = None) -> Path:
     tpl = load_templates()["notice"]
@@ -28,13 +35,15 @@ def render_notice(result, rules: RuleBook, out: Path, instructor: str = "", over
     facts = case_facts(result)
     todo = open_findings(result, overridden or set())
     errors = [f for f in todo if f.severity == "error"]
-    facts.update(instructor=instructor or "________", status=status or ("可以提交" if not errors else "需补正"))
-    story = [p(tpl["title"], st["title"]), p(fill(tpl["ready"] if not errors else tpl["intro"], facts), st["plain"]),
-             spacer(8)]
+    withdrawn = any(str(f.code) == "NO_REPAIR_NEEDED" for f in todo)
+    facts.update(instructor=instructor or "________",
+                 status=status or (verdict(not errors, todo) if not errors else "需补正"))
+    opening = tpl["intro"] if errors else tpl.get("withdrawn", tpl["ready"]) if withdrawn else tpl["ready"]
+    story = [p(tpl["title"], st["title"]), p(fill(opening, facts), st["plain"]), spacer(8)]
     if todo:
         groups: dict[str, list] = {}
         for f in todo:
-            name = rules.materials[Kind(f.kind)].name if f.kind else "申请条件"
+            name = _label(rules, Kind(f.kind)) if f.kind else "申请条件"
             groups.setdefault(name, []).append(f)
         rows = [["材料", "问题及补正要求", "位置"]]
         for name, fs in groups.items():
@@ -45,9 +54,11 @@ def render_notice(result, rules: RuleBook, out: Path, instructor: str = "", over
         story.append(table(rows, [36 * mm, CONTENT_WIDTH - 80 * mm, 44 * mm], header=True, size="small"))
         story.append(spacer(8))
     bad_kinds = {f.kind for f in todo}
-    fine = [rules.materials[m.kind].name for m in result.materials if m.kind != Kind.OTHER and m.kind not in bad_kinds]
-    if fine:
-        story.append(p("以下材料已审核无误，无需重新提供：" + "、".join(dict.fromkeys(fine)) + "。", st["plain"]))
+    fine = [m.kind for m in result.materials if m.kind != Kind.OTHER and m.kind not in bad_kinds]
+    for role, what in (("submission", "提交材料"), ("reference", "核对材料")):
+        names = [rules.materials[k].name for k in dict.fromkeys(fine) if rules.materials[k].role == role]
+        if names:
+            story.append(p(f"以下{what}已审核无误，无需重新提供：" + "、".join(names) + "。", st["plain"]))
     story.append(spacer(14))
     story.append(p(fill(tpl["footer"], facts), st["plain"]))
     return build(out, story, tpl["title"])

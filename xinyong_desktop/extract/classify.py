@@ -37,6 +37,12 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     return out
 
 
+def outdated_title(titles: list[tuple[str, bool]], outdated: tuple[str, ...]) -> str | None:
+    """An outdated template's title when a title-zone line *is* that title (a word in the text is not)."""
+    return next((o for t, zone in titles if zone for o in outdated
+                 if t.endswith(o) and len(t) - len(o) <= 4), None)
+
+
 def classify_page(page: PageText, rules: RuleBook) -> PageKind:
     text = _squash(page.text)
     if len(text) < 4:
@@ -53,7 +59,7 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
         score = title_score + kw
         if score > best.score:
             best = PageKind(name, score, title_score > 0)
-    outdated = next((o for o in rules.outdated_titles if o in text), None)
+    outdated = outdated_title(titles, rules.outdated_titles)
     if best.score < 3:
         return PageKind("other", best.score, False, outdated)
     return PageKind(best.kind, best.score, best.has_title, outdated)

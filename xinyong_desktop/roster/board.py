@@ -2,24 +2,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import RecordSeverity
-from xinyong_desktop.domain.text import decision_number_key, normalize_decision_number, normalize_name, parse_date
+from xinyong_desktop.domain.text import (
+    decision_number_key, normalize_decision_number, normalize_name, parse_amount, parse_date,
+)
 from xinyong_desktop.roster.read import (
     HeaderMatcher, RawRow, RosterFileError, cell_text, data_rows, find_header, read_tables,
 )
 from xinyong_desktop.rules.loader import RosterRules, RuleBook, default_roster_rules, default_rules
+from xinyong_desktop.rules.penalties import PenaltyRules
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 SEVERITY_CN = {RecordSeverity.MINOR: "轻微", RecordSeverity.GENERAL: "一般", RecordSeverity.SERIOUS: "严重"}
-STATUS_CN = {"not_yet": "未到最短公示期", "eligible": "可申请修复", "withdrawn": "已到最长公示期（自动停止公示）"}
+STATUS_CN = {"not_yet": "未到最短公示期", "eligible": "可申请修复", "withdrawn": "已达最长公示期（以“信用中国”网站显示为准）",
+             "not_repairable": "不得提前终止公示", "listing": "严重失信主体名单（移出另行办理）",
+             "incomplete": "缺少处罚日期，无法计算"}
+LIST_KEYS = ("eligible", "soon", "not_yet", "withdrawn", "not_repairable", "listing", "incomplete")
 
 
 @dataclass
@@ -30,7 +38,7 @@ class RosterRecord:
     enterprise_name: str
     uscc: str
     decision_number: str
-    decision_date: dt.date
+    decision_date: dt.date | None
     record_severity: RecordSeverity
     platform: str = "creditchina"
     authority: str = ""
@@ -40,25 +48,93 @@ class RosterRecord:
     withdrawn_on: dt.date | None = None
     status: str = ""
     high_frequency: bool = False
+    # what a published table gives beyond the basics, and what is missing or only proposed
+    registration_number: str = ""  # 工商注册号 (个体户 and old records without a USCC)
+    severity_source: str = "roster"  # roster | proposed (from 处罚类别/处罚内容, 待确认) | assumed (待确认)
+    penalty_types: frozenset[str] = frozenset()
+    penalty_text: str = ""
+    fine_yuan: Decimal | None = None
+    published_on: dt.date | None = None
+    date_source: str = "decision"  # decision | case_closed (结案时间, later than the decision)
+    listing: bool = False  # a 严重失信主体名单 entry: removal at the listing unit, not a penalty repair
+    listing_unit: str = ""
+    problems: list[str] = field(default_factory=list)  # missing or doubtful facts, shown as 待核对
+    high_frequency_rules: list[str] = field(default_factory=list)  # names of the flags that fired
+    note: str = ""  # how the dates were counted when it is worth saying (estimated publication date …)
 
     def set_dates(self, rules: RuleBook, as_of: dt.date) -> None:
-        el = rules.eligibility(self.decision_date, self.record_severity, as_of, self.platform)
-        self.eligible_from, self.withdrawn_on, self.status = el.eligible_from, el.withdrawn_on, el.status(as_of)
+        if self.listing:
+            self.eligible_from = self.withdrawn_on = None
+            self.status = "listing"
+            return
+        if self.decision_date is None:
+            self.eligible_from = self.withdrawn_on = None
+            self.status = "incomplete"
+            return
+        category = (rules.penalties.necips_category(self.penalty_types, self.fine_yuan, self.penalty_text + self.authority)
+                    if self.platform == "necips" else None)
+        el = rules.eligibility(self.decision_date, self.record_severity, as_of, self.platform,
+                               published_on=self.published_on, category=category)
+        self.eligible_from, self.withdrawn_on, self.status, self.note = (
+            el.eligible_from, el.withdrawn_on, el.status(as_of), el.note)
+
+    @property
+    def enterprise_key(self) -> str:
+        """Who the record belongs to: USCC, else 工商注册号, else the normalised name."""
+        return self.uscc or self.registration_number or "名称:" + normalize_name(self.enterprise_name)
+
+    @property
+    def stored_code(self) -> str:
+        """The enterprise's code for the store (18 characters at most): USCC, 工商注册号, or for a row with neither
+        "#" + a hash of the name (never a valid USCC, shown as blank)."""
+        if self.uscc or self.registration_number:
+            return self.uscc or self.registration_number
+        return "#" + hashlib.sha1(normalize_name(self.enterprise_name).encode("utf-8")).hexdigest()[:17]
+
+    @staticmethod
+    def split_code(code: str) -> tuple[str, str]:
+        """(uscc, registration_number) from a stored code."""
+        if code.startswith("#"):
+            return "", ""
+        return ("", code) if len(code) == 15 and code.isdigit() else (code, "")
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.uscc, decision_number_key(self.decision_number) or self.decision_number
+        number = decision_number_key(self.decision_number) or self.decision_number
+        return self.enterprise_key, number or f"{self.file}#{self.sheet}#{self.row}"
+
+    @property
+    def severity_label(self) -> str:
+        if self.listing:
+            return "严重失信主体名单"
+        return SEVERITY_CN[self.record_severity] + ("（待确认）" if self.severity_source != "roster" else "")
+
+    def route(self, rules: RosterRules | None = None) -> str:
+        """Where a listing goes (removal at the listing unit); empty for a penalty record."""
+        if not self.listing:
+            return ""
+        rules = rules or default_roster_rules()
+        return rules.listing_route.format(unit=self.listing_unit or self.authority or "作出列入决定的单位")
 
     def as_json(self) -> dict:
         return {
             "file": self.file, "sheet": self.sheet, "row": self.row,
             "enterprise_name": self.enterprise_name, "uscc": self.uscc,
-            "decision_number": self.decision_number, "decision_date": self.decision_date.isoformat(),
-            "record_severity": self.record_severity.value, "platform": self.platform,
-            "authority": self.authority,
+            "registration_number": self.registration_number,
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "date_source": self.date_source,
+            "record_severity": self.record_severity.value, "severity_source": self.severity_source,
+            "platform": self.platform, "authority": self.authority,
+            "penalty_types": sorted(self.penalty_types),
+            "fine_amount": f"{self.fine_yuan:.2f}" if self.fine_yuan is not None else None,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
             "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None,
             "withdrawn_on": self.withdrawn_on.isoformat() if self.withdrawn_on else None,
             "status": self.status, "high_frequency": self.high_frequency,
+            "high_frequency_rules": self.high_frequency_rules,
+            "listing": self.listing, "route": self.route(),
+            "problems": self.problems, "note": self.note,
         }
 
 
@@ -83,7 +159,7 @@ class Roster:
 
     def lists(self, soon_days: int) -> dict[str, list[RosterRecord]]:
         """The board: may apply now, within soon_days, not yet, stops by itself."""
-        out: dict[str, list[RosterRecord]] = {"eligible": [], "soon": [], "not_yet": [], "withdrawn": []}
+        out: dict[str, list[RosterRecord]] = {k: [] for k in LIST_KEYS}
         horizon = self.as_of + dt.timedelta(days=soon_days)
         for r in self.records:
             if r.status == "not_yet" and r.eligible_from and r.eligible_from <= horizon:
@@ -93,6 +169,7 @@ class Roster:
         out["eligible"].sort(key=lambda r: (r.withdrawn_on or dt.date.max))
         out["soon"].sort(key=lambda r: r.eligible_from or dt.date.max)
         out["not_yet"].sort(key=lambda r: r.eligible_from or dt.date.max)
+        out["not_repairable"].sort(key=lambda r: r.withdrawn_on or dt.date.max)
         return out
 
     def as_json(self) -> dict:
@@ -129,8 +206,6 @@ def read_date(v: object) -> dt.date | None:
 
 
 def _uscc_problem(code: str) -> str | None:
-    if not code:
-        return "缺少统一社会信用代码"
     if len(code) != 18:
         return f"统一社会信用代码“{code}”应为 18 位，实际 {len(code)} 位"
     bad = sorted({c for c in code if c not in ids.USCC_ALPHABET})
@@ -141,42 +216,100 @@ def _uscc_problem(code: str) -> str | None:
     return None
 
 
-def parse_row(raw: RawRow, rules: RosterRules) -> RosterRecord | list[str]:
+def read_amount(v: object, label: str) -> Decimal | None:
+    """An amount cell in 元 or 万元 (the unit from the cell itself or from its header, e.g. "罚款金额（万元）")."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        num: Decimal | None = Decimal(str(v))
+        in_wan = "万元" in label
+    else:
+        t = cell_text(v).replace(",", "").replace("，", "")
+        if not t:
+            return None
+        in_wan = "万" in t or ("万元" in label and "元" not in t)
+        m = re.fullmatch(r"[¥￥]?\s*(\d+(?:\.\d+)?)\s*(?:万元|万|元)?", t)
+        if m:
+            num = Decimal(m[1])
+        else:
+            num = parse_amount(t)
+            in_wan = False  # parse_amount applies 万 itself
+    if num is None:
+        return None
+    return (num * 10_000 if in_wan else num).quantize(Decimal("0.01"))
+
+
+def _text(c: dict, col: str) -> str:
+    return re.sub(r"\s", "", cell_text(c.get(col)))
+
+
+def parse_row(raw: RawRow, rules: RosterRules, penalties: PenaltyRules | None = None) -> RosterRecord | list[str]:
+    """One row → a record, with whatever is missing or doubtful in its ``problems``; a list of reasons only when
+    the row names neither an enterprise nor a decision (nothing to match it with)."""
+    penalties = penalties or default_rules().penalties
     c = raw.cells
     problems = []
     name = normalize_name(cell_text(c.get("enterprise_name")))
+    uscc = ids.clean_code(cell_text(c.get("uscc")))
+    reg = ids.clean_code(cell_text(c.get("registration_number")))
+    if uscc and len(uscc) == 15 and uscc.isdigit() and not reg:
+        uscc, reg = "", uscc  # a 15-digit 工商注册号 in the code column
+    dn_raw = cell_text(c.get("decision_number"))
+    if not name and not dn_raw:
+        return ["缺少企业名称和处罚决定书文号，无法确定是哪条记录"]
     if not name:
         problems.append("缺少企业名称")
-    uscc = ids.clean_code(cell_text(c.get("uscc")))
-    if why := _uscc_problem(uscc):
-        problems.append(why)
-    dn_raw = cell_text(c.get("decision_number"))
+    if uscc:
+        if why := _uscc_problem(uscc):
+            problems.append(why)
+    elif reg:
+        problems.append(f"无统一社会信用代码，按工商注册号 {reg} 识别")
+    else:
+        problems.append("缺少统一社会信用代码和工商注册号，按企业名称匹配")
     dn = normalize_decision_number(dn_raw) if dn_raw else None
     if not dn_raw:
         problems.append("缺少处罚决定书文号")
     elif dn is None:
         problems.append(f"无法识别的处罚决定书文号“{dn_raw}”（应如 常市监处罚〔2024〕123号）")
+    day, date_source = None, "decision"
     date_raw = c.get("decision_date")
-    day = read_date(date_raw)
-    if not cell_text(date_raw):
+    if cell_text(date_raw):
+        day = read_date(date_raw)
+        if day is None:
+            problems.append(f"无法识别的处罚日期“{cell_text(date_raw)}”")
+    if day is None and cell_text(c.get("case_closed")) and (closed := read_date(c.get("case_closed"))):
+        day, date_source = closed, "case_closed"
+        problems.append("名单无处罚决定日期，按结案时间计算（晚于决定日期，可申请日期偏晚），请核对决定书落款日期")
+    elif day is None and not cell_text(date_raw):
         problems.append("缺少处罚日期")
-    elif day is None:
-        problems.append(f"无法识别的处罚日期“{cell_text(date_raw)}”")
-    sev_raw = re.sub(r"\s", "", cell_text(c.get("record_severity")))
-    severity = rules.severity.get(sev_raw.lower())
-    if not sev_raw:
-        problems.append("缺少失信程度（一般/严重）")
-    elif severity is None:
-        problems.append(f"无法识别的失信程度“{sev_raw}”（应为一般或严重）")
-    if problems:
-        return problems
-    plat_raw = re.sub(r"\s", "", cell_text(c.get("platform"))).lower()
+    text = _text(c, "penalty_category") + " " + _text(c, "penalty_content")
+    types = penalties.types_in(text)
+    fine = read_amount(c.get("fine_amount"), raw.labels.get("fine_amount", ""))
+    if fine is not None and fine > 0:
+        types |= {"fine"}
+    sev_raw = _text(c, "record_severity")
+    list_raw = _text(c, "list_name")
+    listing = any(w in sev_raw or w in list_raw for w in rules.listing_words) or bool(cell_text(c.get("listing_date")))
+    severity, source = rules.severity.get(sev_raw.lower()), "roster"
+    if severity is None and not listing:
+        if sev_raw:
+            problems.append(f"无法识别的失信程度“{sev_raw}”（应为轻微、一般或严重）")
+        proposed = penalties.propose_severity(types, fine)
+        if proposed is not None:
+            severity, source = proposed, "proposed"
+            problems.append(f"失信程度按处罚内容建议为“{SEVERITY_CN[proposed]}”，待确认（以“信用中国”网站显示为准）")
+        else:
+            severity, source = RecordSeverity.SERIOUS, "assumed"
+            problems.append("名单未写失信程度，处罚内容也无法判断：暂按严重计算日期（偏保守），待确认")
+    published = read_date(c.get("published_on")) if cell_text(c.get("published_on")) else None
+    plat_raw = _text(c, "platform").lower()
     return RosterRecord(
-        raw.file, raw.sheet, raw.row, name, uscc, dn, day, severity,
+        raw.file, raw.sheet, raw.row, name, uscc, dn or dn_raw, day, severity or RecordSeverity.SERIOUS,
         platform=rules.platform.get(plat_raw, "creditchina"),
         authority=cell_text(c.get("authority")),
         legal_representative=normalize_name(cell_text(c.get("legal_representative"))),
         phone=re.sub(r"\s", "", cell_text(c.get("phone"))),
+        registration_number=reg, severity_source=source, penalty_types=types, penalty_text=text.strip(),
+        fine_yuan=fine, published_on=published, date_source=date_source, listing=listing,
+        listing_unit=cell_text(c.get("listing_unit")), problems=problems,
     )
 
 
@@ -204,13 +337,13 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
         headed = [(t, find_header(t, matcher)) for t in tables]
         headed = [(t, h) for t, h in headed if h is not None]
         if not headed:
-            out.errors.append(RowError(path.name, "", None, "未找到表头：需要“企业名称”“统一社会信用代码”"
-                                       "“处罚决定书文号”“处罚日期”“失信程度”等列"))
+            out.errors.append(RowError(path.name, "", None, "未找到表头：需要“企业名称”（或“被处罚人”“行政相对人名称”）"
+                                       "“处罚决定书文号”（或“处罚文号”）“处罚日期”等列中的至少三列"))
             out.unreadable.append(str(path))
             continue
         for table, header in headed:
             for raw in data_rows(table, header, roster_rules):
-                rec = parse_row(raw, roster_rules)
+                rec = parse_row(raw, roster_rules, rules.penalties)
                 if isinstance(rec, list):
                     out.errors.append(RowError(raw.file, raw.sheet, raw.row, "；".join(rec)))
                     continue
@@ -221,7 +354,7 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
                     continue
                 diffs = [label for label, a, b in (
                     ("处罚日期", first.decision_date, rec.decision_date),
-                    ("失信程度", first.record_severity, rec.record_severity),
+                    ("失信程度", (first.record_severity, first.listing), (rec.record_severity, rec.listing)),
                     ("企业名称", first.enterprise_name, rec.enterprise_name)) if a != b]
                 if diffs:
                     out.errors.append(RowError(rec.file, rec.sheet, rec.row,
@@ -236,26 +369,38 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
 def compute_board(roster: Roster, rules: RuleBook) -> None:
     for r in roster.records:
         r.set_dates(rules, roster.as_of)
-    flagged = high_frequency(roster.records, rules.high_frequency_count, rules.high_frequency_window_months)
+    fired: dict[str, list[str]] = defaultdict(list)
+    for hf in rules.high_frequency:
+        for key in high_frequency(roster.records, hf.count, hf.window_months):
+            fired[key].append(hf.name)
     for r in roster.records:
-        r.high_frequency = r.uscc in flagged
+        r.high_frequency_rules = list(fired.get(r.enterprise_key, []))
+        r.high_frequency = bool(r.high_frequency_rules)
+
+
+def still_published(r: RosterRecord) -> bool:
+    """Counted for 高频失信: a penalty record with a date whose publication has not ended."""
+    return not r.listing and r.decision_date is not None and r.status not in ("withdrawn", "incomplete")
 
 
 def high_frequency(records: list[RosterRecord], count: int, window_months: int) -> set[str]:
-    """Enterprises with `count` or more decisions inside any window shorter than `window_months`."""
+    """Enterprises with ``count`` or more still-published records inside a window shorter than ``window_months``."""
     by_ent: dict[str, list[dt.date]] = defaultdict(list)
     for r in records:
-        by_ent[r.uscc].append(r.decision_date)
+        if still_published(r):
+            by_ent[r.enterprise_key].append(r.decision_date)
     flagged = set()
-    for uscc, days in by_ent.items():
+    for key, days in by_ent.items():
         days.sort()
         for i in range(len(days) - count + 1):
             if days[i + count - 1] < days[i] + relativedelta(months=window_months):
-                flagged.add(uscc)
+                flagged.add(key)
                 break
     return flagged
 
 
 def list_titles(soon_days: int) -> dict[str, str]:
     return {"eligible": "现在可以申请修复", "soon": f"{soon_days} 天内可以申请", "not_yet": "尚未到最短公示期",
-            "withdrawn": "已自动停止公示（无需修复）"}
+            "withdrawn": "已达最长公示期（应已终止公示，以“信用中国”网站显示为准）",
+            "not_repairable": "不得提前终止公示（期满自动终止）", "listing": "严重失信主体名单（向列入单位申请移出）",
+            "incomplete": "缺少处罚日期（待补充）"}

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from xinyong_desktop.roster.board import SEVERITY_CN, Roster, list_titles
+from xinyong_desktop.roster.board import Roster, list_titles
 
 HEADERS = ("企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "处罚机关", "可申请修复日期",
-           "最长公示期届满日", "高频失信", "来源文件", "行号")
-SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已停止公示"}
+           "终止公示日期", "高频失信", "来源文件", "行号", "待核对")
+SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已达最长公示期",
+               "not_repairable": "不得提前终止", "listing": "严重失信主体名单", "incomplete": "缺少处罚日期"}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -44,14 +45,14 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
         for cell in ws[2]:
             cell.font, cell.fill = bold, fill
         for r in items:
-            ws.append([r.enterprise_name, r.uscc, r.decision_number, r.decision_date,
-                       SEVERITY_CN[r.record_severity], r.authority, r.eligible_from, r.withdrawn_on,
-                       "是" if r.high_frequency else "", r.file, r.row])
+            ws.append([r.enterprise_name, r.uscc or r.registration_number, r.decision_number, r.decision_date,
+                       r.severity_label, r.authority, r.eligible_from, r.withdrawn_on,
+                       "、".join(r.high_frequency_rules), r.file, r.row, "；".join(r.problems + ([r.route()] if r.listing else []))])
             as_text(ws[ws.max_row])
         for row in ws.iter_rows(min_row=3):
             for i in (3, 6, 7):
                 row[i].number_format = "yyyy-mm-dd"
-        for col, width in zip("ABCDEFGHIJK", (34, 22, 30, 12, 8, 24, 14, 16, 8, 20, 6)):
+        for col, width in zip("ABCDEFGHIJKL", (34, 22, 30, 12, 8, 24, 14, 16, 8, 20, 6, 60)):
             ws.column_dimensions[col].width = width
         ws.freeze_panes = "A3"
     ws = wb.create_sheet("有问题的行")

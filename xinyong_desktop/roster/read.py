@@ -36,6 +36,7 @@ class RawRow:
     sheet: str
     row: int
     cells: dict[str, object]
+    labels: dict[str, str] = field(default_factory=dict)  # column → header text (for units such as 万元)
 
 
 @dataclass
@@ -47,8 +48,9 @@ class Table:
 
 @dataclass
 class SheetColumns:
-    header_row: int
+    header_row: int  # the last header row (several header rows: the lowest)
     columns: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # column → its header text (all levels), e.g. "罚款金额（万元）"
 
 
 # ---------------------------------------------------------------- file → tables
@@ -202,26 +204,58 @@ class HeaderMatcher:
         return None
 
     def columns(self, cells: list[object], above: list[object] | None) -> dict[str, int]:
-        found: dict[str, int] = {}
+        return {col: i for col, (i, _) in self.labelled(cells, above).items()}
+
+    def labelled(self, cells: list[object], above: list[object] | None) -> dict[str, tuple[int, str]]:
+        """column → (index, header text); a cell is tried alone, then with the cell above (two-level header)."""
+        found: dict[str, tuple[int, str]] = {}
         for i, v in enumerate(cells):
             col = self.match(v) if cell_text(v) else None
-            if col is None and above is not None and i < len(above) and cell_text(above[i]):
-                col = self.match(cell_text(above[i]) + cell_text(v))  # two-level header
+            label = cell_text(v)
+            up = cell_text(above[i]) if above is not None and i < len(above) else ""
+            if col is None and up:
+                col = self.match(up + cell_text(v))
+                label = up + cell_text(v)
+            elif up and up != label:
+                label = up + label
             if col and col not in found:
-                found[col] = i
+                found[col] = (i, label)
         return found
 
 
 def find_header(table: Table, matcher: HeaderMatcher) -> SheetColumns | None:
+    """The header: the first row naming ≥ 3 known columns; a row under it that names columns too is a second
+    header level (parent cells merged over sub-columns: "行政相对人代码" over "统一社会信用代码 | 工商注册号")."""
     prev = None
-    for n, (row, cells) in enumerate(table.rows):
+    rows = table.rows[:HEADER_SCAN_ROWS + 1]
+    for n, (row, cells) in enumerate(rows):
         if n >= HEADER_SCAN_ROWS:
             break
-        cols = matcher.columns(cells, prev)
-        if len(cols) >= 3 and ("decision_number" in cols or "enterprise_name" in cols):
-            return SheetColumns(row, cols)
+        found = matcher.labelled(cells, prev)
+        if len(found) >= 3 and ("decision_number" in found or "enterprise_name" in found):
+            if n + 1 < len(rows):
+                nrow, ncells = rows[n + 1]
+                own = [c for c in ncells if cell_text(c) and matcher.match(c)]
+                if own and not _looks_like_data(ncells):
+                    sub = matcher.labelled(ncells, cells)
+                    taken = {i for i, _ in sub.values()}
+                    merged = {c: v for c, v in found.items() if v[0] not in taken or c in sub}
+                    merged.update(sub)
+                    found, row = merged, nrow
+            return SheetColumns(row, {c: i for c, (i, _) in found.items()}, {c: t for c, (_, t) in found.items()})
         prev = cells
     return None
+
+
+def _looks_like_data(cells: list[object]) -> bool:
+    """A row with a date, a long number or a decision number in it is data, not a header level."""
+    for c in cells:
+        t = cell_text(c)
+        if isinstance(c, (dt.date, dt.datetime, int, float)) and not isinstance(c, bool):
+            return True
+        if re.search(r"\d{4}[-/.年]\d{1,2}|\d{5,}|〔|[\[【（(]\d{4}[\]】）)]", t):
+            return True
+    return False
 
 
 def data_rows(table: Table, header: SheetColumns, rules: RosterRules) -> list[RawRow]:
@@ -246,5 +280,5 @@ def data_rows(table: Table, header: SheetColumns, rules: RosterRules) -> list[Ra
             continue
         if all(re.fullmatch(r"\d{1,4}", cell_text(v) or "0") for v in picked.values()):
             continue  # a column-number row ("1 2 3 4 …") under the header
-        out.append(RawRow(table.file, table.sheet, row, picked))
+        out.append(RawRow(table.file, table.sheet, row, picked, header.labels))
     return out

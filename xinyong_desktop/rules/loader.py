@@ -3,23 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from xinyong_desktop.domain.model import Applicant, FieldId, Kind, RecordSeverity
-from xinyong_desktop.domain.periods import Eligibility, Period, eligibility
-from xinyong_desktop.errors import InputError
+from xinyong_desktop.domain.periods import DAY_COUNTINGS, Eligibility, Period, add_working_days, eligibility
 from xinyong_desktop.resources import resource_path
+from xinyong_desktop.rules.penalties import NECIPS_CATEGORIES, PenaltyRules, load_penalty_rules
+from xinyong_desktop.rules.reader import Reader as _Reader
+from xinyong_desktop.rules.reader import RuleError
+from xinyong_desktop.rules.reader import load_toml as _load_toml
+
+__all__ = ["RuleBook", "RuleError", "load_rules", "default_rules", "MaterialRule", "RuleSet"]
 
 FIELD_TYPES = {"org", "person", "name", "uscc", "id_number", "decision_number", "date", "amount", "phone", "authority"}
 PLATFORMS = {"creditchina", "necips"}
 READ_KINDS = {k.value for k in Kind} - {"legal_rep_id", "agent_id", "other"} | {"id_card"}
-
-
-class RuleError(InputError):
-    """A rule file is missing, unparsable or has a wrong value; the message names file and key."""
+WHENS = (None, "fine_imposed", "other_penalty_types")
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,25 @@ class RuleSet:
     title: str
     valid_from: dt.date
     valid_to: dt.date | None
-    periods: dict[RecordSeverity, Period]
+    periods: dict[str, Period]  # category (a severity for NDRC sets) → periods
     outdated: bool = False
+    source: str = ""
+    count_from: str = "decision"  # decision | publication
+    publication_lag_working_days: int = 0
+    publication_lag_source: str = ""
+    severity_map: dict[str, str] = field(default_factory=dict)  # severity → category (NECIPS)
+
+    def category(self, severity: RecordSeverity, category: str | None = None) -> str:
+        if category and category in self.periods:
+            return category
+        return self.severity_map.get(severity.value, severity.value)
 
 
 @dataclass(frozen=True)
 class MaterialRule:
     kind: Kind
     name: str
-    role: str
+    role: str  # submission | reference
     severities: frozenset[RecordSeverity]
     applicants: frozenset[Applicant]
     when: str | None
@@ -45,13 +56,41 @@ class MaterialRule:
     seal: bool
     signature: bool
     advice: str
+    platforms: frozenset[str] = frozenset(PLATFORMS)
+    scope: str = "record"  # record | enterprise
+    source: str = ""
 
-    def required_for(self, severity: RecordSeverity, applicant: Applicant, fine_imposed: bool) -> bool:
+    @property
+    def submission(self) -> bool:
+        return self.role == "submission"
+
+    def required_for(self, severity: RecordSeverity, applicant: Applicant, fine_imposed: bool,
+                     platform: str = "creditchina", extra: frozenset[Kind] | tuple = ()) -> bool:
+        """On the platform's own checklist for this case, or added by the office (``extra``)."""
         if severity not in self.severities or applicant not in self.applicants:
             return False
         if self.when == "fine_imposed" and not fine_imposed:
             return False
-        return True
+        return platform in self.platforms or self.kind in extra
+
+
+@dataclass(frozen=True)
+class AuthorityProof:
+    """Proof from the penalty authority when the penalty includes types beyond 罚款/没收/警告."""
+
+    kind: Kind
+    name: str
+    advice: str
+    source: str
+
+
+@dataclass(frozen=True)
+class HighFrequencyRule:
+    id: str
+    name: str
+    count: int
+    window_months: int
+    source: str
 
 
 @dataclass(frozen=True)
@@ -75,18 +114,21 @@ class FieldReading:
 @dataclass(frozen=True)
 class RuleBook:
     rulesets: tuple[RuleSet, ...]
-    count_day_itself: bool
+    day_counting: str
+    day_counting_source: str
     soon_days: int
     materials: dict[Kind, MaterialRule]
     consistency: dict[FieldId, tuple[Kind, ...]]
-    high_frequency_count: int
-    high_frequency_window_months: int
+    authority_proof: AuthorityProof
+    high_frequency: tuple[HighFrequencyRule, ...]
+    penalties: PenaltyRules
     kinds: dict[str, KindReading]
     fields: dict[FieldId, FieldReading]
     outdated_titles: tuple[str, ...]
     seal_labels: tuple[str, ...]
     signature_labels: tuple[str, ...]
     source_dir: Path = field(default=Path("."))
+    outdated_sources: tuple[tuple[str, str], ...] = ()
 
     def ruleset_for(self, day: dt.date, platform: str = "creditchina") -> RuleSet:
         cands = [r for r in self.rulesets if r.platform == platform and r.valid_from <= day
@@ -101,123 +143,122 @@ class RuleBook:
         return max(cands, key=lambda r: r.valid_from)
 
     def eligibility(self, decision_date: dt.date, severity: RecordSeverity, as_of: dt.date,
-                    platform: str = "creditchina") -> Eligibility:
-        """When a record may be repaired and when its publication stops, by the rule set in force on as_of."""
-        periods = self.ruleset_for(as_of, platform).periods
-        return eligibility(decision_date, periods[severity], self.count_day_itself)
+                    platform: str = "creditchina", published_on: dt.date | None = None,
+                    category: str | None = None) -> Eligibility:
+        """When a record may be repaired and when its publication ends, by the rule set in force on as_of.
 
+        NECIPS counts from the publication date; without it, from decision date + the publication lag
+        (working days), which is said in the note."""
+        rs = self.ruleset_for(as_of, platform)
+        period = rs.periods[rs.category(severity, category)]
+        if rs.count_from != "publication":
+            return eligibility(decision_date, period, self.day_counting, "decision")
+        if published_on is not None:
+            return eligibility(published_on, period, self.day_counting, "publication")
+        start = add_working_days(decision_date, rs.publication_lag_working_days)
+        note = (f"未提供公示日期，按处罚决定日期后 {rs.publication_lag_working_days} 个工作日（{start.isoformat()}）"
+                "估算公示之日，请以国家企业信用信息公示系统显示的公示日期为准")
+        return eligibility(start, period, self.day_counting, "estimated_publication", note)
 
-class _Reader:
-    """Typed access to one TOML table with errors that name the file and the dotted key."""
+    def checklist(self, severity: RecordSeverity, applicant: Applicant, platform: str = "creditchina",
+                  fine_imposed: bool = True, extra: frozenset[Kind] | tuple = ()) -> list[MaterialRule]:
+        """The materials this case needs: the platform's own list plus the office's additions, in file order."""
+        return [m for m in self.materials.values() if m.kind != Kind.OTHER
+                and m.required_for(severity, applicant, fine_imposed, platform, frozenset(extra))]
 
-    def __init__(self, fname: str, data: dict, prefix: str = ""):
-        self.fname, self.data, self.prefix = fname, data, prefix
-
-    def _key(self, k: str) -> str:
-        return f"{self.prefix}.{k}" if self.prefix else k
-
-    def fail(self, k: str, why: str) -> RuleError:
-        return RuleError(f"规则文件 {self.fname} 中的 {self._key(k)} 有误：{why}")
-
-    def get(self, k: str, typ: type | tuple, default=...):
-        if k not in self.data:
-            if default is ...:
-                raise self.fail(k, "缺少此项")
-            return default
-        v = self.data[k]
-        if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-            raise self.fail(k, f"类型应为 {getattr(typ, '__name__', typ)}，实际为 {type(v).__name__}")
-        return v
-
-    def table(self, k: str) -> _Reader:
-        return _Reader(self.fname, self.get(k, dict), self._key(k))
-
-    def str_list(self, k: str, default=...) -> tuple[str, ...]:
-        v = self.get(k, list, default)
-        if any(not isinstance(x, str) for x in v):
-            raise self.fail(k, "应为字符串列表")
-        return tuple(v)
-
-    def enum_list(self, k: str, enum, default=...) -> tuple:
-        out = []
-        for x in self.str_list(k, default):
-            try:
-                out.append(enum(x))
-            except ValueError:
-                raise self.fail(k, f"未知取值 “{x}”（可选：{', '.join(e.value for e in enum)}）") from None
-        return tuple(out)
-
-    def enum_keys(self, enum, why: str) -> list[tuple[str, object]]:
-        """The table's keys as enum members, (key, member); an unknown key fails naming it."""
-        out = []
-        for k in self.data:
-            try:
-                out.append((k, enum(k)))
-            except ValueError:
-                raise self.fail(k, why) from None
+    def sources(self) -> list[tuple[str, str, str]]:
+        """(group, rule, source) for every rule that carries one: what the desk's rule view lists."""
+        out = [("期限计算", "日期计算方法" + ("（民法典）" if self.day_counting == "civil_code" else "（周年日）"),
+                self.day_counting_source)]
+        for rs in self.rulesets:
+            out.append(("公示期规则", rs.title, rs.source))
+            for cat, p in rs.periods.items():
+                lo = "不得提前修复" if p.min_months is None else f"最短{p.min_months}个月"
+                out.append(("公示期规则", f"{rs.id} · {cat}：{lo}，最长{p.max_months}个月", p.source))
+            if rs.publication_lag_working_days:
+                out.append(("公示期规则", f"{rs.id} · 公示日期未知时按决定后{rs.publication_lag_working_days}个工作日",
+                            rs.publication_lag_source))
+        for m in self.materials.values():
+            if m.kind != Kind.OTHER:
+                out.append(("材料清单", f"{m.name}（{'提交材料' if m.submission else '核对材料'}）", m.source))
+        out.append(("材料清单", self.authority_proof.name, self.authority_proof.source))
+        for h in self.high_frequency:
+            out.append(("高频失信", f"{h.name}：{h.window_months}个月内{h.count}条", h.source))
+        out.append(("处罚种类", "按处罚类别/处罚内容建议失信程度（待确认）", self.penalties.severity_source))
+        out.append(("处罚种类", "国家企业信用信息公示系统分类", self.penalties.necips_source))
+        out += [("旧版模板", f"“{t}”（按标题识别）", src) for t, src in self.outdated_sources]
         return out
 
-    def date(self, k: str, default=...) -> dt.date | None:
-        v = self.get(k, (str, dt.date), default)
-        if v is None or isinstance(v, dt.date):
-            return v
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            raise self.fail(k, f"日期格式应为 YYYY-MM-DD，实际为 “{v}”") from None
 
-
-def _load_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise RuleError(f"缺少规则文件 {path}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise RuleError(f"规则文件 {path.name} 格式错误：{e}") from None
-
-
-def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], bool, int]:
+def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], str, str, int]:
     root = _Reader(fname, data)
     settings = root.table("settings")
+    day_counting = settings.get("day_counting", str)
+    if day_counting not in DAY_COUNTINGS:
+        raise settings.fail("day_counting", f"应为 {' 或 '.join(DAY_COUNTINGS)}")
     sets = []
     for i, raw in enumerate(root.get("ruleset", list)):
         r = _Reader(fname, raw, f"ruleset[{i}]")
         platform = r.get("platform", str)
         if platform not in PLATFORMS:
             raise r.fail("platform", f"应为 {' 或 '.join(sorted(PLATFORMS))}")
+        count_from = r.get("count_from", str, "decision")
+        if count_from not in ("decision", "publication"):
+            raise r.fail("count_from", "应为 decision 或 publication")
         pt = r.table("periods")
+        allowed = {s.value for s in RecordSeverity} if platform == "creditchina" else set(NECIPS_CATEGORIES)
         periods = {}
-        for sev in RecordSeverity:
-            p = pt.table(sev.value)
-            mn, mx = p.get("min_months", int), p.get("max_months", int)
-            if not 0 <= mn <= mx:
+        for cat in pt.data:
+            if cat not in allowed:
+                raise pt.fail(cat, f"不是此平台的类别（可选：{', '.join(sorted(allowed))}）")
+            p = pt.table(cat)
+            mn, mx = p.get("min_months", int, None), p.get("max_months", int)
+            if mn is not None and not 0 <= mn <= mx:
                 raise p.fail("min_months", "应满足 0 ≤ min_months ≤ max_months")
-            periods[sev] = Period(mn, mx)
+            periods[cat] = Period(mn, mx, p.get("published", bool, True), p.get("source", str, ""))
+        smap = {}
+        if "severity_map" in r.data:
+            st = r.table("severity_map")
+            for k, sev in st.enum_keys(RecordSeverity, "应为 minor、general 或 serious"):
+                smap[k] = st.get(k, str)
+                if smap[k] not in periods:
+                    raise st.fail(k, f"类别 “{smap[k]}” 未在 periods 中定义")
+        for sev in RecordSeverity:
+            if smap.get(sev.value, sev.value) not in periods:
+                raise pt.fail(sev.value, "缺少此项")
         sets.append(RuleSet(r.get("id", str), platform, r.get("title", str), r.date("valid_from"),
-                            r.date("valid_to", None), periods, r.get("outdated", bool, False)))
+                            r.date("valid_to", None), periods, r.get("outdated", bool, False), r.get("source", str, ""),
+                            count_from, r.get("publication_lag_working_days", int, 0),
+                            r.get("publication_lag_source", str, ""), smap))
     if not sets:
         raise root.fail("ruleset", "至少需要一个规则集")
-    return tuple(sets), settings.get("count_day_itself", bool), settings.get("soon_days", int)
+    return (tuple(sets), day_counting, settings.get("day_counting_source", str, ""),
+            settings.get("soon_days", int))
 
 
-def _materials(fname: str, data: dict) -> tuple[dict, dict, int, int]:
+def _materials(fname: str, data: dict) -> tuple[dict, dict, AuthorityProof, tuple[HighFrequencyRule, ...]]:
     root = _Reader(fname, data)
     mt = root.table("materials")
     rules = {}
     for name, kind in mt.enum_keys(Kind, "不是已知的材料类型"):
         r = mt.table(name)
         when = r.get("when", str, None)
-        if when not in (None, "fine_imposed"):
-            raise r.fail("when", "只能是 fine_imposed")
+        if when not in WHENS:
+            raise r.fail("when", "只能是 fine_imposed 或 other_penalty_types")
         role = r.get("role", str)
         if role not in ("submission", "reference"):
             raise r.fail("role", "应为 submission 或 reference")
+        platforms = r.str_list("platforms")
+        if set(platforms) - PLATFORMS:
+            raise r.fail("platforms", f"应为 {' 或 '.join(sorted(PLATFORMS))} 的列表")
+        scope = r.get("scope", str, "record")
+        if scope not in ("record", "enterprise"):
+            raise r.fail("scope", "应为 record 或 enterprise")
         rules[kind] = MaterialRule(
             kind, r.get("name", str), role,
             frozenset(r.enum_list("severities", RecordSeverity)), frozenset(r.enum_list("applicants", Applicant)),
             when, r.enum_list("required_fields", FieldId), r.get("seal", bool, False), r.get("signature", bool, False),
-            r.get("advice", str, ""),
+            r.get("advice", str, ""), frozenset(platforms), scope, r.get("source", str, ""),
         )
     missing = set(Kind) - set(rules)
     if missing:
@@ -226,8 +267,20 @@ def _materials(fname: str, data: dict) -> tuple[dict, dict, int, int]:
     ct = root.table("consistency")
     for fname_, fid in ct.enum_keys(FieldId, "不是已知的字段"):
         cons[fid] = ct.enum_list(fname_, Kind)
-    st = root.table("settings")
-    return rules, cons, st.get("high_frequency_count", int), st.get("high_frequency_window_months", int)
+    ap = root.table("authority_proof")
+    try:
+        ap_kind = Kind(ap.get("kind", str))
+    except ValueError:
+        raise ap.fail("kind", "不是已知的材料类型") from None
+    proof = AuthorityProof(ap_kind, ap.get("name", str), ap.get("advice", str, ""), ap.get("source", str, ""))
+    hf = []
+    for i, raw in enumerate(root.get("high_frequency", list)):
+        h = _Reader(fname, raw, f"high_frequency[{i}]")
+        n, months = h.get("count", int), h.get("window_months", int)
+        if n < 2 or months < 1:
+            raise h.fail("count", "count 应不少于 2，window_months 应不少于 1")
+        hf.append(HighFrequencyRule(h.get("id", str), h.get("name", str), n, months, h.get("source", str, "")))
+    return rules, cons, proof, tuple(hf)
 
 
 def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
@@ -260,17 +313,31 @@ def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
                 raise r.fail(f"prose[{i}]", f"正则表达式错误：{e}") from None
         fields[fid] = FieldReading(fid, typ, r.str_list("labels"), prose)
     marks = root.table("marks")
-    return (kinds, fields, root.table("outdated").str_list("titles"), marks.str_list("seal_labels"),
+    return (kinds, fields, (), marks.str_list("seal_labels"),
             marks.str_list("signature_labels"))
 
 
 def load_rules(rules_dir: Path | None = None) -> RuleBook:
     rules_dir = rules_dir or resource_path("rules")
-    rulesets, count_day, soon = _periods("periods.toml", _load_toml(rules_dir / "periods.toml"))
-    materials, cons, hf_n, hf_m = _materials("materials.toml", _load_toml(rules_dir / "materials.toml"))
-    kinds, fields, outdated, seal_l, sig_l = _reading("reading.toml", _load_toml(rules_dir / "reading.toml"))
-    return RuleBook(rulesets, count_day, soon, materials, cons, hf_n, hf_m, kinds, fields, outdated, seal_l, sig_l,
-                    rules_dir)
+    rulesets, day_counting, dc_source, soon = _periods("periods.toml", _load_toml(rules_dir / "periods.toml"))
+    materials, cons, proof, hf = _materials("materials.toml", _load_toml(rules_dir / "materials.toml"))
+    kinds, fields, _, seal_l, sig_l = _reading("reading.toml", _load_toml(rules_dir / "reading.toml"))
+    penalties = load_penalty_rules(rules_dir)
+    templates = _outdated("outdated.toml", _load_toml(rules_dir / "outdated.toml"))
+    return RuleBook(rulesets, day_counting, dc_source, soon, materials, cons, proof, hf, penalties, kinds, fields,
+                    tuple(t for t, _ in templates), seal_l, sig_l, rules_dir, templates)
+
+
+def _outdated(fname: str, data: dict) -> tuple[tuple[str, str], ...]:
+    root = _Reader(fname, data)
+    out = []
+    for i, raw in enumerate(root.get("template", list)):
+        r = _Reader(fname, raw, f"template[{i}]")
+        title = r.get("title", str)
+        if len(title) < 2:
+            raise r.fail("title", "标题过短")
+        out.append((re.sub(r"\s", "", title), r.get("source", str, "")))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -286,10 +353,14 @@ class RosterRules:
     severity: dict[str, RecordSeverity]  # cell word → severity
     platform: dict[str, str]  # cell word → platform id
     note_prefixes: tuple[str, ...]
+    listing_words: tuple[str, ...] = ()
+    listing_route: str = ""
+    listing_source: str = ""
 
 
-ROSTER_COLUMNS = ("enterprise_name", "uscc", "decision_number", "decision_date", "record_severity", "authority",
-                  "legal_representative", "phone", "platform")
+ROSTER_COLUMNS = ("enterprise_name", "uscc", "registration_number", "decision_number", "decision_date", "case_closed",
+                  "published_on", "record_severity", "list_name", "penalty_category", "penalty_content", "fine_amount",
+                  "authority", "listing_unit", "listing_date", "legal_representative", "phone", "platform")
 
 
 def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
@@ -301,7 +372,7 @@ def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
         if name not in ROSTER_COLUMNS:
             raise cols.fail(name, f"不是已知的名单列（可选：{', '.join(ROSTER_COLUMNS)}）")
         columns[name] = cols.str_list(name)
-    for need in ("enterprise_name", "uscc", "decision_number", "decision_date", "record_severity"):
+    for need in ("enterprise_name", "uscc", "decision_number", "decision_date"):
         if need not in columns:
             raise cols.fail(need, "缺少此项")
     sev = root.table("severity")
@@ -314,7 +385,9 @@ def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
         if name not in PLATFORMS:
             raise plat.fail(name, f"应为 {' 或 '.join(sorted(PLATFORMS))}")
         platform.update({w.lower(): name for w in plat.str_list(name)})
-    return RosterRules(columns, severity, platform, root.table("notes").str_list("prefixes"))
+    lt = root.table("listing")
+    return RosterRules(columns, severity, platform, root.table("notes").str_list("prefixes"), lt.str_list("words"),
+                       lt.get("route", str), lt.get("source", str, ""))
 
 
 @lru_cache(maxsize=1)

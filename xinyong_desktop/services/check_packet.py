@@ -67,11 +67,13 @@ class CheckResult:
 
 
 def read_case_file(packet_dir: Path) -> CaseFacts:
+    """The instructor's facts about the case (check-contract.md); a missing severity is an error, not a default."""
     p = packet_dir / "case.json"
     try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
         raw = read_small_regular_file(p, CASE_FILE_CAP)
     except FileNotFoundError:
-        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+        raise CaseFileError("缺少 case.json：请在材料文件夹中写明该处罚信息的失信程度，例如 "
+                            '{"record_severity": "general"}（可选 minor 轻微 / general 一般 / serious 严重）') from None
     except UnsafeFileError as e:
         raise CaseFileError(f"case.json 无法使用：{e}") from None
     except OSError as e:
@@ -84,18 +86,47 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
         raise CaseFileError("case.json 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8") from None
     if not isinstance(data, dict):
         raise CaseFileError("case.json 应为一个对象")
+    return case_facts_from(data)
+
+
+def case_facts_from(data: dict) -> CaseFacts:
+    """CaseFacts from case.json's keys; a known key with a bad value raises CaseFileError (Chinese)."""
+    if data.get("record_severity") in (None, ""):
+        raise CaseFileError("case.json 中缺少 record_severity（失信程度）：请按“信用中国”网站显示的失信程度填写 "
+                            "minor（轻微）、general（一般）或 serious（严重），不能默认")
     try:
-        sev = RecordSeverity(data.get("record_severity", "general"))
-    except ValueError:
+        sev = RecordSeverity(data["record_severity"])
+    except (ValueError, TypeError):
         raise CaseFileError(f"case.json 中 record_severity 取值无效：{data.get('record_severity')!r}（可选 minor/general/serious）") from None
     try:
         app = Applicant(data.get("applicant") or "legal_representative")
-    except ValueError:
+    except (ValueError, TypeError):
         raise CaseFileError(f"case.json 中 applicant 取值无效：{data.get('applicant')!r}（可选 legal_representative/agent）") from None
-    platform = data.get("platform", "creditchina")
+    platform = data.get("platform") or "creditchina"
     if platform not in ("creditchina", "necips"):
-        raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}")
-    return CaseFacts(sev, app, platform)
+        raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}（可选 creditchina “信用中国” / necips 国家企业信用信息公示系统）")
+    extra = data.get("extra_required") or []
+    if not isinstance(extra, list):
+        raise CaseFileError("case.json 中 extra_required 应为材料类型列表，例如 [\"application_form\"]")
+    kinds = []
+    for k in extra:
+        try:
+            kind = Kind(k)
+        except (ValueError, TypeError):
+            kind = None
+        if kind is None or kind == Kind.OTHER:
+            choices = "、".join(x.value for x in Kind if x != Kind.OTHER)
+            raise CaseFileError(f"case.json 中 extra_required 含有未知的材料类型 {k!r}（可选：{choices}）")
+        kinds.append(kind)
+    published = data.get("published_on")
+    if published not in (None, ""):
+        try:
+            published = dt.date.fromisoformat(str(published))
+        except ValueError:
+            raise CaseFileError(f"case.json 中 published_on（公示日期）应为 YYYY-MM-DD：{published!r}") from None
+    else:
+        published = None
+    return CaseFacts(sev, app, platform, tuple(dict.fromkeys(kinds)), published)
 
 
 def _page_texts(parsed: dict) -> list[tuple[PageText, InkMap, str]]:

@@ -53,9 +53,10 @@ class ImportSummary:
 
 
 def _record_row(s: Session, rec: RosterRecord) -> tuple[PenaltyRecord, bool]:
-    ent = s.scalar(select(Enterprise).where(Enterprise.uscc == rec.uscc))
+    code = rec.stored_code  # USCC, else 工商注册号, else a name hash: rows without a code are matched by name
+    ent = s.scalar(select(Enterprise).where(Enterprise.uscc == code))
     if ent is None:
-        ent = Enterprise(name=rec.enterprise_name, uscc=rec.uscc, legal_representative=rec.legal_representative,
+        ent = Enterprise(name=rec.enterprise_name, uscc=code, legal_representative=rec.legal_representative,
                          contact_phone=rec.phone)
         s.add(ent)
         s.flush()
@@ -79,6 +80,8 @@ def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) ->
     out = ImportSummary(rejected=len(roster.errors))
     have = {c.record_id for c in s.scalars(select(Case).where(Case.class_id == class_id))}
     for rec in roster.records:
+        if rec.listing:  # removal from a 严重失信主体名单 is applied for at the listing unit, not repaired here
+            continue
         row, new = _record_row(s, rec)
         out.records_added += new
         if row.id in have:
@@ -105,9 +108,10 @@ def _roster_record(rec: PenaltyRecord, ent: Enterprise) -> RosterRecord:
     from xinyong_desktop.domain.model import RecordSeverity
 
     src, _, row = rec.source.rpartition("#")
-    return RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, ent.uscc, rec.decision_number,
+    uscc, reg = RosterRecord.split_code(ent.uscc)
+    return RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, uscc, rec.decision_number,
                         rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
-                        ent.legal_representative, ent.contact_phone)
+                        ent.legal_representative, ent.contact_phone, registration_number=reg)
 
 
 def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:

@@ -1,0 +1,154 @@
+"""What the rules require of a case: its checklist, its publicity periods, full performance of the fine.
+
+Required materials (the platform's own list, the office's additions, the authority's proof), eligibility
+(minimum / maximum publicity periods, NECIPS categories), late payment (加处罚款), outdated templates, and the
+one-line verdict that never says "可以提交" about a record whose maximum period is over.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from xinyong_desktop.domain.model import Code, FieldId, Finding, Kind, Material, RecordSeverity, Severity
+from xinyong_desktop.domain.periods import Eligibility
+from xinyong_desktop.domain.text import decision_number_key
+from xinyong_desktop.rules.loader import RuleBook
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# 行政处罚法 art. 72: 3 % of the fine a day once the 15 days after service are over, capped at the fine
+PAYMENT_DAYS = 15
+SURCHARGE_PER_DAY = Decimal("0.03")
+PORTAL_DISCLAIMER = "以“信用中国”网站显示为准"
+SEVERITY_CN = {RecordSeverity.MINOR: "轻微", RecordSeverity.GENERAL: "一般", RecordSeverity.SERIOUS: "严重"}
+
+
+def required_materials(by_kind: dict[Kind, list[Material]], facts, fine: Decimal | None,
+                       rules: RuleBook) -> list[Finding]:
+    """MATERIAL_MISSING for every material of the case's checklist that is not in the packet."""
+    out = []
+    fine_imposed = fine is None or fine > 0
+    extra = frozenset(facts.extra_required)
+    for rule in rules.checklist(facts.record_severity, facts.applicant, facts.platform, fine_imposed, extra):
+        if by_kind.get(rule.kind):
+            continue
+        why = "（本培训班要求）" if facts.platform not in rule.platforms else ""
+        out.append(Finding(Code.MATERIAL_MISSING, E, f"缺少{rule.name}{why}。{rule.advice}", rule.kind))
+    types = frozenset(facts.penalty_types or ())
+    proof = rules.authority_proof
+    if types and rules.penalties.needs_authority_proof(types) and not by_kind.get(proof.kind):
+        out.append(Finding(Code.MATERIAL_MISSING, E, f"缺少{proof.name}。{proof.advice}", proof.kind))
+    return out
+
+
+def record_number_findings(materials: list[Material], facts, rules: RuleBook) -> list[Finding]:
+    """Each per-record material must name *this* case's decision number (one 承诺书 per penalty record)."""
+    want = getattr(facts, "decision_number", None)
+    key = decision_number_key(want) if want else None
+    if not key:
+        return []
+    out = []
+    for m in materials:
+        got = m.value(FieldId.DECISION_NUMBER)
+        if not got or m.kind == Kind.OTHER or rules.materials[m.kind].scope != "record":
+            continue
+        if (decision_number_key(got) or got) != key:
+            fv = m.fields[FieldId.DECISION_NUMBER]
+            out.append(Finding(Code.DECISION_NUMBER_MISMATCH, E,
+                               f"{rules.materials[m.kind].name}中的文号“{got}”不是本案处罚记录的文号（{want}）。"
+                               "每条处罚记录须单独提交材料，请使用写明本案文号的材料。",
+                               m.kind, FieldId.DECISION_NUMBER, m.path, fv.page))
+    return out
+
+
+def case_eligibility(decision_date: dt.date, facts, as_of: dt.date, rules: RuleBook) -> Eligibility:
+    return rules.eligibility(decision_date, facts.record_severity, as_of, facts.platform,
+                             published_on=getattr(facts, "published_on", None), category=_category(facts, rules))
+
+
+def _category(facts, rules: RuleBook) -> str | None:
+    types = frozenset(getattr(facts, "penalty_types", None) or ())
+    if facts.platform != "necips" or not types:
+        return None
+    return rules.penalties.necips_category(types, None)
+
+
+def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date,
+                         rules: RuleBook) -> tuple[list[Finding], dt.date | None]:
+    """NOT_YET_ELIGIBLE / NOT_REPAIRABLE / NO_REPAIR_NEEDED for the case's record, and eligible_from."""
+    if decision_date is None:
+        return [], None
+    el = case_eligibility(decision_date, facts, as_of, rules)
+    status = el.status(as_of)
+    note = f"（{el.note}）" if el.note else ""
+    counted = {"decision": f"处罚决定日期 {decision_date.isoformat()}",
+               "publication": f"公示日期 {el.start.isoformat()}",
+               "estimated_publication": f"估算公示日期 {el.start.isoformat()}"}[el.start_basis]
+    out = []
+    if status == "not_yet":
+        out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
+                           f"最短公示期未满：{counted}，自 {el.eligible_from.isoformat()} 起方可申请信用修复{note}。"))
+    elif status == "not_repairable":
+        out.append(Finding(Code.NOT_REPAIRABLE, E,
+                           f"该处罚信息按规定不得提前终止公示，将于 {el.last_published_day.isoformat()} 公示期满后"
+                           f"终止公示，期满前无法申请信用修复{note}。"))
+    elif status == "withdrawn":
+        out.append(Finding(Code.NO_REPAIR_NEEDED, W, withdrawn_message(el, counted)))
+    return out, el.eligible_from
+
+
+def withdrawn_message(el: Eligibility, counted: str = "") -> str:
+    """After the maximum period: publication should have ended — the portal's display decides."""
+    since = f"（{counted}）" if counted else ""
+    return (f"最长公示期已于 {el.last_published_day.isoformat()} 届满{since}，该行政处罚信息应已终止公示，"
+            f"{PORTAL_DISCLAIMER}。失信行为未纠正或法定义务未履行完毕的，按行业主管部门的规定处理，"
+            "请先在“信用中国”网站查询该信息是否仍在公示，再决定是否申请信用修复。")
+
+
+def late_payment(by_kind: dict[Kind, list[Material]], decision_date: dt.date | None,
+                 fine: Decimal | None) -> list[Finding]:
+    """A fine paid more than 15 days after the decision (service date unknown) may owe 加处罚款."""
+    proofs = [m for m in by_kind.get(Kind.PAYMENT_PROOF, []) if m.value(FieldId.PAYMENT_DATE)]
+    if decision_date is None or not fine or fine <= 0 or not proofs:
+        return []
+    last = max(proofs, key=lambda m: m.value(FieldId.PAYMENT_DATE))
+    paid_on = dt.date.fromisoformat(last.value(FieldId.PAYMENT_DATE))
+    late_days = (paid_on - (decision_date + dt.timedelta(days=PAYMENT_DAYS))).days
+    if late_days <= 0:
+        return []
+    amount = surcharge(fine, late_days)
+    fv = last.fields[FieldId.PAYMENT_DATE]
+    return [Finding(Code.LATE_PAYMENT, W,
+                    f"罚款缴纳日期 {paid_on.isoformat()} 距处罚决定日期 {decision_date.isoformat()} 已超过 {PAYMENT_DAYS} 日"
+                    f"（送达日期不详，按决定日期计算，逾期 {late_days} 日）。依《行政处罚法》第七十二条，逾期缴纳罚款的每日按"
+                    f"罚款数额的3%加处罚款，加处罚款不超过罚款数额，按此计算可能为 {amount:.2f} 元。请核实是否已缴纳加处罚款"
+                    "（以送达日期为准）；未缴清的，法定义务尚未履行完毕。",
+                    Kind.PAYMENT_PROOF, FieldId.PAYMENT_DATE, last.path, fv.page)]
+
+
+def surcharge(fine: Decimal, late_days: int) -> Decimal:
+    """加处罚款: 3 % of the fine per day late, never more than the fine itself."""
+    if late_days <= 0:
+        return Decimal("0.00")
+    return min(fine, fine * SURCHARGE_PER_DAY * late_days).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def outdated_templates(materials: list[Material], rules: RuleBook) -> list[Finding]:
+    """OUTDATED_TEMPLATE for every material whose title is a superseded template's (outdated.toml)."""
+    out = []
+    for m in materials:
+        for note in m.notes:
+            if note.startswith("outdated:"):
+                what = "该文件" if m.kind == Kind.OTHER else rules.materials[m.kind].name
+                out.append(Finding(Code.OUTDATED_TEMPLATE, W,
+                                   f"{what}的标题为“{note[9:]}”，是旧规则下的材料或模板，现行规则不再要求，"
+                                   "请改用“信用中国”网站现行模板。", m.kind, None, m.path, m.pages[0] if m.pages else None))
+    return out
+
+
+def verdict(ready: bool, findings: Iterable[Finding]) -> str:
+    """The one-line result: never "可以提交" for a record whose maximum publicity period is over."""
+    if any(str(f.code) == Code.NO_REPAIR_NEEDED for f in findings):
+        return f"已达最长公示期，该信息应已终止公示（{PORTAL_DISCLAIMER}），请先查询再决定是否申请"
+    return "可以提交" if ready else "暂不能提交"
