@@ -90,11 +90,13 @@ def forward_to_running(key: str) -> bool:
     return True
 
 
-def serve_instance(key: str, window):
-    """Listen for later starts and bring the window forward when one knocks."""
+def serve_instance(key: str, window=None):
+    """Listen for later starts and bring the window forward when one knocks.  Called before the window is
+    built (so a second start a moment later finds this one); `server.window` is set once it exists."""
     from PySide6.QtNetwork import QLocalServer
 
     server = QLocalServer(window)
+    server.window = window
     QLocalServer.removeServer(key)  # a stale socket left by a killed instance
     server.listen(key)
 
@@ -103,9 +105,10 @@ def serve_instance(key: str, window):
         if conn is not None:
             conn.readyRead.connect(conn.readAll)
             conn.disconnected.connect(conn.deleteLater)
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
+        if server.window is not None:
+            server.window.showNormal()
+            server.window.raise_()
+            server.window.activateWindow()
 
     server.newConnection.connect(knock)
     return server
@@ -142,6 +145,7 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     if screenshot is None and forward_to_running(key):
         print("审核台已在运行，已切换到该窗口。")
         return 0
+    server = serve_instance(key) if screenshot is None else None  # claimed at once: a second start finds it
     if db_path is not None and screenshot is None:
         from xinyong_desktop.store.backup import make_backup
 
@@ -150,8 +154,10 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     try:
         win = MainWindow(open_db(url or db_path), default_rules(), getpass.getuser(), pool, as_of=as_of,
                          db_path=db_path, log_path=log_path)
-        if screenshot is None:
-            win.instance_server = serve_instance(key, win)
+        if server is not None:
+            server.window = win
+            server.setParent(win)
+            win.instance_server = server
         if screenshot is not None:
             win.headless = True
             win.resize(1500, 900)
