@@ -173,6 +173,19 @@ def _report(result, rules) -> str:
     return "\n".join(lines)
 
 
+def _writable(folder: Path, what: str, shown: Path) -> None:
+    """Fail before the slow part (the check) when the output cannot be written: make the folder, probe it."""
+    import tempfile
+
+    with writing(what, shown):
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with tempfile.TemporaryFile(dir=folder, prefix=".xinyong-probe-"):
+                pass
+        except OSError as e:  # name the folder, not the probe file
+            raise OSError(e.errno, e.strerror, str(folder)) from e
+
+
 @contextmanager
 def _naming(packet_dir: Path) -> Iterator[None]:
     """A case.json problem names the packet it is in (export takes several)."""
@@ -209,6 +222,7 @@ def cmd_check(args) -> int:
 def cmd_forms(args) -> int:
     from xinyong_desktop.documents.forms import write_forms
 
+    _writable(args.out, "输出文件夹", args.out)
     rules, result = _checked(args)
     with writing("输出文件夹", args.out):
         paths = write_forms(result, rules, args.out, args.instructor)
@@ -220,6 +234,7 @@ def cmd_forms(args) -> int:
 def cmd_notice(args) -> int:
     from xinyong_desktop.documents.notice import render_notice
 
+    _writable(args.out.parent, "告知单", args.out)
     rules, result = _checked(args)
     with writing("告知单", args.out):
         print(render_notice(result, rules, args.out, args.instructor))
@@ -240,6 +255,7 @@ def cmd_export(args) -> int:
 
     for d in args.packet_dirs:
         _folder(d)
+    _writable(args.dest, "导出目标", args.dest)
     for d in args.packet_dirs:  # every case.json is usable before anything is written
         with reading("材料文件夹", d), _naming(d):
             read_case_file(d)
@@ -324,6 +340,7 @@ def cmd_roster(args) -> int:
 
 
 def _roster_documents(args, writer) -> int:
+    _writable(args.out, "输出文件夹", args.out)
     rules, as_of, roster = _read_rosters(args)
     only = getattr(args, "only", None)  # letters choose a list; material lists go to every record
     records = roster.records if only is None else [
