@@ -13,9 +13,14 @@ def make_app():
 
     # background checks run Python in a worker thread: hand the GIL back to the UI thread more often
     sys.setswitchinterval(0.001)
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    if sys.platform != "win32":  # Qt's own file dialogs, translated below, instead of an English desktop's
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("xinyong")
     app.setApplicationName("xinyong-desktop")
+    install_chinese(app)
     fid = QFontDatabase.addApplicationFont(str(font_path()))
     families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
     if families:  # Chinese never shows as boxes, even where the laptop has no CJK font
@@ -26,6 +31,22 @@ def make_app():
     if extb is not None:  # rare characters (Ext-B) in names: Qt falls back to it per glyph
         QFontDatabase.addApplicationFont(str(extb))
     return app
+
+
+def install_chinese(app) -> bool:
+    """Qt's own strings (OK/Cancel, Yes/No, the file dialog, context menus) in Chinese, from the qtbase_zh_CN
+    catalogue that ships inside the PySide6 wheel; dates and numbers in the Chinese locale."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    if getattr(app, "_xinyong_translator", None) is not None:
+        return True
+    tr = QTranslator(app)
+    if not tr.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return False
+    app.installTranslator(tr)
+    app._xinyong_translator = tr  # kept alive with the application
+    return True
 
 
 def setup_logging():

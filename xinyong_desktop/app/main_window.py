@@ -31,8 +31,9 @@ from xinyong_desktop.domain.model import FieldId, Kind
 from xinyong_desktop.intake.render import render_page
 from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
-from xinyong_desktop.services.check_packet import check_packet, read_case_file
-from xinyong_desktop.services.classes import note_exported, set_status
+from xinyong_desktop.services import desk
+from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
+from xinyong_desktop.services.classes import set_status
 from xinyong_desktop.services.review import (
     PERSONAL_FIELDS,
     apply_decisions,
@@ -142,56 +143,58 @@ class MainWindow(QMainWindow):
             if key:
                 a.setShortcut(QKeySequence(key))
             a.setCheckable(checkable)
-            # triggered(bool) would hand `checked` to the slot's first optional argument (make_forms(out_dir=False))
-            a.triggered.connect(slot if checkable else (lambda _checked=False, f=slot: f()))
+            # triggered(bool checked) must never reach a slot's optional first parameter
+            a.triggered.connect(lambda _checked=False, slot=slot: slot())
             menus[menu].addAction(a)
             return a
 
-        act("文件", S.ADD_PACKET, "Ctrl+O", self.choose_packet)
-        act("文件", S.OPEN_USB, "Ctrl+U", self.open_usb)
-        act("文件", S.MAKE_FORMS, "Ctrl+G", self.make_forms)
-        act("文件", S.MAKE_NOTICE, "Ctrl+Shift+G", self.make_notice)
-        act("文件", S.EXPORT, "Ctrl+Shift+E", self.export_ready)
-        act("文件", S.VERIFY, "", self.verify_export)
-        act("培训班", S.NEW_CLASS, "", self.new_class)
-        act("培训班", S.SWITCH_CLASS, "", self.switch_class)
-        act("培训班", S.IMPORT_ROSTER, "Ctrl+L", self.import_roster)
-        act("培训班", S.EXPORT_BOARD, "", self.export_board)
-        act("培训班", S.MAKE_LETTERS, "", self.make_letters)
-        act("培训班", S.MAKE_GUIDES, "", self.make_guides)
-        act("培训班", S.MAKE_SUMMARY, "", self.make_summary)
-        act("培训班", S.SHOW_BOARD, "Ctrl+B", lambda: self.tabs.setCurrentIndex(1))
-        act("跟进", S.RECORD_SUBMISSION, "", self.record_submission)
-        act("跟进", S.RECORD_OUTCOME, "", self.record_outcome)
-        act("跟进", S.MAKE_CERTIFICATE, "", self.make_certificate)
-        act("跟进", S.MAKE_DELETION, "", self.make_deletion_letter)
-        act("培训班", S.SHOW_REVIEW, "Ctrl+Shift+B", lambda: self.tabs.setCurrentIndex(0))
-        act("审核", S.RECHECK, "F5", self.recheck)
-        act("审核", S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
-        act("审核", S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
-        act("审核", "下一个问题", "Ctrl+N", lambda: self._step_findings(1))
-        act("审核", "上一个问题", "Ctrl+P", lambda: self._step_findings(-1))
-        act("审核", S.CONFIRM, "Ctrl+Return", self.confirm_field)
-        act("审核", S.CORRECT, "Ctrl+E", self.correct_field)
-        act("审核", S.MARK_SEEN, "Ctrl+M", self.mark_seen)
-        act("审核", S.CHANGE_KIND, "Ctrl+Shift+K", self.change_kind)
-        act("审核", S.OVERRIDE, "Ctrl+I", self.override_current)
-        act("审核", S.UNDO, "Ctrl+Z", self.undo)
-        act("审核", S.MARK_READY, "Ctrl+R", self.mark_ready)
-        act("审核", S.NEXT_CASE, "Ctrl+PgDown", lambda: self._step_case(1))
-        act("审核", S.PREV_CASE, "Ctrl+PgUp", lambda: self._step_case(-1))
-        act("视图", S.ZOOM_IN, "Ctrl+=", lambda: self.view.zoom(1.25))
-        act("视图", S.ZOOM_OUT, "Ctrl+-", lambda: self.view.zoom(0.8))
-        act("视图", S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
-        act("视图", S.FIT_PAGE, "Ctrl+9", self.view.fit_page)
-        act("视图", "旋转页面", "Ctrl+T", self.view.rotate_page)
-        self.reveal_action = act("视图", S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
-        act("文件", S.BACKUP_NOW, "", self.backup_now)
-        act("文件", S.RESTORE_BACKUP, "", self.restore_backup)
-        act("培训班", S.PURGE_CLASS, "", self.purge_personal_data)
-        act("培训班", S.EXPORT_BUNDLE, "", self.export_bundle)
-        act("培训班", S.IMPORT_BUNDLE, "", self.import_bundle)
-        act("帮助", S.SHORTCUTS, "F1", self.show_shortcuts)
+        act(S.MENU_FILE, S.ADD_PACKET, "Ctrl+O", self.choose_packet)
+        act(S.MENU_FILE, S.OPEN_USB, "Ctrl+U", self.open_usb)
+        act(S.MENU_FILE, S.MAKE_FORMS, "Ctrl+G", self.make_forms)
+        act(S.MENU_FILE, S.MAKE_NOTICE, "Ctrl+Shift+G", self.make_notice)
+        act(S.MENU_FILE, S.EXPORT, "Ctrl+Shift+E", self.export_ready)
+        act(S.MENU_FILE, S.VERIFY, "", self.verify_export)
+        act(S.MENU_CLASS, S.NEW_CLASS, "", self.new_class)
+        act(S.MENU_CLASS, S.SWITCH_CLASS, "", self.switch_class)
+        act(S.MENU_CLASS, S.IMPORT_ROSTER, "Ctrl+L", self.import_roster)
+        act(S.MENU_CLASS, S.EXPORT_BOARD, "", self.export_board)
+        act(S.MENU_CLASS, S.MAKE_LETTERS, "", self.make_letters)
+        act(S.MENU_CLASS, S.MAKE_GUIDES, "", self.make_guides)
+        act(S.MENU_CLASS, S.MAKE_SUMMARY, "", self.make_summary)
+        act(S.MENU_CLASS, S.SHOW_BOARD, "Ctrl+B", lambda: self.tabs.setCurrentIndex(1))
+        act(S.MENU_FOLLOW, S.RECORD_SUBMISSION, "", self.record_submission)
+        act(S.MENU_FOLLOW, S.RECORD_OUTCOME, "", self.record_outcome)
+        act(S.MENU_FOLLOW, S.MAKE_CERTIFICATE, "", self.make_certificate)
+        act(S.MENU_FOLLOW, S.MAKE_DELETION, "", self.make_deletion_letter)
+        act(S.MENU_CLASS, S.SHOW_REVIEW, "Ctrl+Shift+B", lambda: self.tabs.setCurrentIndex(0))
+        act(S.MENU_REVIEW, S.RECHECK, "F5", self.recheck)
+        act(S.MENU_REVIEW, S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))
+        act(S.MENU_REVIEW, S.PREV_ITEM, "Ctrl+K", lambda: self._step_tree(-1))
+        act(S.MENU_REVIEW, "下一个问题", "Ctrl+N", lambda: self._step_findings(1))
+        act(S.MENU_REVIEW, "上一个问题", "Ctrl+P", lambda: self._step_findings(-1))
+        act(S.MENU_REVIEW, S.CONFIRM, "Ctrl+Return", self.confirm_field)
+        act(S.MENU_REVIEW, S.CORRECT, "Ctrl+E", self.correct_field)
+        act(S.MENU_REVIEW, S.MARK_SEEN, "Ctrl+M", self.mark_seen)
+        act(S.MENU_REVIEW, S.CHANGE_KIND, "Ctrl+Shift+K", self.change_kind)
+        act(S.MENU_REVIEW, S.OVERRIDE, "Ctrl+I", self.override_current)
+        act(S.MENU_REVIEW, S.UNDO, "Ctrl+Z", self.undo)
+        act(S.MENU_REVIEW, S.MARK_READY, "Ctrl+R", self.mark_ready)
+        act(S.MENU_REVIEW, S.NEXT_CASE, "Ctrl+PgDown", lambda: self._step_case(1))
+        act(S.MENU_REVIEW, S.PREV_CASE, "Ctrl+PgUp", lambda: self._step_case(-1))
+        act(S.MENU_VIEW, S.ZOOM_IN, "Ctrl+=", lambda: self.view.zoom(1.25))
+        act(S.MENU_VIEW, S.ZOOM_OUT, "Ctrl+-", lambda: self.view.zoom(0.8))
+        act(S.MENU_VIEW, S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
+        act(S.MENU_VIEW, S.FIT_PAGE, "Ctrl+9", self.view.fit_page)
+        act(S.MENU_VIEW, "旋转页面", "Ctrl+T", self.view.rotate_page)
+        self.reveal_action = act(S.MENU_VIEW, S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
+        act(S.MENU_FILE, S.BACKUP_NOW, "", self.backup_now)
+        act(S.MENU_FILE, S.RESTORE_BACKUP, "", self.restore_backup)
+        act(S.MENU_FILE, S.QUIT, "Ctrl+Q", self.close)
+        act(S.MENU_CLASS, S.REMOVE_CASE, "", self.remove_case)
+        act(S.MENU_CLASS, S.PURGE_CLASS, "", self.purge_personal_data)
+        act(S.MENU_CLASS, S.EXPORT_BUNDLE, "", self.export_bundle)
+        act(S.MENU_CLASS, S.IMPORT_BUNDLE, "", self.import_bundle)
+        act(S.MENU_HELP, S.SHORTCUTS, "F1", self.show_shortcuts)
 
     def _current_class(self) -> int:
         last = QSettings().value("last_class")
@@ -512,14 +515,43 @@ class MainWindow(QMainWindow):
         return True
 
     def purge_personal_data(self, confirm: bool = True) -> bool:
-        """Remove the class's ID and phone numbers from the database file (after the class)."""
+        """Remove the class's ID and phone numbers from the database file (after the class); the instructor
+        types the class's name to confirm."""
         from xinyong_desktop.services.privacy import purge_and_compact
 
-        if confirm and QMessageBox.question(self, S.PURGE_CLASS, S.CONFIRM_PURGE) != QMessageBox.StandardButton.Yes:
-            return False
+        if confirm:
+            with self.db() as s:
+                name = s.get(TrainingClass, self.training_class).name
+            typed, ok = QInputDialog.getText(self, S.PURGE_CLASS, S.PURGE_TYPE_NAME.format(name=name))
+            if not ok:
+                return False
+            if typed.strip() != name:
+                self.statusBar().showMessage(S.PURGE_NAME_WRONG, 10000)
+                return False
         out = purge_and_compact(self.db, self.training_class, self.instructor, self.db_path)
         self.show_case()
         self.statusBar().showMessage(S.PURGED.format(f=out.fields, t=out.texts, b=out.backups_removed), 15000)
+        return True
+
+    def remove_case(self, confirm: bool = True) -> bool:
+        """Remove the selected case (asks first; audited). The packet folder on disk is not touched."""
+        from xinyong_desktop.services.desk import remove_case
+
+        if self.case_id is None or self.running is not None:
+            self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return False
+        with self.db() as s:
+            name = self._case_name(s.get(Case, self.case_id))
+        if confirm and QMessageBox.question(self, S.REMOVE_CASE, S.CONFIRM_REMOVE_CASE.format(name=name)) \
+                != QMessageBox.StandardButton.Yes:
+            return False
+        with self.db() as s, s.begin():
+            remove_case(s, s.get(Case, self.case_id), self.instructor)
+        self.case_id = None
+        QSettings().remove("last_case")
+        self.refresh_cases()
+        self.show_case()
+        self.statusBar().showMessage(S.CASE_REMOVED.format(name=name), 10000)
         return True
 
     # ------------------------------------------------------------ class bundles between laptops
@@ -618,10 +650,23 @@ class MainWindow(QMainWindow):
 
     def add_packet(self, folder: Path, ask: bool = True) -> int:
         """Attach a packet folder to the selected roster case, or open a new case for it; then check it."""
+        from xinyong_desktop.intake.filetypes import discover
+
+        if not folder.is_dir() or not discover(folder):
+            self.statusBar().showMessage(S.NO_DOCUMENTS.format(dir=folder), 15000)
+            if not getattr(self, "headless", False):
+                QMessageBox.information(self, S.ADD_PACKET, S.NO_DOCUMENTS.format(dir=folder))
+            return -1
         waiting = self._roster_case_without_packet()
+        platform = "creditchina"
         if (folder / "case.json").exists():
-            facts = read_case_file(folder)
-            sev, app = str(facts.record_severity), str(facts.applicant)
+            try:
+                facts = read_case_file(folder)
+            except CaseFileError as e:
+                self.statusBar().showMessage(str(e), 15000)
+                QMessageBox.warning(self, S.ADD_PACKET, str(e))
+                return -1
+            sev, app, platform = str(facts.record_severity), str(facts.applicant), facts.platform
         else:
             sev, app = (waiting[1] if waiting else "general"), "legal_representative"
             if ask and waiting is None:
@@ -635,20 +680,7 @@ class MainWindow(QMainWindow):
                     return -1
                 app = S.APPLICANTS[app_label]
         with self.db() as s, s.begin():
-            case = s.get(Case, self.case_id) if self.case_id is not None else None
-            if case is not None and not case.packet_dir and case.class_id == self.training_class:
-                case.packet_dir, case.applicant = str(folder), app  # the roster case gets its packet
-                if case.record_id is None:
-                    case.record_severity = sev
-                set_status(s, case, "审核中", self.instructor, "添加材料")
-                repo.audit(s, self.instructor, "attach_packet", str(folder), case.id)
-            else:
-                case = Case(class_id=self.training_class, packet_dir=str(folder), record_severity=sev, applicant=app,
-                            status="审核中")
-                s.add(case)
-                s.flush()
-                repo.audit(s, self.instructor, "add_case", str(folder), case.id)
-            cid = case.id
+            cid = desk.attach_packet(s, self.training_class, self.case_id, folder, self.instructor, sev, app, platform)
         self.case_id = cid
         self.refresh_cases(cid)
         self.recheck()
@@ -709,10 +741,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(S.NO_PACKET_YET, 8000)
                 return
             folder = Path(c.packet_dir)
-        from xinyong_desktop.checks.engine import CaseFacts
-        from xinyong_desktop.domain.model import Applicant, RecordSeverity
-
-        facts = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
+            facts = desk.case_facts(c)
         cid = self.case_id
         self.form.checkButton.setEnabled(False)
         def work(progress):
@@ -721,8 +750,7 @@ class MainWindow(QMainWindow):
             if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
                 with self.db() as s, s.begin():
                     c = s.get(Case, cid)
-                    repo.save_check(s, c, result, self.instructor)
-                    self._recompute(s, c)  # decisions made earlier still apply to the new reading
+                    desk.record_check(s, c, result, self.instructor, self.rules)  # earlier decisions still apply
             return result
 
         self.tree.clear()
@@ -754,8 +782,8 @@ class MainWindow(QMainWindow):
 
     def make_forms(self, out_dir: Path | None = None) -> None:
         """Pre-filled forms and the review record for the current case, from its latest check; opens the folder."""
-        if self.case_id is None or self.last_result is None:
-            self.statusBar().showMessage(S.FORMS_NEED_CHECK, 8000)
+        v = self._verdict()
+        if v is None:
             return
         if out_dir is None:
             d = QFileDialog.getExistingDirectory(self, S.MAKE_FORMS)
@@ -764,14 +792,15 @@ class MainWindow(QMainWindow):
             out_dir = Path(d)
         from xinyong_desktop.documents.forms import write_forms
 
-        result = self.last_result
-        self.running = BackgroundOp(self, lambda _p: write_forms(result, self.rules, out_dir, self.instructor),
+        status = S.VERDICT_TEXT.get(v.status, v.status) if v.ready else "需补正后提交"
+        self.running = BackgroundOp(self, lambda _p: write_forms(v.result, self.rules, out_dir, self.instructor,
+                                                                 v.decisions, status),
                                     lambda paths: self._forms_done(out_dir, paths), self._failed, S.MAKING_FORMS).start()
 
     def make_notice(self, out_file: Path | None = None) -> None:
         """The one-time correction notice for the current case: open findings minus the overridden ones."""
-        if self.case_id is None or self.last_result is None:
-            self.statusBar().showMessage(S.FORMS_NEED_CHECK, 8000)
+        v = self._verdict()
+        if v is None:
             return
         if out_file is None:
             f, _ = QFileDialog.getSaveFileName(self, S.MAKE_NOTICE, "一次性补正告知单.pdf", "PDF (*.pdf)")
@@ -780,13 +809,22 @@ class MainWindow(QMainWindow):
             out_file = Path(f)
         from xinyong_desktop.documents.notice import render_notice
 
-        with self.db() as s:
-            overridden = set(self._overrides(s))
-            status = s.get(Case, self.case_id).status
-        result = self.last_result
         self.running = BackgroundOp(
-            self, lambda _p: [render_notice(result, self.rules, out_file, self.instructor, overridden, status)],
+            self, lambda _p: [render_notice(v.result, self.rules, out_file, self.instructor, v.overridden, v.status)],
             lambda paths: self._forms_done(out_file.parent, paths), self._failed, S.MAKING_FORMS).start()
+
+    def _verdict(self):
+        """The selected case's stored verdict, or None (with a hint) when there is none yet."""
+        if self.case_id is None or self.running is not None:
+            self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return None
+        with self.db() as s:
+            c = s.get(Case, self.case_id)
+            v = desk.case_verdict(s, c)
+        if not v.checked:
+            self.statusBar().showMessage(S.FORMS_NEED_CHECK, 8000)
+            return None
+        return v
 
     def _destination(self, title: str) -> Path | None:
         """A folder on a removable drive when one is plugged in (listed first), else anywhere."""
@@ -801,25 +839,26 @@ class MainWindow(QMainWindow):
         dest = dest or self._destination(S.EXPORT)
         if dest is None:
             return
+        from xinyong_desktop.export.names import safe_name
+        from xinyong_desktop.services.export_packets import export_name
+
         with self.db() as s:
-            cases = [(c.id, Path(c.packet_dir)) for c in s.scalars(select(Case).where(
-                Case.class_id == self.training_class, Case.status == "已就绪"))]
+            ready = list(s.scalars(select(Case).where(Case.class_id == self.training_class, Case.status == "已就绪")))
+            cases = [(c.id, Path(c.packet_dir)) for c in ready]
+            names = [export_name(desk.case_verdict(s, c).result, Path(c.packet_dir)) for c in ready]
         if not cases:
             self.statusBar().showMessage(S.NOTHING_TO_EXPORT, 8000)
             return
-        from xinyong_desktop.services.export_packets import export_packets
+        there = [n for n in names if (dest / safe_name(n)).exists()]
+        if there and QMessageBox.question(self, S.EXPORT, S.CONFIRM_OVERWRITE_EXPORT.format(names="\n".join(there))) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        from xinyong_desktop.services.export_packets import export_cases
+
+        ids = [cid for cid, _ in cases]
 
         def work(progress):
-            out = export_packets([p for _, p in cases], dest, self.rules, self.instructor, pool=self.pool,
-                                 progress=progress)
-            done = {p.resolve() for p in out.exported_packets}
-            with self.db() as s, s.begin():
-                for cid, p in cases:
-                    if p.resolve() in done:
-                        c = s.get(Case, cid)
-                        note_exported(s, c, self.instructor)
-                        repo.audit(s, self.instructor, "export", str(dest), cid)
-            return out
+            return export_cases(self.db, ids, dest, self.rules, self.instructor, progress)
 
         self.running = BackgroundOp(self, work, self._exported, self._failed, S.EXPORTING).start()
 
@@ -948,9 +987,7 @@ class MainWindow(QMainWindow):
     def _decide(self, action: str, target: str, value: str | None = None, reason: str = "") -> None:
         """Store a decision, re-run the checks on the confirmed facts at once, and refresh."""
         with self.db() as s, s.begin():
-            c = s.get(Case, self.case_id)
-            repo.record_decision(s, c, action, target, self.instructor, value=value, reason=reason)
-            self._recompute(s, c)
+            desk.decide(s, s.get(Case, self.case_id), action, target, self.instructor, self.rules, value, reason)
         cur = self.tree.currentItem()
         keep = cur.data(0, ROLE).get("target") if cur is not None and cur.data(0, ROLE) else None
         self.show_case()  # rebuilds the tree: items (and indexes) from before are gone
@@ -969,15 +1006,6 @@ class MainWindow(QMainWindow):
                 if top.child(j).data(0, ROLE).get(key) == value:
                     self.tree.setCurrentItem(top.child(j))
                     return
-
-    def _recompute(self, s: Session, c: Case) -> None:
-        if c.checked_at is None:
-            return
-        decisions = repo.active_decisions(s, c.id)
-        _materials, findings, eligible_from = recheck_case(c, decisions, self.rules)
-        repo.replace_findings(s, c, findings, eligible_from)
-        if c.status in ("已就绪", "审核中") and blocking(c.findings, {d.target for d in decisions if d.action == "override"}):
-            set_status(s, c, "需补正", self.instructor)
 
     def confirm_field(self) -> bool:
         f = self._current_field()
@@ -1126,8 +1154,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(S.OVERRIDE_NEEDS_REASON, 8000)
             return False
         with self.db() as s, s.begin():
-            repo.record_decision(s, s.get(Case, self.case_id), "override", item.data(ROLE)[0], self.instructor,
-                                 reason=reason)
+            desk.decide(s, s.get(Case, self.case_id), "override", item.data(ROLE)[0], self.instructor, self.rules,
+                        reason=reason)
         row = self.findings.currentRow()
         self.show_case()
         self.findings.setCurrentRow(row)
@@ -1137,20 +1165,18 @@ class MainWindow(QMainWindow):
         if self.case_id is None:
             return
         with self.db() as s, s.begin():
-            active = repo.active_decisions(s, self.case_id)
-            if active:
-                repo.undo_decision(s, active[-1], self.instructor)
-                self._recompute(s, s.get(Case, self.case_id))
+            desk.undo_last(s, s.get(Case, self.case_id), self.instructor, self.rules)
         self.show_case()
 
     def mark_ready(self) -> bool:
         if self.case_id is None or not self.form.readyButton.isEnabled():
             return False
-        with self.db() as s, s.begin():
-            c = s.get(Case, self.case_id)
-            if blocking(c.findings, set(self._overrides(s))):
-                return False
-            set_status(s, c, "已就绪", self.instructor, "审核员确认就绪")
+        try:
+            with self.db() as s, s.begin():
+                desk.mark_ready(s, s.get(Case, self.case_id), self.instructor)
+        except desk.DeskError as e:
+            self.statusBar().showMessage(str(e), 10000)
+            return False
         self.refresh_cases()
         self.statusBar().showMessage(S.MARKED_READY, 5000)
         return True

@@ -130,10 +130,37 @@ def render_review_record(result, rules: RuleBook, out: Path, instructor: str, de
     if len(frows) == 1:
         frows.append(["-", "未发现问题", "-"])
     story.append(table(frows, [14 * mm, CONTENT_WIDTH - 64 * mm, 50 * mm], header=True, size="tiny"))
+    others = [d for d in (decisions or []) if d.action in ("confirm", "correct", "set_kind")]
+    if others:
+        story.append(spacer(8))
+        drows = [["审核决定", "对象", "处理人"]]
+        for d in others:
+            what = {"confirm": "确认", "correct": "更正为", "set_kind": "改为材料"}[d.action]
+            value = d.value or ""
+            if d.action == "set_kind":
+                try:
+                    value = rules.materials[Kind(value)].name
+                except (ValueError, KeyError):
+                    pass
+            elif any(t in d.target for t in ("/id_number", "/contact_phone")):
+                value = mask("id_number" if "/id_number" in d.target else "contact_phone", value)
+            drows.append([f"{what}{('：' + _mark(value)) if d.action != 'confirm' else ''}", _target_text(d.target, rules),
+                          f"{d.instructor}{('（' + d.reason + '）') if d.reason else ''}"])
+        story.append(table(drows, [44 * mm, CONTENT_WIDTH - 94 * mm, 50 * mm], header=True, size="tiny"))
     story.append(spacer(10))
     verdict = status or ("可以提交" if result.ready else "需补正后提交")
     story.append(p(f"审核结论：{verdict}　　审核人：{instructor}　　审核日期：{facts['today']}", st["plain"]))
     return build(out, story, tpl["review_record"]["title"])
+
+
+def _target_text(target: str, rules: RuleBook) -> str:
+    """A decision's target in words: the file and the field."""
+    what, _, rest = target.partition(":")
+    if what != "field":
+        return rest.split("#")[0]
+    key, _, fid = rest.rpartition("/")
+    name = _fname(FieldId(fid)) if fid in FieldId._value2member_map_ else fid
+    return f"{key.split('#')[0]} {name}"
 
 
 def _fname(fid) -> str:
@@ -146,13 +173,15 @@ def _mark(v: str) -> str:
     return {"present": "有", "absent": "未见"}.get(v, v)
 
 
-def write_forms(result, rules: RuleBook, out_dir: Path, instructor: str = "") -> list[Path]:
-    """The pre-filled forms this case needs, plus the review record."""
+def write_forms(result, rules: RuleBook, out_dir: Path, instructor: str = "", decisions: list | None = None,
+                status: str | None = None) -> list[Path]:
+    """The pre-filled forms this case needs, plus the review record (with the instructor's decisions)."""
     templates = load_templates()
     facts = case_facts(result)
     kinds = ["application_form", "commitment_letter"]
     if result.facts.applicant == Applicant.AGENT:
         kinds.append("authorization_letter")
     paths = [render_form(k, facts, out_dir / templates[k]["file"], templates) for k in kinds]
-    paths.append(render_review_record(result, rules, out_dir / templates["review_record"]["file"], instructor or "-"))
+    paths.append(render_review_record(result, rules, out_dir / templates["review_record"]["file"], instructor or "-",
+                                      decisions, status))
     return paths

@@ -24,7 +24,6 @@ def export_packets(packets: list[Path], dest: Path, rules: RuleBook, instructor:
                    force_reason: str = "", pool=None, progress: Progress | None = None) -> ExportOutcome:
     out = ExportOutcome()
     dest.mkdir(parents=True, exist_ok=True)
-    names = {k: r.name for k, r in rules.materials.items()}
     if progress:
         progress.start(len(packets), "导出")
     for packet in packets:
@@ -35,15 +34,8 @@ def export_packets(packets: list[Path], dest: Path, rules: RuleBook, instructor:
             errors = [f.message for f in result.findings if f.severity in ("error", "review")]
             out.skipped.append((packet, f"未就绪（{len(errors)} 个问题），未导出：{errors[0] if errors else ''}"))
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            # the review record always; a pre-filled form only where the packet lacks the signed original
-            present = {str(m.kind) for m in result.materials}
-            generated = [g for g in write_forms(result, rules, Path(tmp), instructor)
-                         if "审核意见表" in g.name or _form_kind(g.name) not in present]
-            name = case_facts(result).get("enterprise_name") or packet.name
-            item = ExportItem(name, packet, result.materials, generated, result.ready)
-            out.exported.append(export_item(item, dest, instructor, names, "" if result.ready else force_reason))
-            out.exported_packets.append(packet)
+        out.exported.append(export_checked(result, packet, dest, rules, instructor, force_reason=force_reason))
+        out.exported_packets.append(packet)
         if progress:
             progress.step(packet.name)
     return out
@@ -54,3 +46,59 @@ def _form_kind(file_name: str) -> str:
         if word in file_name:
             return kind
     return ""
+
+
+def export_checked(result, packet: Path, dest: Path, rules: RuleBook, instructor: str, decisions: list | None = None,
+                   status: str | None = None, ready: bool | None = None, force_reason: str = "") -> Path:
+    """Generate the review record (and the forms the packet lacks) for one checked packet and export it."""
+    names = {k: r.name for k, r in rules.materials.items()}
+    ready = result.ready if ready is None else ready
+    with tempfile.TemporaryDirectory() as tmp:
+        present = {str(m.kind) for m in result.materials}
+        generated = [g for g in write_forms(result, rules, Path(tmp), instructor, decisions, status)
+                     if "审核意见表" in g.name or _form_kind(g.name) not in present]
+        name = case_facts(result).get("enterprise_name") or packet.name
+        item = ExportItem(name, packet, result.materials, generated, ready)
+        return export_item(item, dest, instructor, names, "" if ready else force_reason)
+
+
+def export_name(result, packet: Path) -> str:
+    """The enterprise's name as its export folder is called (before making it file-system safe)."""
+    return case_facts(result).get("enterprise_name") or packet.name
+
+
+def export_cases(db, case_ids: list[int], dest: Path, rules: RuleBook, instructor: str,
+                 progress: Progress | None = None) -> ExportOutcome:
+    """Export the class's cases from their stored verdict (the check plus the instructor's decisions): a case
+    made ready by an override with a reason is exported, with that override in its review record."""
+    from xinyong_desktop.services.classes import note_exported
+    from xinyong_desktop.services.desk import case_verdict
+    from xinyong_desktop.store import repo
+    from xinyong_desktop.store.models import Case
+
+    out = ExportOutcome()
+    dest.mkdir(parents=True, exist_ok=True)
+    if progress:
+        progress.start(len(case_ids), "导出")
+    for cid in case_ids:
+        if progress and progress.cancelled:
+            break
+        with db() as s:
+            c = s.get(Case, cid)
+            v = case_verdict(s, c)
+            packet = Path(c.packet_dir)
+            if not v.ready or c.status != "已就绪":
+                first = v.open[0].message if v.open else f"状态为“{c.status}”"
+                out.skipped.append((packet, f"未就绪（{len(v.open)} 个问题），未导出：{first}"))
+                continue
+            status_text = "可以提交" + (f"（{len(v.overrides)} 项经审核员忽略，理由见上表）" if v.overrides else "")
+            final = export_checked(v.result, packet, dest, rules, instructor, v.decisions, status_text, ready=True)
+        with db() as s, s.begin():
+            c = s.get(Case, cid)
+            note_exported(s, c, instructor)
+            repo.audit(s, instructor, "export", str(final), cid)
+        out.exported.append(final)
+        out.exported_packets.append(packet)
+        if progress:
+            progress.step(packet.name)
+    return out

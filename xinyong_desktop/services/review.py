@@ -87,14 +87,15 @@ def materials_from_rows(rows) -> list:
     return out
 
 
-def recheck_case(case, decisions, rules, as_of=None):
+def recheck_case(case, decisions, rules, as_of=None, facts=None):
     """Findings of a stored case after the instructor's corrections (no file is parsed again)."""
     import datetime as dt
 
     from xinyong_desktop.checks.engine import CaseFacts, run_checks
     from xinyong_desktop.domain.model import Applicant, RecordSeverity
 
-    facts = CaseFacts(RecordSeverity(case.record_severity), Applicant(case.applicant))
+    facts = facts or CaseFacts(RecordSeverity(case.record_severity), Applicant(case.applicant),
+                               getattr(case, "platform", None) or "creditchina")
     materials = apply_decisions(materials_from_rows(case.materials), decisions)
     readable = [m for m in materials if m.pages]
     unreadable = [(f.path, f.message) for f in case.findings if f.code == "FILE_UNREADABLE"]

@@ -60,6 +60,7 @@ class Case(Base):
     packet_dir: Mapped[str] = mapped_column(Text, default="")
     record_severity: Mapped[str] = mapped_column(String(10), default="general")
     applicant: Mapped[str] = mapped_column(String(30), default="legal_representative")
+    platform: Mapped[str] = mapped_column(String(20), default="creditchina")  # creditchina | necips
     status: Mapped[str] = mapped_column(String(10), default="未开始")
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     as_of: Mapped[dt.date | None] = mapped_column(Date)

@@ -1,0 +1,350 @@
+"""Every menu action of the desk, from its menu item or its shortcut key, with its dialogs answered as a user
+would, in a window with a class, a roster, a checked packet and a selected field: each one does what it says
+and none ends in an error dialog.  A new action that this test does not exercise fails it."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytestmark = pytest.mark.gui
+
+from tests.packetgen import Facts, Spec, write_packet  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, pool, rules, monkeypatch):
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtGui import QDesktopServices
+
+    QCoreApplication.setOrganizationName("xinyong-test")
+    QSettings().clear()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
+    from xinyong_desktop.app.main import make_app
+    from xinyong_desktop.app.main_window import MainWindow
+    from xinyong_desktop.store.db import open_db
+
+    make_app()
+    db = tmp_path / "desk.sqlite3"
+    w = MainWindow(open_db(db), rules, "张老师", pool, db_path=db)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    w.opened = opened
+    return w
+
+
+def actions(w) -> dict[str, object]:
+    out = {}
+    for menu in w.menuBar().actions():
+        for a in menu.menu().actions():
+            if not a.isSeparator():
+                out[a.text()] = a
+    return out
+
+
+class Driver:
+    def __init__(self, w, qtbot):
+        from tests.app.dialogs import Answers
+
+        self.w, self.qtbot = w, qtbot
+        self.acts = actions(w)
+        self.used: set[str] = set()
+        self.answers = Answers()
+
+    def __call__(self, text: str, key: bool = True, wait: bool = True) -> None:
+        """Press the action's shortcut (when it has one and key is set), else choose it from its menu."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        a = self.acts[text]
+        self.used.add(text)
+        fired = []
+        def note(*_):
+            fired.append(1)
+
+        a.triggered.connect(note)
+        seq = a.shortcut()
+        if key and not seq.isEmpty():
+            combo = seq[0]
+            if not self.w.isActiveWindow():  # offscreen: the window is not re-activated when a dialog closes
+                self.w.activateWindow()
+                self.qtbot.waitUntil(self.w.isActiveWindow, timeout=5000)
+            target = QApplication.focusWidget() or self.w
+            if target.window() is not self.w:
+                target = self.w
+            self.qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+        else:
+            a.trigger()
+        assert fired, f"{text} did not fire from {'its key ' + seq.toString() if key and not seq.isEmpty() else 'its menu'}"
+        if wait:
+            self.idle()
+        a.triggered.disconnect(note)
+        del Qt
+
+    def idle(self, timeout: int = 90000) -> None:
+        self.qtbot.waitUntil(lambda: self.w.running is None, timeout=timeout)
+        self.qtbot.wait(50)
+
+    def check_dialogs(self) -> None:
+        assert not self.answers.errors, self.answers.errors
+        assert not self.answers.unexpected, self.answers.unexpected
+        assert self.answers.done(), f"dialogs expected but not shown: {self.answers.queue}"
+
+
+def _status(w) -> str:
+    return w.statusBar().currentMessage()
+
+
+def _field_item(w, kind_name: str, field_label: str):
+    root = w.tree.invisibleRootItem()
+    for i in range(root.childCount()):
+        top = root.child(i)
+        if top.text(0) == kind_name:
+            for j in range(top.childCount()):
+                if top.child(j).text(0) == field_label:
+                    return top.child(j)
+    raise AssertionError(f"{kind_name}/{field_label} not in the checklist")
+
+
+def _select(w, kind_name: str, field_label: str):
+    item = _field_item(w, kind_name, field_label)
+    w.tree.setCurrentItem(item)
+    return item
+
+
+def _findings(w) -> list[str]:
+    return [w.findings.item(i).text() for i in range(w.findings.count())]
+
+
+def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
+    import pdfplumber
+
+    from tests.rostergen import make_rows, write_csv
+    from xinyong_desktop.store.models import AuditEvent, Case, TrainingClass
+
+    w = window
+    from PySide6.QtWidgets import QApplication
+    do = Driver(w, qtbot)
+    ans = do.answers
+    facts = Facts.random(51, decision_date=dt.date.today() - dt.timedelta(days=200),
+                         signed_date=dt.date.today() - dt.timedelta(days=2))
+    packet = write_packet(tmp_path / "packet", facts, specs={"commitment_letter": Spec("commitment_letter", seal=False)})
+    roster = write_csv(tmp_path / "名单.csv", make_rows(3, seed=9, start=dt.date.today() - dt.timedelta(days=400),
+                                                       span_days=200))
+
+    # ---- a class, a packet, a roster
+    def fill_class(d):
+        from PySide6.QtWidgets import QLineEdit
+
+        d.findChildren(QLineEdit)[0].setText("2026年第9期信用修复培训班")
+    ans.form(fill_class)
+    do("新建培训班…")
+    assert "2026年第9期" in w.form.classLabel.text()
+    ans.file(packet)
+    do("添加企业材料文件夹…")
+    assert any("公章" in t for t in _findings(w)), _findings(w)
+    packet_case = w.case_id
+    ans.file(roster)
+    do("导入处罚名单…")
+    assert w.cases.rowCount() == 4 and w.tabs.currentIndex() == 1
+    do("回到材料审核")
+    assert w.tabs.currentIndex() == 0
+    do("查看培训班看板")
+    assert w.tabs.currentIndex() == 1
+    do("回到材料审核")
+    assert w.case_id == packet_case
+
+    # ---- moving around
+    do("下一项")
+    first = w.tree.currentItem()
+    do("下一项")
+    assert w.tree.currentItem() is not first
+    do("上一项")
+    assert w.tree.currentItem() is first
+    do("下一个问题")
+    do("下一个问题")
+    row = w.findings.currentRow()
+    do("上一个问题")
+    assert w.findings.currentRow() == max(0, row - 1)
+
+    # ---- field decisions on a selected field
+    _select(w, "信用修复申请书", "单位名称")
+    do("确认此值")
+    assert "已确认" in _field_item(w, "信用修复申请书", "单位名称").text(1) or \
+        "✓" in _field_item(w, "信用修复申请书", "单位名称").text(1)
+    _select(w, "信用修复申请书", "联系电话")
+    ans.text("13800001111")
+    do("更正此值…")
+    assert "已更正" in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    do("撤销上一步")
+    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    _select(w, "信用修复承诺书", "公章")
+    ans.item("未识别材料")
+    do("更改材料类型…")
+    assert any("缺少信用修复承诺书" in t for t in _findings(w)), _findings(w)
+    do("撤销上一步")
+    assert not any("缺少信用修复承诺书" in t for t in _findings(w))
+
+    # ---- a finding overridden with a reason, undone, then the seal marked as seen
+    w.findings.setCurrentRow(next(i for i, t in enumerate(_findings(w)) if "公章" in t))
+    ans.text("原件已盖章，扫描时漏扫")
+    do("忽略此问题…")
+    assert any("已忽略" in t and "原件已盖章" in t for t in _findings(w))
+    do("撤销上一步")
+    assert not any("已忽略" in t for t in _findings(w))
+    _select(w, "信用修复承诺书", "公章")
+    do("标记已见公章/签字")
+    assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
+    do("重新检查")  # F5: read again; the decision still applies
+    assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
+    do("标记就绪")
+    with w.db() as s:
+        assert s.get(Case, packet_case).status == "已就绪"
+
+    # ---- documents of the case
+    ans.file(tmp_path / "forms")
+    (tmp_path / "forms").mkdir()
+    do("生成预填材料和审核意见表…")
+    assert (tmp_path / "forms" / "00_审核意见表.pdf").exists() and w.opened
+    ans.file(tmp_path / "告知单.pdf")
+    do("生成一次性补正告知单…")
+    assert (tmp_path / "告知单.pdf").exists()
+
+    # ---- export onto a "stick" that already holds this enterprise's folder: asked before replacing it
+    usb = tmp_path / "usb"
+    (usb / facts.name).mkdir(parents=True)
+    ans.file(usb).yes()
+    do("导出已就绪的材料包…")
+    assert (usb / facts.name / "manifest.json").exists()
+    with w.db() as s:
+        assert s.get(Case, packet_case).status == "已导出"
+    ans.file(usb).ok()
+    do("校验导出的文件夹…")
+    assert any("完好" in s.text for s in ans.seen)
+
+    # ---- follow-up
+    ans.text("CX2026120100001")
+    do("登记已提交“信用中国”…")
+    ans.item("已通过")
+    do("登记平台审核结果…")
+    with w.db() as s:
+        assert s.get(Case, packet_case).status == "已修复"
+    ans.file(tmp_path / "证明.pdf")
+    do("生成信用修复证明…")
+    with pdfplumber.open(tmp_path / "证明.pdf") as pdf:
+        assert "CX2026120100001" in pdf.pages[0].extract_text().replace("\n", "")
+    ans.text("某信用服务公司").file(tmp_path / "删除函.pdf")
+    do("生成删除失信信息的函…")
+    assert (tmp_path / "删除函.pdf").exists()
+
+    # ---- the view
+    t0 = w.view.transform().m11()
+    do("放大")
+    assert w.view.transform().m11() > t0
+    do("缩小")
+    do("适合宽度")
+    do("整页显示")
+    do("旋转页面")
+    assert abs(w.view.transform().m12()) > 0
+    do("显示个人信息")
+    assert w.reveal
+    do("显示个人信息", key=False)
+    assert not w.reveal
+    ans.ok()
+    do("快捷键一览")
+    assert any("Ctrl+J" in s.text or "Ctrl+J".replace("Ctrl", "Ctrl") in s.text for s in ans.seen)
+
+    # ---- other cases
+    do("下一家企业")
+    assert w.case_id != packet_case
+    do("上一家企业")
+    assert w.case_id == packet_case
+
+    # ---- the class and its documents
+    ans.file(tmp_path / "清单.xlsx")
+    do("导出看板清单（Excel）…")
+    assert (tmp_path / "清单.xlsx").exists()
+    (tmp_path / "letters").mkdir()
+    ans.file(tmp_path / "letters")
+    do("生成信用修复提醒函（全班）…")
+    assert list((tmp_path / "letters").glob("*.pdf"))
+    (tmp_path / "guides").mkdir()
+    ans.file(tmp_path / "guides")
+    do("生成信用修复材料清单（全班）…")
+    assert list((tmp_path / "guides").glob("*.pdf"))
+    ans.file(tmp_path / "小结.pdf")
+    do("生成培训班小结（PDF）…")
+    assert (tmp_path / "小结.pdf").exists()
+    ans.file(tmp_path / "班.xybundle")
+    do("导出本班数据包（给其他电脑）…")
+    assert (tmp_path / "班.xybundle").exists()
+    ans.file(tmp_path / "班.xybundle").item("合并到当前培训班")
+    do("导入其他电脑的培训班数据包…")
+    assert "数据包已导入" in _status(w)
+    this_class = w.training_class
+    ans.item("默认培训班")
+    do("切换培训班…")
+    assert w.training_class != this_class and "默认培训班" in w.form.classLabel.text()
+    ans.item("2026年第9期")
+    do("切换培训班…")
+    assert w.training_class == this_class
+
+    # ---- data safety
+    do("立即备份数据库")
+    assert "已备份" in _status(w)
+    ans.item("").yes()
+    do("从备份恢复…")
+    assert "已从备份恢复" in _status(w)
+    with w.db() as s:
+        this_class = w.training_class
+        name = s.get(TrainingClass, this_class).name
+    ans.text("别的名字")
+    do("清除本班个人信息…")
+    assert "不符" in _status(w)
+    ans.text(name)
+    do("清除本班个人信息…")
+    assert "已清除个人信息" in _status(w)
+
+    # ---- a case removed (asks, audited); a folder without documents is no case
+    n = w.cases.rowCount()
+    w.cases.selectRow(n - 1)
+    gone = w.case_id
+    ans.no()
+    do("删除此企业案件…")
+    assert w.cases.rowCount() == n
+    ans.yes()
+    do("删除此企业案件…")
+    assert w.cases.rowCount() == n - 1
+    with w.db() as s:
+        assert s.get(Case, gone) is None
+        assert s.query(AuditEvent).filter_by(action="remove_case").count() == 1
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    ans.file(empty).ok()
+    do("从U盘打开…")
+    assert w.cases.rowCount() == n - 1
+
+    do.check_dialogs()
+    missing = set(do.acts) - do.used - {"退出(&X)"}
+    assert not missing, f"actions this test does not exercise: {missing}"
+    do("退出(&X)")
+    assert not w.isVisible()
+    ans.stop()
+
+
+def test_every_shortcut_is_unique_and_every_menu_has_a_mnemonic(window):
+    seen = {}
+    for text, a in actions(window).items():
+        key = a.shortcut().toString()
+        if key:
+            assert key not in seen, f"{key}: {seen.get(key)} and {text}"
+            seen[key] = text
+    assert seen["Ctrl+Q"] == "退出(&X)"
+    for menu in window.menuBar().actions():
+        assert "&" in menu.text(), menu.text()

@@ -1,0 +1,185 @@
+"""Business steps of the review desk, without Qt: attach a packet, record a check, decide, recompute the
+status, mark ready, export.  A case's verdict is one thing: its stored check plus the instructor's stored
+decisions (``case_verdict``); export, forms, the review record and the notice all read it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from xinyong_desktop.checks.engine import CaseFacts
+from xinyong_desktop.domain.model import Applicant, Code, FieldId, Finding, Kind, RecordSeverity, Severity
+from xinyong_desktop.rules.loader import RuleBook
+from xinyong_desktop.services.classes import set_status
+from xinyong_desktop.services.review import (
+    apply_decisions,
+    blocking,
+    finding_key,
+    materials_from_rows,
+    recheck_case,
+)
+from xinyong_desktop.store import repo
+from xinyong_desktop.store.models import Case, Decision
+from xinyong_desktop.store.repo import audit
+
+
+class DeskError(ValueError):
+    """A step the desk refuses; the message is Chinese and says why."""
+
+
+def case_name(c: Case) -> str:
+    if c.enterprise is not None:
+        return c.enterprise.name
+    for m in c.materials:
+        for f in m.fields:
+            if f.field == "enterprise_name":
+                return f.value
+    return Path(c.packet_dir).name if c.packet_dir else f"案件 {c.id}"
+
+
+def case_facts(c: Case) -> CaseFacts:
+    """The one place a case's facts are built: severity, applicant and platform as stored on the case (a roster
+    case's come from its record); the packet's case.json adds what the case does not store (extra materials the
+    office asks for, publication date)."""
+    from dataclasses import replace
+
+    from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
+
+    base = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
+    if c.packet_dir and (Path(c.packet_dir) / "case.json").exists():
+        try:
+            base = read_case_file(Path(c.packet_dir))
+        except CaseFileError:
+            pass  # the stored facts below are what the instructor chose; the file's extras are then unknown
+    record = None
+    if c.record_id is not None:
+        from xinyong_desktop.store.models import PenaltyRecord
+        from sqlalchemy.orm import object_session
+
+        s = object_session(c)
+        record = s.get(PenaltyRecord, c.record_id) if s is not None else None
+    return replace(base, record_severity=RecordSeverity(c.record_severity), applicant=Applicant(c.applicant),
+                   platform=c.platform or "creditchina",
+                   decision_number=record.decision_number if record is not None else base.decision_number)
+
+
+# ---------------------------------------------------------------- the verdict
+@dataclass
+class CaseVerdict:
+    result: object  # a CheckResult rebuilt from the store, corrections applied
+    decisions: list[Decision]
+    overrides: dict[str, Decision]  # finding key → the override decision
+    open: list  # findings that still block (errors and reviews no override covers)
+    status: str
+    checked: bool = True
+    missing_confirmations: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.checked and not self.open
+
+    @property
+    def overridden(self) -> set[str]:
+        return set(self.overrides)
+
+
+def stored_result(c: Case, decisions: list[Decision]):
+    """The case's last check as a CheckResult: the stored reading with the instructor's corrections, and the
+    stored findings (recomputed after every decision)."""
+    from xinyong_desktop.services.check_packet import CheckResult
+
+    materials = apply_decisions(materials_from_rows(c.materials), decisions)
+    findings = [Finding(Code(f.code), Severity(f.severity), f.message, Kind(f.kind) if f.kind else None,
+                        FieldId(f.field) if f.field else None, f.path, f.page) for f in c.findings]
+    return CheckResult(c.as_of or dt.date.today(), case_facts(c), materials, findings, c.eligible_from)
+
+
+def case_verdict(s: Session, c: Case) -> CaseVerdict:
+    decisions = repo.active_decisions(s, c.id)
+    overrides = {d.target: d for d in decisions if d.action == "override"}
+    result = stored_result(c, decisions)
+    return CaseVerdict(result, decisions, overrides, blocking(c.findings, set(overrides)), c.status,
+                       c.checked_at is not None)
+
+
+# ---------------------------------------------------------------- steps
+def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, instructor: str,
+                  severity: str = "general", applicant: str = "legal_representative",
+                  platform: str = "creditchina") -> int:
+    """Give a roster case waiting for its packet the folder, or open a new case for it; returns the case id."""
+    case = s.get(Case, case_id) if case_id is not None else None
+    if case is not None and not case.packet_dir and case.class_id == class_id:
+        case.packet_dir, case.applicant = str(folder), applicant
+        if case.record_id is None:
+            case.record_severity, case.platform = severity, platform
+        else:
+            from xinyong_desktop.store.models import PenaltyRecord
+
+            case.platform = s.get(PenaltyRecord, case.record_id).platform or platform
+        set_status(s, case, "审核中", instructor, "添加材料")
+        audit(s, instructor, "attach_packet", str(folder), case.id)
+    else:
+        case = Case(class_id=class_id, packet_dir=str(folder), record_severity=severity, applicant=applicant,
+                    platform=platform, status="审核中")
+        s.add(case)
+        s.flush()
+        audit(s, instructor, "add_case", str(folder), case.id)
+    return case.id
+
+
+def record_check(s: Session, c: Case, result, instructor: str, rules: RuleBook) -> None:
+    """Store a fresh reading; decisions made earlier still apply to it."""
+    repo.save_check(s, c, result, instructor)
+    recompute(s, c, instructor, rules)
+
+
+def recompute(s: Session, c: Case, instructor: str, rules: RuleBook, as_of: dt.date | None = None) -> None:
+    """Findings again from the stored reading and the decisions; a ready case that now blocks needs correcting."""
+    if c.checked_at is None:
+        return
+    decisions = repo.active_decisions(s, c.id)
+    _materials, findings, eligible_from = recheck_case(c, decisions, rules, as_of, case_facts(c))
+    repo.replace_findings(s, c, findings, eligible_from)
+    if as_of is not None:
+        c.as_of = as_of
+    if c.status in ("已就绪", "审核中") and blocking(c.findings, {d.target for d in decisions if d.action == "override"}):
+        set_status(s, c, "需补正", instructor)
+
+
+def decide(s: Session, c: Case, action: str, target: str, instructor: str, rules: RuleBook,
+           value: str | None = None, reason: str = "") -> Decision:
+    d = repo.record_decision(s, c, action, target, instructor, value=value, reason=reason)
+    recompute(s, c, instructor, rules)
+    return d
+
+
+def undo_last(s: Session, c: Case, instructor: str, rules: RuleBook) -> Decision | None:
+    active = repo.active_decisions(s, c.id)
+    if not active:
+        return None
+    repo.undo_decision(s, active[-1], instructor)
+    recompute(s, c, instructor, rules)
+    return active[-1]
+
+
+def mark_ready(s: Session, c: Case, instructor: str) -> CaseVerdict:
+    v = case_verdict(s, c)
+    if not v.checked:
+        raise DeskError("该企业的材料尚未检查")
+    if v.open:
+        raise DeskError(f"还有 {len(v.open)} 个问题需要处理")
+    set_status(s, c, "已就绪", instructor, "审核员确认就绪")
+    return v
+
+
+def remove_case(s: Session, case: Case, instructor: str) -> None:
+    """Delete a case with its reading and decisions; the audit trail keeps who removed what and when."""
+    audit(s, instructor, "remove_case", f"{case_name(case)}（{case.packet_dir or '无材料'}，状态 {case.status}）", case.id)
+    s.flush()
+    s.delete(case)
+
+
+def review_findings_key(f) -> str:
+    return finding_key(str(f.code), str(f.kind) if f.kind else None, str(f.field) if f.field else None, f.path)
