@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop import __version__
+from xinyong_desktop.errors import os_reason
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
@@ -205,7 +206,7 @@ def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
                           json.JSONDecodeError)):
             raise BundleError(f"数据包已损坏或不完整，无法导入（{type(e).__name__}）") from None
         if isinstance(e, OSError):
-            raise BundleError(f"读写数据包时出错，未导入（{e.strerror or type(e).__name__}）") from None
+            raise BundleError(f"读写数据包时出错，未导入（{os_reason(e)}）") from None
         log.error("bundle import failed: %s", type(e).__name__)  # no message: it may quote personal data
         raise BundleError(f"数据包内容有误，无法导入（{type(e).__name__}），数据库未作任何更改") from None
     finally:

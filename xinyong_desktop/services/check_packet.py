@@ -21,6 +21,7 @@ from xinyong_desktop.domain.model import (
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name, parse_amount
+from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
 from xinyong_desktop.extract.fields import read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
@@ -36,7 +37,7 @@ from xinyong_desktop.services.progress import Progress
 CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
-class CaseFileError(Exception):
+class CaseFileError(InputError):
     """case.json exists but cannot be used; the message is Chinese."""
 
 
@@ -76,11 +77,13 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
     except UnsafeFileError as e:
         raise CaseFileError(f"case.json 无法使用：{e}") from None
     except OSError as e:
-        raise CaseFileError(f"case.json 无法读取（{e.strerror or type(e).__name__}）") from None
+        raise CaseFileError(f"case.json 无法读取（{os_reason(e)}）") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
+    except json.JSONDecodeError as e:
+        raise CaseFileError(f"case.json 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列附近有误）") from None
+    except UnicodeDecodeError:
+        raise CaseFileError("case.json 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8") from None
     if not isinstance(data, dict):
         raise CaseFileError("case.json 应为一个对象")
     return case_facts_from(data)
