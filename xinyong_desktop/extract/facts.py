@@ -83,8 +83,25 @@ def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldI
             _reconcile_one(m, pages, target, fact)
 
 
+_LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV")}
+
+
+def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool) -> bool:
+    """An OCR'd code that fails its checksum is surely printed wrong (not misread) when the recogniser was
+    all but certain of it and it differs from the case's code only where no OCR look-alike explains it."""
+    from xinyong_desktop.extract.patterns import UNREPAIRED
+
+    if not ocr or ids.is_valid_uscc(fv.value) or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
+        return False
+    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper()) if a != b]
+    return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
+
+
 def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: FieldId, fact: Fact) -> None:
     fv = m.fields.get(target)
+    if target == FieldId.USCC and fv is not None and _surely_misprinted(fv, fact.value, m.text_source == "ocr"):
+        m.fields[target] = replace(fv, confidence=0.92)
+        return
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
             m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
