@@ -324,6 +324,8 @@ def test_second_start_brings_the_first_forward(tmp_path):
     import sys
     import time
 
+    from pathlib import Path
+
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "one.sqlite3"),
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data")}
     from xinyong_desktop.store.db import open_db
@@ -332,14 +334,19 @@ def test_second_start_brings_the_first_forward(tmp_path):
     first = subprocess.Popen([sys.executable, "-m", "xinyong_desktop"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 60
-        second = None
-        while time.time() < deadline:
-            time.sleep(1)
-            second = subprocess.run([sys.executable, "-m", "xinyong_desktop"], env=env, capture_output=True,
-                                    text=True, timeout=60)
-            if "已在运行" in second.stdout:
-                break
+        import tempfile
+
+        from xinyong_desktop.app.main import instance_key
+
+        # the first one listens on a local socket once its window is up (slow on a loaded machine): wait for it,
+        # so that the second start is a second start and not a first one
+        sock = Path(tempfile.gettempdir()) / instance_key(tmp_path / "one.sqlite3")
+        deadline = time.time() + 90
+        while time.time() < deadline and not sock.exists() and first.poll() is None:
+            time.sleep(0.2)
+        assert sock.exists(), first.communicate(timeout=5) if first.poll() is not None else "no socket"
+        second = subprocess.run([sys.executable, "-m", "xinyong_desktop"], env=env, capture_output=True,
+                                text=True, timeout=60)
         assert second is not None and second.returncode == 0 and "已在运行" in second.stdout
         assert first.poll() is None  # the first one still runs
         backups = list((tmp_path / "backups").glob("one-*-startup.sqlite3"))
