@@ -176,14 +176,14 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     # ---- field decisions on a selected field
     _select(w, "信用修复申请书", "单位名称")
     do("确认此值")
-    assert "已确认" in _field_item(w, "信用修复申请书", "单位名称").text(1) or \
-        "✓" in _field_item(w, "信用修复申请书", "单位名称").text(1)
+    assert _field_item(w, "信用修复申请书", "单位名称").text(3) == "✓ 已确认（张老师）"
     _select(w, "信用修复申请书", "联系电话")
     ans.text("13800001111")
     do("更正此值…")
-    assert "已更正" in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    assert _field_item(w, "信用修复申请书", "联系电话").text(3) == "✎ 已更正（张老师）"
+    assert _field_item(w, "信用修复申请书", "联系电话").text(1) == "138****1111"  # masked until revealed
     do("撤销上一步")
-    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(3)
     _select(w, "信用修复承诺书", "公章")
     ans.item("未识别材料")
     do("更改材料类型…")
@@ -203,6 +203,17 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
     do("重新检查")  # F5: read again; the decision still applies
     assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
+    assert not w.form.readyButton.isEnabled()  # the key facts are not confirmed yet
+    assert w.cases.item(0, 3).text() and not w.cases.item(0, 2).text()  # open reviews, no open error
+    do("下一个待核对项")
+    assert w.queue.currentItem() is not None and w.tree.currentItem() is not None
+    for _ in range(40):  # one key per item: accept and move on
+        if w.form.readyButton.isEnabled():
+            break
+        do("确认此值")
+    assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
+    assert all(w.queue.item(i).text().startswith("✓") for i in range(w.queue.count()))
+    assert w.queue_box.title() == "待核对项已全部处理"
     do("标记就绪")
     with w.db() as s:
         assert s.get(Case, packet_case).status == "已就绪"
@@ -294,6 +305,17 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     ans.item("2026年第9期")
     do("切换培训班…")
     assert w.training_class == this_class
+
+    # ---- the class's date: shown, and every check is made as of it
+    ans.text("不是日期")
+    do("设定班级日期…")
+    assert "无法识别" in _status(w)
+    ans.text("2026-12-20")
+    do("设定班级日期…")
+    assert "2026-12-20" in w.form.classLabel.text()
+    with w.db() as s:
+        assert s.get(Case, packet_case).as_of == dt.date(2026, 12, 20)
+        assert s.get(TrainingClass, w.training_class).held_on == dt.date(2026, 12, 20)
 
     # ---- data safety
     do("立即备份数据库")

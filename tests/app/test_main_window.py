@@ -33,6 +33,15 @@ def desk(qtbot, tmp_path, pool, rules, monkeypatch):
     return build
 
 
+def _confirm_key_facts(w) -> int:
+    """Work through the review queue as the instructor does: accept each pending item and move on."""
+    n = 0
+    while w.next_review() and n < 50:
+        assert w.confirm_field()
+        n += 1
+    return n
+
+
 def _packet(tmp_path, **kw):
     f = Facts.random(41, decision_date=dt.date.today() - dt.timedelta(days=200),
                      signed_date=dt.date.today() - dt.timedelta(days=2))
@@ -62,9 +71,15 @@ def test_review_flow(desk, qtbot, tmp_path):
     assert w.override_current("") is False  # a reason is required
     assert not w.form.readyButton.isEnabled()
     assert w.override_current("原件已盖章，扫描时漏扫") is True
+    assert not w.form.readyButton.isEnabled()  # the key facts wait for confirmation
+    assert _confirm_key_facts(w) >= 5
     assert w.form.readyButton.isEnabled()
-    w.undo()
+    for _ in range(_confirm_key_facts(w) + 20):  # undo back to before the override
+        if not any("已忽略" in w.findings.item(i).text() for i in range(w.findings.count())):
+            break
+        w.undo()
     assert not w.form.readyButton.isEnabled()
+    _confirm_key_facts(w)
     w.findings.setCurrentRow(row)
     w.override_current("原件已盖章，扫描时漏扫")
     assert w.mark_ready()
@@ -83,6 +98,12 @@ def test_clean_packet_can_be_marked_ready(desk, qtbot, tmp_path):
     w = desk()
     w.add_packet(_packet(tmp_path))
     qtbot.waitUntil(lambda: w.running is None and w.form.verdictLabel.text() != "尚未检查", timeout=60000)
+    assert not w.form.readyButton.isEnabled()  # passed the automatic check: the key facts still wait
+    with w.db() as s:
+        from xinyong_desktop.store.models import Case
+
+        assert s.get(Case, w.case_id).status == "审核中"
+    _confirm_key_facts(w)
     assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
     # selecting a field shows its page with the evidence box
     w._step_tree(1)
@@ -131,14 +152,17 @@ def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     assert "统一社会信用代码" in w.form.blockLabel.text()
     _select_field(w, "信用修复承诺书", "统一社会信用代码")
     assert w.correct_field(f.uscc)
-    assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
-    assert "已更正" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(1)
+    assert "统一社会信用代码" not in "".join(w.findings.item(i).text() for i in range(w.findings.count())
+                                         if w.findings.item(i).text().startswith("[错误]"))
+    assert "已更正（张老师）" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(3)
     w.undo()
     assert not w.form.readyButton.isEnabled()
+    assert any(w.findings.item(i).text().startswith("[错误]") and "统一社会信用代码" in w.findings.item(i).text()
+               for i in range(w.findings.count()))
     # confirming a value is recorded and shown, and changes no verdict
     _select_field(w, "信用修复申请书", "单位名称")
     assert w.confirm_field()
-    assert "✓" in _select_field(w, "信用修复申请书", "单位名称").text(1)
+    assert "已确认（张老师）" in _select_field(w, "信用修复申请书", "单位名称").text(3)
     # marking a seal as seen
     _select_field(w, "信用修复申请书", "公章")
     assert w.mark_seen()
@@ -152,7 +176,8 @@ def test_export_ready_cases_and_verify(desk, qtbot, tmp_path):
     w = desk()
     w.headless = True
     w.add_packet(_packet(tmp_path))
-    qtbot.waitUntil(lambda: w.running is None and w.form.readyButton.isEnabled(), timeout=60000)
+    qtbot.waitUntil(lambda: w.running is None and w.tree.topLevelItemCount() > 0, timeout=60000)
+    _confirm_key_facts(w)
     assert w.mark_ready()
     w.export_ready(tmp_path / "usb")
     qtbot.waitUntil(lambda: w.running is None and getattr(w, "last_export", None) is not None, timeout=60000)

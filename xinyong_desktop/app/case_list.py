@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTableWidgetItem, QTreeWidgetItem
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
-from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.services import desk
 from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
@@ -30,13 +30,22 @@ class CaseListMixin:
         self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
         with self.db() as s:
             rows = list(s.scalars(select(Case).where(Case.class_id == self.training_class).order_by(Case.id)))
-            data = [(c.id, self._case_name(c), c.status, sum(1 for f in c.findings if f.severity == "error")) for c in rows]
+            data = []
+            for c in rows:  # open errors and open review items counted apart, from the one stored verdict
+                v = desk.case_verdict(s, c)
+                data.append((c.id, self._case_name(c), c.status, len(v.open_errors), len(v.pending) if v.checked else 0))
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(data))
-        for r, (cid, name, status, n) in enumerate(data):
-            for col, text in enumerate((name, status, str(n))):
+        for r, (cid, name, status, errors, reviews) in enumerate(data):
+            for col, text in enumerate((name, status, str(errors) if errors else "", str(reviews) if reviews else "")):
                 item = QTableWidgetItem(text)
                 item.setData(ROLE, cid)
+                if col == 0:
+                    item.setToolTip(name)
+                if col == 2 and errors:
+                    item.setForeground(QColor(S.COLOR_ERROR))
+                if col == 3 and reviews:
+                    item.setForeground(QColor(S.COLOR_REVIEW))
                 self.cases.setItem(r, col, item)
         self.cases.resizeColumnsToContents()
         self.cases.blockSignals(False)
@@ -183,7 +192,7 @@ class CaseListMixin:
         cid = self.case_id
         self.form.checkButton.setEnabled(False)
         def work(progress):
-            result = check_packet(folder, as_of=self.as_of, facts=facts, rules=self.rules, pool=self.pool,
+            result = check_packet(folder, as_of=self.class_date, facts=facts, rules=self.rules, pool=self.pool,
                                   progress=progress, on_material=progress.item)
             if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
                 with self.db() as s, s.begin():

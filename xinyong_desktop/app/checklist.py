@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QTreeWidgetItem
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from xinyong_desktop.app import strings as S
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.domain.model import FieldId, Kind
 from xinyong_desktop.services import desk
-from xinyong_desktop.services.review import PERSONAL_FIELDS, apply_decisions, blocking, field_target, finding_key, kind_target, mask, mask_text, material_key, materials_from_rows
+from xinyong_desktop.services.review import PERSONAL_FIELDS, field_target, finding_key, kind_target, mask, mask_text, material_key
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import Case
 
@@ -27,22 +28,23 @@ class ChecklistMixin:
     def show_case(self) -> None:
         self.tree.clear()
         self.findings.clear()
+        self.queue.clear()
         if self.case_id is None:
+            self._show_verdict(None, None)
             return
         with self.db() as s:
             c = s.get(Case, self.case_id)
-            decisions = repo.active_decisions(s, self.case_id)
-            overrides = {d.target: d.reason for d in decisions if d.action == "override"}
-            confirmed = {d.target for d in decisions if d.action == "confirm"}
-            corrected = {d.target for d in decisions if d.action == "correct"}
-            materials = apply_decisions(materials_from_rows(c.materials), decisions)
+            v = desk.case_verdict(s, c)
+            by_target = {d.target: d for d in v.decisions if d.action in ("confirm", "correct")}
+            materials = v.result.materials
+            pending = {i.target for i in v.pending}
             thumb_key = (c.id, c.checked_at, tuple((m.path, tuple(m.pages), str(m.kind)) for m in materials))
             if thumb_key != self._thumb_key:  # only when the case or its reading changed
                 self._thumb_key = thumb_key
                 self._load_thumbnails(Path(c.packet_dir), materials if c.packet_dir else [])
             row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
             for m in materials:
-                top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages))])
+                top = QTreeWidgetItem([self._kind_name(m.kind), m.path, ",".join(map(str, m.pages)), ""])
                 top.setData(0, ROLE, {"what": "material", "path": m.path, "page": m.pages[0] if m.pages else 1,
                                       "pages": list(m.pages), "kind": str(m.kind)})
                 rid = row_ids.get(material_key(m.path, m.pages))
@@ -51,48 +53,75 @@ class ChecklistMixin:
                     value = fv.value if self.reveal or fname not in PERSONAL_FIELDS else mask(fname, fv.value)
                     value = S.MARK_VALUES.get(value, value) if fname in ("seal", "signature") else value
                     target = field_target(m.path, m.pages, fname)
-                    if target in corrected:
-                        value += S.CORRECTED
-                    elif target in confirmed:
-                        value += S.CONFIRMED
-                    child = QTreeWidgetItem([FIELD_NAMES.get(fid, fname), value, f"{fv.confidence:.0%}"])
+                    d = by_target.get(target)
+                    mark = (S.CORRECTED_BY if d.action == "correct" else S.CONFIRMED_BY).format(who=d.instructor) if d \
+                        else S.TO_REVIEW if target in pending else ""
+                    child = QTreeWidgetItem([FIELD_NAMES.get(fid, fname), value, f"{fv.confidence:.0%}", mark])
                     child.setData(0, ROLE, {"what": "field", "path": m.path, "page": fv.page, "pages": list(m.pages),
                                             "box": f"{rid}:{fname}", "field": fname, "value": fv.value,
-                                            "target": target})
-                    if fv.confidence < 0.6:
-                        child.setForeground(2, Qt.GlobalColor.darkYellow)
+                                            "target": target, "bbox": fv.bbox})
+                    child.setToolTip(1, value)
+                    if d is not None:
+                        child.setForeground(3, QColor(S.COLOR_DONE))
+                        if d.reason:
+                            child.setToolTip(3, d.reason)
+                    elif target in pending:
+                        child.setForeground(3, QColor(S.COLOR_REVIEW))
+                    if fv.confidence < desk.LOW_CONFIDENCE:
+                        child.setForeground(2, QColor(S.COLOR_REVIEW))
                     top.addChild(child)
                 self.tree.addTopLevelItem(top)
             for f in c.findings:
                 if f.code == "MATERIAL_MISSING":
-                    item = QTreeWidgetItem([self._kind_name(f.kind), "缺少", ""])
-                    item.setForeground(1, Qt.GlobalColor.red)
+                    item = QTreeWidgetItem([self._kind_name(f.kind), "缺少", "", ""])
+                    item.setForeground(1, QColor(S.COLOR_ERROR))
                     self.tree.addTopLevelItem(item)
             self.tree.expandAll()
-            for i in range(3):
+            for i in range(4):
                 self.tree.resizeColumnToContents(i)
+            resolved = {i.finding_key: i.resolved_by for i in v.queue if i.finding_key and i.resolved}
             for f in c.findings:
                 key = finding_key(f.code, f.kind, f.field, f.path)
                 msg = f.message if self.reveal else mask_text(f.message)
                 text = f"[{S.SEVERITY[f.severity]}] {msg}"
-                if key in overrides:
-                    text += f"（已忽略：{overrides[key]}）"
+                done = v.overrides.get(key)
+                colour = S.COLOR_ERROR if f.severity == "error" else S.COLOR_REVIEW if f.severity == "review" else None
+                if done is not None:
+                    text = f"✓ {text}\n    " + S.IGNORED_BY.format(reason=done.reason, who=done.instructor)
+                    colour = S.COLOR_DONE
+                elif key in resolved:
+                    text = f"✓ {text}\n    " + S.RESOLVED_BY.format(who=resolved[key].instructor)
+                    colour = S.COLOR_DONE
                 item = QListWidgetItem(text)
-                item.setData(ROLE, (key, f.path, f.page))
-                if f.severity == "error" and key not in overrides:
-                    item.setForeground(Qt.GlobalColor.red)
+                item.setData(ROLE, (key, f.path, f.page, f.field))
+                if colour:
+                    item.setForeground(QColor(colour))
                 self.findings.addItem(item)
-            block = blocking(c.findings, set(overrides))
-            checked = c.checked_at is not None
+            self._fill_queue(v)
             portal = ""
             if c.portal_outcome:
                 portal = f"\n平台：{c.portal_outcome}" + (f"（{c.portal_reason}）" if c.portal_reason else "") + \
                     (f"　查询码 {c.query_code}" if c.query_code else "")
-        self.form.verdictLabel.setText((S.NOT_CHECKED if not checked else S.READY if not block
-                                        else S.NOT_READY.format(n=len(block))) + portal)
-        self.form.readyButton.setEnabled(checked and not block)
-        self.form.blockLabel.setText("" if not block else S.BLOCKED_BY + "\n".join(
-            f"· {mask_text(f.message)}" for f in block[:8]))
+        self._show_verdict(v, portal)
+
+    def _show_verdict(self, v, portal: str | None) -> None:
+        if v is None:
+            self.form.verdictLabel.setText(S.EMPTY_CASE if self.cases.rowCount() == 0 else S.CHOOSE_CASE_FIRST)
+            self.form.readyButton.setEnabled(False)
+            self.form.blockLabel.setText("")
+            return
+        if not v.checked:
+            text = S.NOT_CHECKED
+        elif v.ready:
+            text = S.READY
+        elif v.open:
+            text = S.NOT_READY.format(n=len(v.open)) + (S.AND_PENDING.format(n=len(v.pending)) if v.pending else "")
+        else:
+            text = S.PENDING_ONLY.format(n=len(v.pending))
+        self.form.verdictLabel.setText(text + (portal or ""))
+        self.form.readyButton.setEnabled(v.ready and v.status not in ("已就绪", "已导出", "已提交", "已修复"))
+        lines = [f"· {mask_text(f.message)}" for f in v.open[:6]] + [f"· {S.TO_REVIEW}：{i.why}" for i in v.pending[:6]]
+        self.form.blockLabel.setText("" if not lines else S.BLOCKED_BY + "\n".join(lines))
 
     def _current_field(self) -> dict | None:
         item = self.tree.currentItem()
@@ -123,10 +152,13 @@ class ChecklistMixin:
                     return
 
     def confirm_field(self) -> bool:
-        f = self._current_field()
-        if f is None:
+        """Accept the value (or the review item) and move on to the next item still to review."""
+        got = self._queue_target()
+        if got is None:
             return False
-        self._decide("confirm", f["target"], f["value"])
+        target, value = got
+        self._decide("confirm", target, value)
+        self.next_review(after=target)
         return True
 
     def correct_field(self, value: str | None = None, reason: str | None = None) -> bool:
@@ -142,6 +174,7 @@ class ChecklistMixin:
         if not value:
             return False
         self._decide("correct", f["target"], value, reason or "")
+        self.next_review(after=f["target"])
         return True
 
     def mark_seen(self) -> bool:
@@ -175,7 +208,18 @@ class ChecklistMixin:
     def _finding_selected(self, cur, _prev=None) -> None:
         if cur is None:
             return
-        _key, path, page = cur.data(ROLE)
+        _key, path, page, fname = cur.data(ROLE)
+        if fname and path:  # the finding's field: selected in the checklist, its page and box shown
+            for i in range(self.tree.topLevelItemCount()):
+                top = self.tree.topLevelItem(i)
+                for j in range(top.childCount()):
+                    data = top.child(j).data(0, ROLE)
+                    if data.get("path") == path and data.get("field") == fname:
+                        self.tree.blockSignals(True)
+                        self.tree.setCurrentItem(top.child(j))
+                        self.tree.blockSignals(False)
+                        self._show_page(path, data["page"], data.get("box"))
+                        return
         if path:
             self._show_page(path, page or 1)
 

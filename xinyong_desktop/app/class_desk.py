@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.app.class_board import ClassDialog
-from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import TrainingClass
 
@@ -18,11 +17,56 @@ from xinyong_desktop.store.models import TrainingClass
 class ClassDeskMixin:
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
+    # ------------------------------------------------------------ the class and its date
+    @property
+    def class_date(self) -> dt.date:
+        """The class's date: every check, record and letter made in the desk is made as of this day."""
+        return getattr(self, "_class_date", None) or dt.date.today()
+
+    def _show_class(self, tc) -> None:
+        self._class_date = tc.held_on or dt.date.today()
+        self.form.classLabel.setText(S.CLASS_LABEL.format(name=tc.name, day=self._class_date.isoformat(),
+                                                          note="" if tc.held_on else S.DATE_IS_TODAY))
+        self.board.set_as_of(self._class_date)
+
+    def set_class_date(self, day: dt.date) -> None:
+        """Set the class's date; the checked cases' findings are recomputed as of it (no file is read again)."""
+        from sqlalchemy import select as sa_select
+
+        from xinyong_desktop.services import desk
+        from xinyong_desktop.store.models import Case
+
+        with self.db() as s, s.begin():
+            tc = s.get(TrainingClass, self.training_class)
+            if tc.held_on != day:
+                repo.audit(s, self.instructor, "class_date", f"{tc.held_on or '未定'} → {day.isoformat()}")
+            tc.held_on = day
+            for c in s.scalars(sa_select(Case).where(Case.class_id == tc.id, Case.checked_at.is_not(None))):
+                desk.recompute(s, c, self.instructor, self.rules, as_of=day)
+            self._show_class(tc)
+        self.refresh_cases()
+        self.show_case()
+        self._board_dirty = True
+
+    def ask_class_date(self) -> bool:
+        text, ok = QInputDialog.getText(self, S.SET_CLASS_DATE, S.ASK_CLASS_DATE, text=self.class_date.isoformat())
+        if not ok:
+            return False
+        from xinyong_desktop.domain.text import parse_date
+
+        day = parse_date(text.strip()) if text.strip() else None
+        if day is None:
+            self.statusBar().showMessage(S.BAD_CLASS_DATE.format(text=text), 10000)
+            return False
+        self.set_class_date(day)
+        self.statusBar().showMessage(S.CLASS_DATE_SET.format(day=day.isoformat()), 10000)
+        return True
+
     def set_class(self, class_id: int) -> None:
         self.training_class = class_id
         QSettings().setValue("last_class", class_id)
         with self.db() as s:
-            self.form.classLabel.setText(f"培训班：{s.get(TrainingClass, class_id).name}")
+            self._show_class(s.get(TrainingClass, class_id))
         self.case_id = None
         self.refresh_cases()
         self.refresh_board()
@@ -59,7 +103,7 @@ class ClassDeskMixin:
         from xinyong_desktop.roster.board import read_rosters
         from xinyong_desktop.services.classes import import_roster
 
-        class_id, as_of = self.training_class, self.board.as_of()
+        class_id, as_of = self.training_class, self.class_date
 
         def work(progress):
             progress.start(2, S.READING_ROSTER)
@@ -95,7 +139,7 @@ class ClassDeskMixin:
         from xinyong_desktop.services.classes import class_records, roster_of_class
 
         with self.db() as s:
-            roster = roster_of_class(s, self.training_class, self.board.as_of(), self.rules)
+            roster = roster_of_class(s, self.training_class, self.class_date, self.rules)
             case_of = {r.decision_number: (c.id, c.status) for c, r, _e in class_records(s, self.training_class)}
         return roster, case_of
 
@@ -142,7 +186,7 @@ class ClassDeskMixin:
         out_dir = self._ask_dir(title, out_dir)
         if out_dir is None or self.running is not None:
             return
-        records, as_of = self._board_records(), self.board.as_of()
+        records, as_of = self._board_records(), self.class_date
         self.run_op(lambda pr: self._batch(writer(records, self.rules, out_dir, as_of, pr)),
                     lambda paths: self._forms_done(out_dir, paths), S.MAKING_FORMS)
 
@@ -166,7 +210,7 @@ class ClassDeskMixin:
             tc = s.get(TrainingClass, self.training_class)
             info = f"日期：{tc.held_on or '未定'}　地点：{tc.place or '—'}　讲师：{tc.instructors or '—'}"
             render_class_summary(tc.name, info, statistics(s, self.training_class), counts, out, self.instructor,
-                                 dt.date.today())
+                                 self.class_date)
         self._forms_done(out.parent, [out])
         return out
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
-from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.services import desk
 from xinyong_desktop.store.models import Case
 

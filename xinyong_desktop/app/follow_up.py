@@ -44,7 +44,7 @@ class FollowUpMixin:
             query_code, ok = QInputDialog.getText(self, S.RECORD_SUBMISSION, S.ASK_QUERY_CODE)
             if not ok:
                 return False
-        return self._follow_up(lambda s, c: record_submission(s, c, day or dt.date.today(), query_code, self.instructor))
+        return self._follow_up(lambda s, c: record_submission(s, c, day or self.class_date, query_code, self.instructor))
 
     def record_outcome(self, outcome: str | None = None, reason: str | None = None) -> bool:
         from xinyong_desktop.services.classes import OUTCOMES, record_outcome
@@ -87,7 +87,7 @@ class FollowUpMixin:
         out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
             return None
-        render_certificate(rec, self.rules, out, dt.date.today(), repaired_on, code)
+        render_certificate(rec, self.rules, out, self.class_date, repaired_on, code)
         self._forms_done(out.parent, [out])
         return out
 
@@ -108,6 +108,6 @@ class FollowUpMixin:
         out = out or self._ask_save(S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
         if out is None:
             return None
-        render_deletion_letter(rec, self.rules, out, dt.date.today(), third_party, repaired_on)
+        render_deletion_letter(rec, self.rules, out, self.class_date, third_party, repaired_on)
         self._forms_done(out.parent, [out])
         return out

@@ -24,6 +24,7 @@ from xinyong_desktop.app.data_safety import DataSafetyMixin
 from xinyong_desktop.app.export_desk import ExportMixin
 from xinyong_desktop.app.follow_up import FollowUpMixin
 from xinyong_desktop.app.page_panel import PagePanelMixin
+from xinyong_desktop.app.review_queue import ReviewQueueMixin
 from xinyong_desktop.app.page_view import PageView
 from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.domain.model import Kind
@@ -46,7 +47,8 @@ def load_form(name: str):
         f.close()
 
 
-class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, ExportMixin, ChecklistMixin, PagePanelMixin, QMainWindow):
+class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, ExportMixin, ChecklistMixin,
+                 ReviewQueueMixin, PagePanelMixin, QMainWindow):
     def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None,
                  as_of: dt.date | None = None, db_path: Path | None = None, log_path: Path | None = None):
         super().__init__()
@@ -57,7 +59,6 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
             self.backup_timer = QTimer(self)
             self.backup_timer.timeout.connect(self.backup_now)
             self.backup_timer.start(30 * 60 * 1000)
-        self.as_of = as_of  # None: today (the automation hook and tests pin a date)
         self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
         self.form = load_form("main_window.ui")
         self.tabs = QTabWidget()
@@ -68,7 +69,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.board.openCase.connect(self.open_case)
         self._board_dirty = True
         self.tabs.currentChanged.connect(lambda i: self.refresh_board() if i == 1 and self._board_dirty else None)
-        self.board.asOfChanged.connect(self.refresh_board)
+        self.board.asOfChanged.connect(lambda: self.set_class_date(self.board.as_of()))
         for key, slot in (("new", self.new_class), ("switch", self.switch_class), ("import", self.import_roster),
                           ("xlsx", self.export_board), ("letters", self.make_letters), ("guide", self.make_guides),
                           ("summary", self.make_summary)):
@@ -83,8 +84,27 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.setAcceptDrops(True)
         f = self.form
         self.cases, self.tree, self.findings, self.view = f.caseTable, f.checklist, f.findingList, f.pageView
-        self.cases.setColumnCount(3)
+        from PySide6.QtWidgets import QHeaderView
+
+        self.cases.setColumnCount(len(S.CASE_HEADERS))
         self.cases.setHorizontalHeaderLabels(S.CASE_HEADERS)
+        self.cases.setWordWrap(False)
+        header = self.cases.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for i in range(1, len(S.CASE_HEADERS)):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnCount(len(S.TREE_HEADERS))
+        self.tree.setHeaderLabels(S.TREE_HEADERS)
+        th = self.tree.header()
+        th.setStretchLastSection(False)
+        th.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        th.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        th.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        th.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.findings.setWordWrap(True)
+        f.verdictLabel.setWordWrap(True)
+        f.classLabel.setWordWrap(True)
+        self._build_queue(f.rightLayout)
         self.cases.itemSelectionChanged.connect(self._case_selected)
         self.tree.currentItemChanged.connect(self._tree_selected)
         self.findings.currentItemChanged.connect(self._finding_selected)
@@ -113,6 +133,14 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.refresh_cases(int(last) if last not in (None, "") else None)  # back where the instructor left off
         if settings.value("geometry"):
             self.restoreGeometry(settings.value("geometry"))
+        else:  # first run: nearly the whole screen, not Qt's default size
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.resize(int(screen.width() * 0.92), int(screen.height() * 0.92))
+                self.move(screen.x() + screen.width() * 4 // 100, screen.y() + screen.height() * 4 // 100)
+        self.first_run = not settings.value("geometry")
+        if as_of is not None:  # the automation hook's --as-of is the class's date
+            self.set_class_date(as_of)
 
     def _actions(self) -> None:
         menus = {}
@@ -137,6 +165,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_FILE, S.VERIFY, "", self.verify_export)
         act(S.MENU_CLASS, S.NEW_CLASS, "", self.new_class)
         act(S.MENU_CLASS, S.SWITCH_CLASS, "", self.switch_class)
+        act(S.MENU_CLASS, S.SET_CLASS_DATE, "", self.ask_class_date)
         act(S.MENU_CLASS, S.IMPORT_ROSTER, "Ctrl+L", self.import_roster)
         act(S.MENU_CLASS, S.EXPORT_BOARD, "", self.export_board)
         act(S.MENU_CLASS, S.MAKE_LETTERS, "", self.make_letters)
@@ -154,6 +183,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_REVIEW, "下一个问题", "Ctrl+N", lambda: self._step_findings(1))
         act(S.MENU_REVIEW, "上一个问题", "Ctrl+P", lambda: self._step_findings(-1))
         act(S.MENU_REVIEW, S.CONFIRM, "Ctrl+Return", self.confirm_field)
+        act(S.MENU_REVIEW, S.NEXT_REVIEW, "F6", self.next_review)
         act(S.MENU_REVIEW, S.CORRECT, "Ctrl+E", self.correct_field)
         act(S.MENU_REVIEW, S.MARK_SEEN, "Ctrl+M", self.mark_seen)
         act(S.MENU_REVIEW, S.CHANGE_KIND, "Ctrl+Shift+K", self.change_kind)
@@ -184,7 +214,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
             tc = tc or s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc())).first()
             if tc is None:
                 tc = repo.create_class(s, S.DEFAULT_CLASS, instructors=self.instructor)
-            self.form.classLabel.setText(f"培训班：{tc.name}")
+            self._show_class(tc)
             return tc.id
 
     def _ask_save(self, title: str, default_name: str, file_filter: str) -> Path | None:

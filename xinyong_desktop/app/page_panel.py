@@ -28,10 +28,12 @@ class PagePanelMixin:
         except Exception as e:  # a file that will not render shows a message, not a crash
             self.statusBar().showMessage(f"无法显示该页：{e}", 8000)
             return
+        self._page = (path, page, rgb, scale)  # kept for the review queue's evidence crop
         self.view.show_page(rgb, scale, boxes)
         self.form.pageLabel.setText(f"{path} 第 {page} 页")
         if select:
             self.view.highlight(select)
+        self._show_crop()
 
     def _load_thumbnails(self, root: Path, materials) -> None:
         """One thumbnail per page of the case's materials, rendered in a worker; click one to view it."""
