@@ -174,7 +174,7 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             win.instance_server = serve_instance(key, win)
         if screenshot is not None:
             win.headless = True
-            win.resize(1500, 900)
+            win.resize(1600, 1000)
         win.show()
         status = {"code": 0}
         if open_dir is not None:

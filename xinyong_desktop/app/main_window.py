@@ -123,7 +123,10 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         f.centerLayout.insertWidget(1, self.thumbs)
         self._thumb_gen = 0
         self._thumb_key = None  # (case, check, pages) whose thumbnails are shown
-        f.splitter.setSizes([260, 700, 540])
+        f.splitter.setSizes([380, 620, 600])
+        rl = f.rightLayout  # verdict, review queue, checklist, findings, buttons, what still blocks
+        for w_, stretch in ((self.queue_box, 3), (f.checklist, 4), (f.findingList, 2)):
+            rl.setStretch(rl.indexOf(w_), stretch)
         for i, stretch in enumerate((0, 3, 2)):
             f.splitter.setStretchFactor(i, stretch)
         self._actions()
@@ -141,6 +144,8 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.first_run = not settings.value("geometry")
         if as_of is not None:  # the automation hook's --as-of is the class's date
             self.set_class_date(as_of)
+        if self.case_id is None:
+            self.show_case()  # an empty window says what to do first
 
     def _actions(self) -> None:
         menus = {}
