@@ -460,3 +460,22 @@ def test_removable_drives_are_listed(tmp_path):
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
         mnt.rmdir()
+
+
+def test_a_second_background_operation_is_refused_while_one_runs(desk, qtbot, tmp_path):
+    from tests.rostergen import make_rows, write_csv
+
+    w = desk()
+    w.headless = True
+    roster = write_csv(tmp_path / "r.csv", make_rows(3, seed=12))
+    w.add_packet(_packet(tmp_path), ask=False)
+    assert w.running is not None and w.running.label == "正在检查材料…"
+    running = w.running
+    w.import_roster([roster])  # refused, not started over the check
+    assert w.running is running and "正在进行：正在检查材料…" in w.statusBar().currentMessage()
+    w.make_forms(tmp_path / "forms")
+    assert w.running is running and not (tmp_path / "forms").exists()
+    qtbot.waitUntil(lambda: w.running is None, timeout=60000)
+    assert w.cases.rowCount() == 1  # the roster was not imported behind the instructor's back
+    w.import_roster([roster])  # now it runs
+    qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 4, timeout=30000)

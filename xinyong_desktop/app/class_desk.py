@@ -98,7 +98,7 @@ class ClassDeskMixin:
         if paths is None:
             names, _ = QFileDialog.getOpenFileNames(self, S.IMPORT_ROSTER, "", S.ROSTER_FILTER)
             paths = [Path(n) for n in names]
-        if not paths or self.running is not None:
+        if not paths:
             return
         from xinyong_desktop.roster.board import read_rosters
         from xinyong_desktop.services.classes import import_roster

@@ -47,7 +47,10 @@ class ExportMixin:
 
     def _verdict(self):
         """The selected case's stored verdict, or None (with a hint) when there is none yet."""
-        if self.case_id is None or self.running is not None:
+        if self.running is not None:
+            self.statusBar().showMessage(S.BUSY.format(what=self.running.label), 8000)
+            return None
+        if self.case_id is None:
             self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
             return None
         with self.db() as s:
