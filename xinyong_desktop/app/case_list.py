@@ -6,7 +6,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTableWidgetItem, QTreeWidgetItem
-from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.checks.messages import FIELD_NAMES
@@ -28,12 +27,9 @@ class CaseListMixin:
 
     def refresh_cases(self, select_id: int | None = None) -> None:
         self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
-        with self.db() as s:
-            rows = list(s.scalars(select(Case).where(Case.class_id == self.training_class).order_by(Case.id)))
-            data = []
-            for c in rows:  # open errors and open review items counted apart, from the one stored verdict
-                v = desk.case_verdict(s, c)
-                data.append((c.id, self._case_name(c), c.status, len(v.open_errors), len(v.pending) if v.checked else 0))
+        with self.db() as s:  # open errors and open review items counted apart, from the one stored verdict
+            data = [(c.id, self._case_name(c), c.status, errors, reviews)
+                    for c, errors, reviews in desk.class_counts(s, self.training_class)]
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(data))
         for r, (cid, name, status, errors, reviews) in enumerate(data):

@@ -192,6 +192,34 @@ def case_verdict(s: Session, c: Case) -> CaseVerdict:
     return CaseVerdict(result, decisions, overrides, open_, c.status, c.checked_at is not None, queue)
 
 
+def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
+    """(case, open errors, open review items) for every case of a class, as the case list shows them: the same
+    verdict as case_verdict, read in a few queries (materials, fields, findings and decisions loaded together)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from xinyong_desktop.store.models import MaterialRow
+
+    cases = list(s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id).options(
+        selectinload(Case.materials).selectinload(MaterialRow.fields), selectinload(Case.findings),
+        selectinload(Case.enterprise))))
+    decisions: dict[int, list[Decision]] = {}
+    for d in s.scalars(select(Decision).where(Decision.case_id.in_([c.id for c in cases]),
+                                              Decision.undone_at.is_(None)).order_by(Decision.id)):
+        decisions.setdefault(d.case_id, []).append(d)
+    out = []
+    for c in cases:
+        if c.checked_at is None:
+            out.append((c, 0, 0))
+            continue
+        ds = decisions.get(c.id, [])
+        overrides = {d.target for d in ds if d.action == "override"}
+        queue = review_queue(apply_decisions(materials_from_rows(c.materials), ds), c.findings, ds)
+        errors = [f for f in blocking(c.findings, overrides) if f.severity == "error"]
+        out.append((c, len(errors), sum(1 for i in queue if not i.resolved)))
+    return out
+
+
 # ---------------------------------------------------------------- steps
 def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, instructor: str,
                   severity: str = "general", applicant: str = "legal_representative",
