@@ -111,6 +111,9 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
 
     # ---- a finding overridden with a reason, undone, then the seal marked as seen
     w.findings.setCurrentRow(next(i for i, t in enumerate(_findings(w)) if "公章" in t))
+    # selecting a finding selects its field and shows its page
+    assert w.tree.currentItem().text(0) == "公章" and w.tree.currentItem().parent().text(0) == "信用修复承诺书"
+    assert w.form.pageLabel.text().startswith(w.tree.currentItem().data(0, 0x0100)["path"])
     ans.text("原件已盖章，扫描时漏扫")
     do("忽略此问题…")
     assert any("已忽略" in t and "原件已盖章" in t for t in _findings(w))
