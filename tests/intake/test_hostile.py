@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
 import zlib
@@ -9,6 +10,7 @@ import zlib
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.intake.hostile_parsers import install
 from xinyong_desktop.intake.limits import Limits
 from xinyong_desktop.intake.sandbox import ParserPool
 
@@ -73,8 +75,8 @@ def files(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name,reason", [
-    ("encrypted.pdf", "加密"), ("truncated.pdf", ""), ("empty.pdf", "空"), ("notes.pdf", "不是 PDF"),
-    ("pixels.png", ""), ("bomb.pdf", None), ("nested.pdf", None),
+    ("encrypted.pdf", "加密"), ("truncated.pdf", "损坏"), ("empty.pdf", "空"), ("notes.pdf", "不是 PDF"),
+    ("pixels.png", "像素"), ("bomb.pdf", "超时|内存"),
 ])
 def test_each_hostile_file_is_one_failure(files, name, reason):
     limits = Limits(memory_bytes=1536 * 1024**2, seconds_base=20)
@@ -82,14 +84,16 @@ def test_each_hostile_file_is_one_failure(files, name, reason):
     with ParserPool(workers=1, limits=limits) as pool:
         res = pool.map([str(files / name)], ocr=False)[str(files / name)]
     assert time.monotonic() - t < 60
-    if reason is None:  # may be parsed harmlessly or refused; either way an answer, quickly
-        assert "ok" in res
-        if not res["ok"]:
-            assert res["reason"]
-        return
     assert res["ok"] is False and res["reason"]
-    assert reason in res["reason"]
+    assert re.search(reason, res["reason"]), res["reason"]
     assert any("\u4e00" <= c <= "\u9fff" for c in res["reason"])
+
+
+def test_deeply_nested_pdf_is_read_as_the_blank_page_it_is(files):
+    """200,000 nested arrays in the page dictionary: pdfium skips the junk key; the page is blank, not a crash."""
+    with ParserPool(workers=1, limits=Limits(memory_bytes=1536 * 1024**2, seconds_base=20)) as pool:
+        res = pool.map([str(files / "nested.pdf")], ocr=False)[str(files / "nested.pdf")]
+    assert res["ok"] is True and len(res["pages"]) == 1 and res["pages"][0]["glyphs"] == []
 
 
 def test_renamed_file_is_read_by_content(files):
@@ -100,12 +104,12 @@ def test_renamed_file_is_read_by_content(files):
     assert "信用修复承诺书" in text
 
 
-def test_hang_is_killed_at_the_deadline(files, monkeypatch):
+def test_hang_is_killed_at_the_deadline(files):
     """A parser that never returns is stopped by the time limit; the pool keeps working."""
     limits = Limits(seconds_base=1.0, seconds_per_page_text=0.0)
-    monkeypatch.setenv("XINYONG_TEST_HANG", "hang.pdf")
     (files / "hang.pdf").write_bytes((files / "good.pdf").read_bytes())
-    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+    with ParserPool(workers=1, limits=limits, start_method="spawn", initializer=install,
+                    initargs=("hang.pdf",)) as pool:
         t = time.monotonic()
         out = pool.map([str(files / "hang.pdf"), str(files / "good.pdf")], ocr=False)
         assert time.monotonic() - t < 15
@@ -113,10 +117,10 @@ def test_hang_is_killed_at_the_deadline(files, monkeypatch):
     assert out[str(files / "good.pdf")]["ok"] is True
 
 
-def test_memory_limit_kills_and_recovers(files, monkeypatch):
-    monkeypatch.setenv("XINYONG_TEST_HOG", "good.pdf")
+def test_memory_limit_kills_and_recovers(files):
     limits = Limits(memory_bytes=600 * 1024**2)
-    with ParserPool(workers=1, limits=limits, start_method="spawn") as pool:
+    with ParserPool(workers=1, limits=limits, start_method="spawn", initializer=install,
+                    initargs=(None, "good.pdf")) as pool:
         out = pool.map([str(files / "good.pdf"), str(files / "truncated.pdf")], ocr=False)
     assert out[str(files / "good.pdf")]["ok"] is False
     assert "内存" in out[str(files / "good.pdf")]["reason"]

@@ -18,11 +18,13 @@ class FileType(StrEnum):
     TIFF = "tiff"
     BMP = "bmp"
     WEBP = "webp"
+    HEIF = "heif"  # HEIC/HEIF: iPhones' default photo format
     EMPTY = "empty"
     UNKNOWN = "unknown"
 
 
-IMAGE_TYPES = {FileType.JPEG, FileType.PNG, FileType.TIFF, FileType.BMP, FileType.WEBP}
+IMAGE_TYPES = {FileType.JPEG, FileType.PNG, FileType.TIFF, FileType.BMP, FileType.WEBP, FileType.HEIF}
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 
 # files that are the packet's own metadata or system litter, not materials
 IGNORED_NAMES = {"case.json", "thumbs.db", "desktop.ini", ".ds_store", "manifest.json"}
@@ -43,6 +45,9 @@ def sniff(head: bytes) -> FileType:
         return FileType.BMP
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return FileType.WEBP
+    if head[4:8] == b"ftyp" and (head[8:12] in HEIF_BRANDS or any(
+            head[i:i + 4] in HEIF_BRANDS for i in range(16, min(len(head), int.from_bytes(head[:4], "big")), 4))):
+        return FileType.HEIF
     return FileType.UNKNOWN
 
 

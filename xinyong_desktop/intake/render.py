@@ -1,6 +1,7 @@
 """Render one page of a packet file for display (PDF via pypdfium2, images via Pillow) as RGB."""
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 
@@ -13,9 +14,13 @@ from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, locate, snif
 PDFIUM_LOCK = threading.Lock()
 
 
+MAX_VIEW_PIXELS = 16_000_000  # a page shown or thumbnailed is never rendered larger than this
+
+
 def page_count(path: Path) -> int:
     path = locate(path)
-    if sniff_file(path) == FileType.PDF:
+    ftype = sniff_file(path)
+    if ftype == FileType.PDF:
         import pypdfium2 as pdfium
 
         with PDFIUM_LOCK:
@@ -24,6 +29,11 @@ def page_count(path: Path) -> int:
                 return len(doc)
             finally:
                 doc.close()
+    if ftype == FileType.TIFF:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1) or 1)
     return 1
 
 
@@ -37,24 +47,27 @@ def render_page(path: Path, page: int, scale: float = 1.5, max_side: int | None 
         with PDFIUM_LOCK:
             return _render_pdf(pdfium, path, page, scale, max_side)
     if ftype in IMAGE_TYPES:
-        from PIL import Image, ImageOps
+        from PIL import Image
 
+        from xinyong_desktop.intake.images import decode_bounded, register_heif
+
+        register_heif()
         with Image.open(path) as im:
-            if max_side:
-                im.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced size, fast
-                im = ImageOps.exif_transpose(im).convert("RGB")
-                im.thumbnail((max_side, max_side))
-                return np.ascontiguousarray(np.asarray(im)), 1.0
-            return np.ascontiguousarray(np.asarray(ImageOps.exif_transpose(im).convert("RGB"))), 1.0
+            if page > 1:
+                im.seek(page - 1)  # a multi-page TIFF
+            side = max_side or int(math.sqrt(MAX_VIEW_PIXELS))
+            rgb, w, _h = decode_bounded(im, side)
+            return rgb, rgb.shape[1] / w
     raise ValueError("不支持的文件类型")
 
 
 def _render_pdf(pdfium, path: Path, page: int, scale: float, max_side: int | None):
     doc = pdfium.PdfDocument(str(path))
     try:
+        w, h = doc[page - 1].get_size()
         if max_side:
-            w, h = doc[page - 1].get_size()
             scale = min(scale, max_side / max(w, h, 1))
+        scale = min(scale, 0.995 * math.sqrt(MAX_VIEW_PIXELS / max(w * h, 1)))  # a 14000 pt page: shown smaller
         bm = doc[page - 1].render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
         return np.ascontiguousarray(bm.to_numpy()[..., :3]), scale
     finally:

@@ -1,7 +1,16 @@
-"""Parse untrusted files in child processes with a time limit, a memory limit and a crash fence.
+"""Parse untrusted files in child processes with a time limit, a memory budget and a crash fence.
 
 A worker that hangs is killed at its deadline; one that dies (memory limit, segfault in a native
 parser) is replaced.  Either way the file becomes one readable failure and the batch goes on.
+
+Memory: the parser processes share one budget (`Limits.memory_budget_bytes`, 2 GiB for all of them
+together): the pool reads their resident size while they work and stops the largest one when the sum goes
+over it.  Each process also has an address-space limit as a backstop (not on Windows).
+
+Lifetime: a parser exits when the process that started the pool dies — it watches a lifeline pipe whose
+only writer is that process (EOF = gone) and polls that process's pid; on Linux the kernel also kills it
+when its parent (the forkserver) exits, and the forkserver and its resource tracker exit with their last
+client.  Nothing is left running after a crash or a kill of the app.
 """
 from __future__ import annotations
 
@@ -10,25 +19,67 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from xinyong_desktop.intake.limits import Limits
 
+MEMORY_REASON = "解析时内存超出上限（文件可能是恶意构造或过于复杂），已停止"
+DIED_REASON = "解析进程异常退出（可能超出内存上限或文件为恶意构造）"
+STARTUP_SECONDS = 60.0  # a new parser process imports its libraries before its first job (slow on a busy laptop)
+TIMEOUT_REASON = "文件解析超时（已强制停止），可能文件过于复杂或已损坏"
 
-def _test_faults(path: str) -> None:
-    """Fault injection for the sandbox's own tests: a parser that hangs or eats memory on one file."""
-    name = os.path.basename(path)
-    if os.environ.get("XINYONG_TEST_HANG") == name:
-        time.sleep(3600)
-    if os.environ.get("XINYONG_TEST_HOG") == name:
-        hog = []
+
+def _die_with_parent(lifeline: Connection, parent_pid: int) -> None:
+    """In the child: exit at once when the process that started the pool is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG: killed when our parent exits
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
         while True:
-            hog.append(bytearray(64 * 1024 * 1024))
+            try:
+                if lifeline.poll(1.0):
+                    lifeline.recv()
+            except (EOFError, OSError):
+                os._exit(3)  # the starter closed its end: it has exited or crashed
+            if not _alive(parent_pid):
+                os._exit(3)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
-def _child_main(conn: Connection, memory_bytes: int) -> None:
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_bytes: int,
+                initializer: Callable | None, initargs: tuple) -> None:
+    _die_with_parent(lifeline, parent_pid)
     if memory_bytes and sys.platform != "win32":
         import resource
 
@@ -36,8 +87,10 @@ def _child_main(conn: Connection, memory_bytes: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ValueError, OSError):
             pass
-    from xinyong_desktop.intake.worker import parse_file
+    from xinyong_desktop.intake import worker
 
+    if initializer is not None:
+        initializer(*initargs)
     while True:
         try:
             job = conn.recv()
@@ -45,17 +98,38 @@ def _child_main(conn: Connection, memory_bytes: int) -> None:
             return
         if job is None:
             return
-        job_id, path, ocr, limits = job
-        _test_faults(path)
-        result = parse_file(path, ocr=ocr, limits=limits, on_pages=lambda n, j=job_id: conn.send(("pages", j, n)))
+        job_id, what, args, limits = job
+        conn.send(("started", job_id, None))  # the time limit counts from here, not from the process start
+        if what == "file":
+            path, ocr = args
+            result = worker.parse_file(path, ocr=ocr, limits=limits,
+                                       on_pages=lambda n, j=job_id: conn.send(("pages", j, n)))
+        else:
+            result = worker.run_call(what, args)
         conn.send(("done", job_id, result))
+
+
+def resident_bytes(pid: int) -> int:
+    """Resident memory of a process (0 when it cannot be read: the budget is then the rlimit's job)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+_LIVE: weakref.WeakSet[ParserPool] = weakref.WeakSet()  # every pool of this process: one memory budget
 
 
 @dataclass
 class _Slot:
     proc: mp.process.BaseProcess
     conn: Connection
-    job: tuple | None = None
+    lifeline: Connection
+    job: tuple | None = None  # (job id, label, started, ocr)
     deadline: float = 0.0
 
 
@@ -69,13 +143,19 @@ def _context(method: str | None = None) -> mp.context.BaseContext:
 
 
 class ParserPool:
-    """A small pool of sandboxed parser processes.  Use as a context manager."""
+    """A small pool of sandboxed parser processes.  Use as a context manager.
 
-    def __init__(self, workers: int | None = None, limits: Limits | None = None, start_method: str | None = None):
+    `initializer(*initargs)` runs in each parser process before its first job (tests install hostile
+    parsers that way; the product passes none)."""
+
+    def __init__(self, workers: int | None = None, limits: Limits | None = None, start_method: str | None = None,
+                 initializer: Callable | None = None, initargs: tuple = ()):
         self.limits = limits or Limits()
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self._ctx = _context(start_method)
         self._slots: list[_Slot] = []
+        self._initializer, self._initargs = initializer, initargs
+        _LIVE.add(self)
 
     def __enter__(self) -> ParserPool:
         return self
@@ -85,10 +165,17 @@ class ParserPool:
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_child_main, args=(child, self.limits.memory_bytes), daemon=True)
+        life_r, life_w = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(target=_child_main, daemon=True,
+                                 args=(child, life_r, os.getpid(), self.limits.memory_bytes,
+                                       self._initializer, self._initargs))
         proc.start()
         child.close()
-        return _Slot(proc, parent)
+        life_r.close()
+        return _Slot(proc, parent, life_w)
+
+    def pids(self) -> list[int]:
+        return [s.proc.pid for s in self._slots if s.proc.pid]
 
     def warm(self) -> None:
         """Start the parser processes now (idle time), not at the first file of the first check."""
@@ -105,7 +192,9 @@ class ParserPool:
             s.proc.join(timeout=1)
             if s.proc.is_alive():
                 s.proc.kill()
+                s.proc.join(timeout=5)
             s.conn.close()
+            s.lifeline.close()
         self._slots = []
 
     def _retire(self, slot: _Slot) -> None:
@@ -113,7 +202,20 @@ class ParserPool:
             slot.proc.kill()
         slot.proc.join(timeout=5)
         slot.conn.close()
+        slot.lifeline.close()
         self._slots.remove(slot)
+
+    def _over_budget(self, busy: list[_Slot]) -> _Slot | None:
+        """This pool's busy parser to stop when all parsers of all pools of this process together use more
+        than the budget (the largest of ours: the file that made it grow)."""
+        budget = self.limits.memory_budget_bytes
+        if not budget:
+            return None
+        total = sum(resident_bytes(pid) for pool in list(_LIVE) if pool is not self for pid in pool.pids())
+        sizes = {id(s): resident_bytes(s.proc.pid) for s in self._slots if s.proc.pid}
+        if total + sum(sizes.values()) <= budget:
+            return None
+        return max(busy, key=lambda s: sizes.get(id(s), 0), default=None)
 
     def map(
         self,
@@ -123,14 +225,31 @@ class ParserPool:
         cancel: threading.Event | None = None,
     ) -> dict[str, dict]:
         """Parse every path; results keyed by path, delivered to on_result as they finish."""
-        queue = list(paths)
+        jobs = [(p, "file", (p, ocr)) for p in paths]
+        return self._run(jobs, ocr, on_result, cancel)
+
+    def call(self, func: str, *args, seconds: float | None = None) -> dict:
+        """Run `module:function(*args)` in a parser process under the same limits; returns
+        {'ok': True, 'value': ...} or {'ok': False, 'reason': ...} (never raises for what the call did)."""
+        limits = self.limits
+        if seconds is not None:
+            from dataclasses import replace
+
+            self.limits = replace(limits, seconds_base=seconds)
+        try:
+            return self._run([(func, func, args)], False, None, None)[func]
+        finally:
+            self.limits = limits
+
+    def _run(self, jobs: list[tuple[str, str, tuple]], ocr: bool, on_result, cancel) -> dict[str, dict]:
+        queue = list(jobs)
         results: dict[str, dict] = {}
         next_id = 0
 
-        def finish(path: str, res: dict) -> None:
-            results[path] = res
+        def finish(label: str, res: dict) -> None:
+            results[label] = res
             if on_result:
-                on_result(path, res)
+                on_result(label, res)
 
         while queue or any(s.job for s in self._slots):
             if cancel is not None and cancel.is_set():
@@ -143,40 +262,54 @@ class ParserPool:
                 if idle is None:
                     idle = self._spawn()
                     self._slots.append(idle)
-                path = queue.pop(0)
-                idle.job = (next_id, path, time.monotonic(), ocr)
-                idle.deadline = time.monotonic() + self.limits.seconds_base
+                label, what, args = queue.pop(0)
+                idle.job = (next_id, label, time.monotonic(), ocr)
+                idle.deadline = time.monotonic() + self.limits.seconds_base + STARTUP_SECONDS
                 next_id += 1
                 try:
-                    idle.conn.send((idle.job[0], path, ocr, self.limits))
+                    idle.conn.send((idle.job[0], what, args, self.limits))
                 except (OSError, BrokenPipeError):
                     self._retire(idle)
-                    finish(path, {"ok": False, "reason": "解析进程无法启动"})
+                    finish(label, {"ok": False, "reason": "解析进程无法启动"})
             busy = [s for s in self._slots if s.job]
             if not busy:
                 continue
             now = time.monotonic()
             timeout = max(0.0, min(s.deadline for s in busy) - now)
-            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=min(timeout, 0.5))
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=min(timeout, 0.1))
+            hog = self._over_budget(busy)
             for s in busy:
-                path = s.job[1]
+                label = s.job[1]
                 if s.conn in ready:
                     try:
                         msg, _jid, payload = s.conn.recv()
                     except (EOFError, OSError):
                         self._retire(s)
-                        finish(path, {"ok": False, "reason": "解析进程异常退出（可能超出内存上限或文件为恶意构造）"})
+                        finish(label, {"ok": False, "reason": DIED_REASON})
+                        continue
+                    if msg == "started":
+                        s.job = (s.job[0], label, time.monotonic(), s.job[3])
+                        s.deadline = time.monotonic() + self.limits.seconds_base
                         continue
                     if msg == "pages":
                         # the deadline grows with the page count the worker has found
                         s.deadline = s.job[2] + self.limits.timeout(int(payload), s.job[3])
                         continue
                     s.job = None
-                    finish(path, payload)
+                    finish(label, payload)
+                elif s is hog:
+                    self._retire(s)
+                    finish(label, {"ok": False, "reason": MEMORY_REASON})
                 elif s.proc.sentinel in ready or not s.proc.is_alive():
                     self._retire(s)
-                    finish(path, {"ok": False, "reason": "解析进程异常退出（可能超出内存上限或文件为恶意构造）"})
+                    finish(label, {"ok": False, "reason": DIED_REASON})
                 elif time.monotonic() >= s.deadline:
                     self._retire(s)
-                    finish(path, {"ok": False, "reason": "文件解析超时（已强制停止），可能文件过于复杂或已损坏"})
+                    finish(label, {"ok": False, "reason": TIMEOUT_REASON})
         return results
+
+
+def call_sandboxed(func: str, *args, seconds: float | None = None) -> dict:
+    """One call in a parser process of its own (started from the forkserver, stopped afterwards)."""
+    with ParserPool(workers=1) as pool:
+        return pool.call(func, *args, seconds=seconds)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, sniff_file
+from xinyong_desktop.intake.images import decode_bounded, register_heif
 from xinyong_desktop.intake.ink import build_inkmap
 from xinyong_desktop.intake.limits import Limits
 
@@ -102,6 +103,9 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
             img_pages = len(glyphs) < MIN_TEXT_GLYPHS
             if img_pages and ocr:
                 scale = OCR_SCALE
+            # a page of 14000×14000 pt is legal PDF: render it smaller rather than at 2 GB per bitmap
+            cap = limits.max_ocr_pixels if img_pages and ocr else limits.max_render_pixels
+            scale = min(scale, 0.995 * math.sqrt(cap / (w * h)))  # pdfium rounds sizes up
             rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
             if img_pages and ocr:
                 pages.append(_ocr_page(rgb, scale, photo=False))
@@ -112,32 +116,43 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
     return pages
 
 
-def _image_pages(path: Path, limits: Limits, ocr: bool) -> list[dict]:
-    from PIL import Image, ImageOps
+def _image_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
+    from PIL import Image
 
+    register_heif()
     Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    pages = []
     try:
         with Image.open(path) as im:
-            if im.width * im.height > limits.max_image_pixels:
-                raise Unreadable(f"图片过大（{im.width}×{im.height} 像素），超过处理上限")
-            im = ImageOps.exif_transpose(im)
-            rgb = np.asarray(im.convert("RGB"))
+            n = int(getattr(im, "n_frames", 1) or 1)  # a multi-page TIFF: every page
+            if n > limits.max_pages:
+                raise Unreadable(f"图片文件共 {n} 页，超过单个文件 {limits.max_pages} 页的上限；请拆分后再导入")
+            if on_pages:
+                on_pages(n)
+            for i in range(n):
+                if n > 1:
+                    im.seek(i)
+                if im.width * im.height > limits.max_image_pixels:
+                    raise Unreadable(f"图片过大（{im.width}×{im.height} 像素），超过处理上限")
+                if ocr:
+                    # phone photos are usually larger than needed: OCR at about 2000 px on the long side
+                    rgb, w, h = decode_bounded(im, 2200, max_pixels=limits.max_ocr_pixels)
+                    pages.append(_ocr_page(rgb, rgb.shape[1] / w, photo=True))
+                else:
+                    # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
+                    rgb, w, h = decode_bounded(im, 4000, 1300)
+                    pages.append(_page(w, h, "none", [], "", rgb, rgb.shape[0] / h))
     except Unreadable:
         raise
     except Image.DecompressionBombError as e:
         raise Unreadable("图片像素数超过安全上限（疑似解压炸弹），未处理") from e
-    except (OSError, ValueError, SyntaxError) as e:
+    except OSError as e:
+        if "truncated" in str(e):
+            raise Unreadable("图片文件不完整（数据被截断），无法读取；请重新拍摄或复制完整的文件") from e
         raise Unreadable("图片文件已损坏或格式不受支持，无法打开") from e
-    h, w = rgb.shape[:2]
-    if ocr:
-        # phone photos are usually larger than needed: OCR at about 2000 px on the long side
-        k = min(1.0, 2200 / max(h, w))
-        img = rgb if k == 1.0 else _resize(rgb, k)
-        return [_ocr_page(img, k, photo=True)]
-    # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
-    scale = min(1.0, 1300 / max(h, 1))
-    small = rgb if scale == 1.0 else _resize(rgb, scale)
-    return [_page(float(w), float(h), "none", [], "", small, scale)]
+    except (ValueError, SyntaxError, EOFError) as e:
+        raise Unreadable("图片文件已损坏或格式不受支持，无法打开") from e
+    return pages
 
 
 def _ocr_page(rgb: np.ndarray, scale: float, photo: bool) -> dict:
@@ -158,13 +173,34 @@ def _resize(rgb: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _page(w: float, h: float, source: str, glyphs: list[tuple], ring: str, rgb: np.ndarray, scale: float) -> dict:
-    if scale != RENDER_SCALE and rgb.shape[0] > 1400:
+    if scale > RENDER_SCALE and rgb.shape[0] > 1400:  # OCR resolution: ink is analysed at the usual one
         k = RENDER_SCALE / scale
         rgb = _resize(rgb, k)
         scale = RENDER_SCALE
     boxes = [(g[1], g[2], g[3], g[4]) for g in glyphs if g[5] >= 0.6]
     inkmap = build_inkmap(rgb, scale, boxes, scanned=source != "text")
     return {"width": w, "height": h, "source": source, "glyphs": glyphs, "ring": ring, "ink": inkmap.pack()}
+
+
+def run_call(func: str, args: tuple) -> dict:
+    """A sandboxed call of "module:function" (e.g. reading a roster): its value, or the Chinese reason."""
+    import importlib
+
+    module, _, name = func.partition(":")
+    try:
+        return {"ok": True, "value": getattr(importlib.import_module(module), name)(*args)}
+    except MemoryError:
+        return {"ok": False, "reason": "读取时内存超出上限（文件可能是恶意构造或过于复杂）"}
+    except RecursionError:
+        return {"ok": False, "reason": "文件结构嵌套过深，无法安全读取"}
+    except Exception as e:  # noqa: BLE001 - the caller turns the reason into its own error
+        chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e))
+        if not chinese:
+            import logging
+
+            logging.getLogger("xinyong.intake").exception("sandboxed call failed: %s", func)
+        return {"ok": False, "reason": str(e) if chinese else f"文件无法读取（{type(e).__name__}），可能已损坏",
+                "error": type(e).__name__}
 
 
 def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pages=None) -> dict:
@@ -181,9 +217,7 @@ def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pag
         if ftype == FileType.PDF:
             pages = _pdf_pages(p, limits, ocr, on_pages)
         elif ftype in IMAGE_TYPES:
-            if on_pages:
-                on_pages(1)
-            pages = _image_pages(p, limits, ocr)
+            pages = _image_pages(p, limits, ocr, on_pages)
         else:
             raise Unreadable("不是 PDF 或图片文件（按文件内容判断），无法作为材料读取")
         return {"ok": True, "ftype": str(ftype), "pages": pages}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -17,8 +18,12 @@ from pathlib import Path
 from xinyong_desktop.rules.loader import RosterRules
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # all entries of an XLSX together, as declared and as inflated
+MAX_ENTRY_RATIO = 200  # inflated / compressed, per entry over 1 MB (a stored random entry cannot dilute it)
+MAX_ROWS = 50_000  # per file: a city's whole list is a few thousand
+READ_SECONDS = 120.0  # time limit of one roster read in the sandbox
 HEADER_SCAN_ROWS = 30
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^（）()]*[)）]$")
 
@@ -88,23 +93,51 @@ def _csv_tables(path: Path, data: bytes) -> list[Table]:
     head = text[:8192].splitlines()[:10]
     delim = max([",", "\t", ";", "，"], key=lambda d: sum(line.count(d) for line in head))
     rows = []
-    for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
-        rows.append((i, cells))
+    try:
+        for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
+            if i > MAX_ROWS:
+                raise RosterFileError(f"名单超过 {MAX_ROWS:,} 行的上限，已拒绝读取（请按地区或批次拆分）")
+            rows.append((i, cells))
+    except csv.Error as e:
+        where = f"第 {len(rows) + 1} 行"
+        raise RosterFileError(f"CSV 文件{where}格式有误（单元格过长或引号不配对），无法读取（{e}）") from None
     return [Table(path.name, "", rows)]
 
 
 def _check_zip(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl inflates anything: entry count, each entry's declared size and ratio,
+    the declared total, then — streaming, never holding it — the actual inflated bytes of every entry and the
+    number of rows in the sheets."""
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as e:
+            if len(infos) > 10_000:
+                raise RosterFileError("Excel 文件中的条目过多，已拒绝读取（可能是恶意文件）")
+            if not any(i.filename.startswith("xl/") for i in infos):
+                raise RosterFileError("不是 Excel 表格（压缩包中没有工作表）")
+            declared = 0
+            for i in infos:
+                declared += i.file_size
+                if (i.file_size > MAX_UNZIPPED_BYTES or declared > MAX_UNZIPPED_BYTES
+                        or (i.file_size > 1 << 20 and i.file_size > MAX_ENTRY_RATIO * max(i.compress_size, 1))):
+                    raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
+            inflated = rows = 0
+            for i in infos:
+                sheet = i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+                got, tail = 0, b""
+                with z.open(i) as fh:
+                    while block := fh.read(1 << 20):
+                        got += len(block)
+                        inflated += len(block)
+                        if got > i.file_size or inflated > MAX_UNZIPPED_BYTES:
+                            raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
+                        if sheet:
+                            rows += len(_ROW_TAG.findall(tail + block)) - len(_ROW_TAG.findall(tail))
+                            tail = block[-32:]
+                            if rows > MAX_ROWS:
+                                raise RosterFileError(f"名单超过 {MAX_ROWS:,} 行的上限，已拒绝读取（请按地区或批次拆分）")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as e:
         raise RosterFileError(f"Excel 文件已损坏，无法打开（{type(e).__name__}）") from None
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > 10_000 or total > MAX_UNZIPPED_BYTES or total / packed > 200:
-        raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
-    if not any(i.filename.startswith("xl/") for i in infos):
-        raise RosterFileError("不是 Excel 表格（压缩包中没有工作表）")
 
 
 def _xlsx_tables(path: Path) -> list[Table]:
@@ -142,20 +175,46 @@ def _xlsx_tables(path: Path) -> list[Table]:
 
 
 def read_tables(path: Path) -> list[Table]:
+    """The tables of one roster file, parsed in a sandboxed parser process (time, memory and row limits):
+    a hostile spreadsheet becomes one RosterFileError, never a hang or an exhausted laptop."""
+    from xinyong_desktop.intake.sandbox import call_sandboxed
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RosterFileError(f"文件过大（{size // (1024 * 1024)} MB），名单文件不应超过 {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        with open(path, "rb") as fh:
-            data = fh.read()
+        real = Path(path).resolve(strict=True)  # a link the user chose is followed here, once
     except FileNotFoundError:
         raise RosterFileError("找不到文件") from None
-    except IsADirectoryError:
-        raise RosterFileError("这是文件夹，不是名单文件") from None
+    except OSError as e:
+        raise RosterFileError(f"无法读取（{e.strerror or type(e).__name__}）") from None
+    res = call_sandboxed("xinyong_desktop.roster.read:read_tables_here", real, Path(path).name, seconds=READ_SECONDS)
+    if not res["ok"]:
+        raise RosterFileError(res["reason"])
+    return res["value"]
+
+
+def read_tables_here(path: Path, shown_name: str | None = None) -> list[Table]:
+    """read_tables in this process (what the sandbox runs)."""
+    from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
+
+    try:
+        data = read_small_regular_file(path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise RosterFileError("找不到文件") from None
+    except UnsafeFileError as e:
+        if "上限" in str(e):
+            size = os.stat(path).st_size
+            raise RosterFileError(f"文件过大（{size // (1024 * 1024)} MB），名单文件不应超过 "
+                                  f"{MAX_FILE_BYTES // (1024 * 1024)} MB") from None
+        if "文件夹" in str(e):
+            raise RosterFileError("这是文件夹，不是名单文件") from None
+        raise RosterFileError(str(e)) from None
     except PermissionError:
         raise RosterFileError("没有读取权限") from None
     kind = sniff(data)
-    return _xlsx_tables(path) if kind == "xlsx" else _csv_tables(path, data)
+    tables = _xlsx_tables(path) if kind == "xlsx" else _csv_tables(path, data)
+    if shown_name:
+        for t in tables:
+            t.file = shown_name
+    return tables
 
 
 # ---------------------------------------------------------------- header

@@ -1,0 +1,34 @@
+"""Hostile parsers for the sandbox's tests, installed in each parser process through the pool's initializer
+(the product's child loop has no fault hooks).  Module-level so that spawn/forkserver children can import it."""
+from __future__ import annotations
+
+import os
+import time
+
+
+def install(hang: str | None = None, hog: str | None = None, grow_to: int | None = None) -> None:
+    """Wrap worker.parse_file: the file named `hang` never returns; the file named `hog` keeps allocating
+    touched memory (up to grow_to bytes, then sleeps 3 s and parses normally; without grow_to: forever)."""
+    from xinyong_desktop.intake import worker
+
+    real = worker.parse_file
+
+    def parse_file(path: str, *args, **kwargs):
+        name = os.path.basename(path)
+        if name == hang:
+            time.sleep(3600)
+        if name == hog:
+            held = []
+            while grow_to is None or len(held) * (32 << 20) < grow_to:
+                held.append(bytearray(b"\x01") * (32 << 20))  # written, so it is resident
+                time.sleep(0.02)
+            time.sleep(3)
+        return real(path, *args, **kwargs)
+
+    worker.parse_file = parse_file
+
+
+def install_two(names: tuple[str, ...], grow_to: int) -> None:
+    """Like install(hog=…), for several file names at once (each wraps the one before)."""
+    for name in names:
+        install(None, name, grow_to)
