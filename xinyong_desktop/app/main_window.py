@@ -261,10 +261,9 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
 
     def _failed(self, e: Exception) -> None:
         self.form.checkButton.setEnabled(True)
-        import logging
+        from xinyong_desktop.app.main import show_error  # the one error → dialog mapping
 
-        logging.getLogger("xinyong").error("操作失败：%r", e, exc_info=e)
-        QMessageBox.critical(self, S.ERROR_TITLE, S.ERROR_TEXT.format(err=e, log=self.log_path or "（未启用日志）"))
+        show_error(self, e, self.log_path)
 
     def _kind_name(self, kind: str | None) -> str:
         try:
