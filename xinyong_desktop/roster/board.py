@@ -30,7 +30,7 @@ STATUS_CN = {"not_yet": "未到最短公示期", "eligible": "可申请修复", 
 LIST_KEYS = ("eligible", "soon", "not_yet", "withdrawn", "not_repairable", "listing", "incomplete")
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRecord:
     file: str
     sheet: str
@@ -347,9 +347,10 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
                 if isinstance(rec, list):
                     out.errors.append(RowError(raw.file, raw.sheet, raw.row, "；".join(rec)))
                     continue
-                first = seen.get(rec.key)
+                key = rec.key
+                first = seen.get(key)
                 if first is None:
-                    seen[rec.key] = rec
+                    seen[key] = rec
                     out.records.append(rec)
                     continue
                 diffs = [label for label, a, b in (

@@ -31,15 +31,17 @@ class PenaltyRules:
     def types_in(self, text: str) -> frozenset[str]:
         """The penalty types a 处罚类别/处罚内容 text names ("警告；罚款" → {warning, fine})."""
         t = re.sub(r"\s", "", text or "")
+        if not t:
+            return frozenset()
         # "不予行政处罚" / "免予处罚" name no penalty; a negated word is not a type
         found = set()
         for tid, words in self.types.items():
             for w in words:
-                for m in re.finditer(re.escape(w), t):
-                    if not re.search(r"(?:不予|免予|未|无)$", t[max(0, m.start() - 2):m.start()]):
-                        found.add(tid)
-                        break
-                if tid in found:
+                i = t.find(w)
+                while i >= 0 and (t[max(0, i - 2):i] in ("不予", "免予") or (i > 0 and t[i - 1] in "未无")):
+                    i = t.find(w, i + 1)
+                if i >= 0:
+                    found.add(tid)
                     break
         return frozenset(found)
 
