@@ -11,10 +11,12 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from xinyong_desktop.errors import SetupError
+
 _PACKAGE = "xinyong_desktop"
 
 
-class ResourcesMissing(RuntimeError):
+class ResourcesMissing(SetupError):
     """The data files are not where the package expects them (a broken install)."""
 
 

@@ -312,10 +312,12 @@ def test_unexpected_error_shows_a_chinese_dialog_with_the_log(monkeypatch, tmp_p
     log = tmp_path / "x.log"
     app_main.install_crash_dialog(log)
     try:
-        raise RuntimeError("磁盘已满")
+        raise RuntimeError("internal English detail")
     except RuntimeError:
         sys.excepthook(*sys.exc_info())
-    assert shown and "磁盘已满" in shown[0][2] and str(log) in shown[0][2] and "已保存" in shown[0][2]
+    # Chinese, names the kind of error and the log; the exception's own (English) text stays in the log
+    assert shown and "RuntimeError" in shown[0][2] and str(log) in shown[0][2] and "已保存" in shown[0][2]
+    assert "internal English detail" not in shown[0][2]
 
 
 def test_second_start_brings_the_first_forward(tmp_path):

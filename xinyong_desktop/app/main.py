@@ -50,39 +50,40 @@ def install_chinese(app) -> bool:
 
 
 def setup_logging():
-    """A rotating log in the user's log directory; returns its path."""
+    """A rotating log in the user's log directory, ID and phone numbers masked (`xinyong_desktop.logs`)."""
+    from xinyong_desktop.logs import setup_logging as setup
+
+    return setup()
+
+
+def show_error(parent, exc: BaseException, log_path=None) -> None:
+    """The one place the desk turns an exception into a dialog: the Chinese message of the error hierarchy
+    (`errors.user_message`: never a traceback, SQL or English errno text).  An error of the hierarchy or of
+    the file system is something the user can act on (a warning); anything else is logged with its traceback (redacted) and
+    shown as an unexpected error that lost nothing that was saved."""
     import logging
-    from logging.handlers import RotatingFileHandler
-    from pathlib import Path
 
-    from platformdirs import user_log_dir
+    from PySide6.QtWidgets import QMessageBox
 
-    d = Path(user_log_dir("xinyong-desktop", appauthor=False))
-    d.mkdir(parents=True, exist_ok=True)
-    path = d / "xinyong.log"
-    root = logging.getLogger()
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        h = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(h)
-        root.setLevel(logging.INFO)
-    return path
+    from xinyong_desktop.app import strings as S
+    from xinyong_desktop.errors import XinyongError, user_message
+
+    log = str(log_path) if log_path else "（未启用日志）"
+    if isinstance(exc, XinyongError | OSError):  # a file that cannot be written is not a crash either
+        logging.getLogger("xinyong").warning("操作未完成：%s", user_message(exc))
+        QMessageBox.warning(parent, S.ERROR_TITLE, S.ERROR_TEXT.format(err=user_message(exc), log=log))
+        return
+    logging.getLogger("xinyong").error("未处理的错误", exc_info=(type(exc), exc, exc.__traceback__))
+    QMessageBox.critical(parent, S.ERROR_TITLE, S.CRASH_TEXT.format(err=user_message(exc), log=log))
 
 
 def install_crash_dialog(log_path) -> None:
     """An unexpected error is logged and shown in Chinese — what was saved and where the log is — never a
     silent exit.  The window stays usable."""
-    import logging
-    import traceback
 
     def hook(exc_type, exc, tb):
-        logging.getLogger("xinyong").error("未处理的错误\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         try:
-            from PySide6.QtWidgets import QMessageBox
-
-            from xinyong_desktop.app import strings as S
-
-            QMessageBox.critical(None, S.ERROR_TITLE, S.CRASH_TEXT.format(err=exc, log=log_path))
+            show_error(None, exc.with_traceback(tb), log_path)
         except Exception:  # noqa: BLE001 - the dialog itself must never take the app down
             pass
 
@@ -110,11 +111,13 @@ def forward_to_running(key: str) -> bool:
     return True
 
 
-def serve_instance(key: str, window):
-    """Listen for later starts and bring the window forward when one knocks."""
+def serve_instance(key: str, window=None):
+    """Listen for later starts and bring the window forward when one knocks.  Called before the window is
+    built (so a second start a moment later finds this one); `server.window` is set once it exists."""
     from PySide6.QtNetwork import QLocalServer
 
     server = QLocalServer(window)
+    server.window = window
     QLocalServer.removeServer(key)  # a stale socket left by a killed instance
     server.listen(key)
 
@@ -123,9 +126,10 @@ def serve_instance(key: str, window):
         if conn is not None:
             conn.readyRead.connect(conn.readAll)
             conn.disconnected.connect(conn.deleteLater)
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
+        if server.window is not None:
+            server.window.showNormal()
+            server.window.raise_()
+            server.window.activateWindow()
 
     server.newConnection.connect(knock)
     return server
@@ -162,6 +166,7 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     if screenshot is None and forward_to_running(key):
         print("审核台已在运行，已切换到该窗口。")
         return 0
+    server = serve_instance(key) if screenshot is None else None  # claimed at once: a second start finds it
     if db_path is not None and screenshot is None:
         from xinyong_desktop.store.backup import make_backup
 
@@ -170,8 +175,10 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     try:
         win = MainWindow(open_db(url or db_path), default_rules(), getpass.getuser(), pool, as_of=as_of,
                          db_path=db_path, log_path=log_path)
-        if screenshot is None:
-            win.instance_server = serve_instance(key, win)
+        if server is not None:
+            server.window = win
+            server.setParent(win)
+            win.instance_server = server
         if screenshot is not None:
             win.headless = True
             win.resize(1500, 900)

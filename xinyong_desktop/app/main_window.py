@@ -900,10 +900,9 @@ class MainWindow(QMainWindow):
     def _failed(self, e: Exception) -> None:
         self.running = None
         self.form.checkButton.setEnabled(True)
-        import logging
+        from xinyong_desktop.app.main import show_error  # the one error → dialog mapping
 
-        logging.getLogger("xinyong").error("操作失败：%r", e, exc_info=e)
-        QMessageBox.critical(self, S.ERROR_TITLE, S.ERROR_TEXT.format(err=e, log=self.log_path or "（未启用日志）"))
+        show_error(self, e, self.log_path)
 
     # ------------------------------------------------------------ showing a case
     def _overrides(self, s: Session) -> dict[str, str]:

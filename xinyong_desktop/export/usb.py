@@ -17,6 +17,7 @@ from pathlib import Path
 
 from xinyong_desktop import __version__
 from xinyong_desktop.domain.model import Kind
+from xinyong_desktop.errors import OutputError, os_reason
 from xinyong_desktop.export.names import INCOMPLETE, folder_names, safe_name, unique
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import locate
@@ -28,7 +29,7 @@ SUBMISSION_ORDER = [Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER, Kind.PAYMENT_
                     Kind.BUSINESS_LICENSE, Kind.PENALTY_DECISION, Kind.OTHER]
 
 
-class ExportError(Exception):
+class ExportError(OutputError):
     """The export cannot be done (no space, destination unusable); the message is Chinese."""
 
 
@@ -130,7 +131,7 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
             os.fsync(fh.fileno())
         _fsync_dir(staging)
     except OSError as e:  # a full or pulled stick: the folder keeps its "incomplete" name
-        why = "目标盘已满" if e.errno == errno.ENOSPC else f"写入失败（{e.strerror or e}）"
+        why = "目标盘已满" if e.errno == errno.ENOSPC else f"写入失败（{os_reason(e)}）"
         raise ExportError(f"导出“{item.name}”时{why}，文件夹保留为“{staging.name}”（未完成，请勿提交）") from e
     report = verify_folder(staging, check_name=False)
     if not report.ok:

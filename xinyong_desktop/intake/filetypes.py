@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from xinyong_desktop.errors import os_reason
 from xinyong_desktop.safeio import locate, readable_rel
 
 __all__ = ["FileType", "Survey", "discover", "locate", "rel_name", "sniff", "sniff_file", "survey"]
@@ -109,7 +110,7 @@ def survey(packet_dir: Path) -> Survey:
 def _why(e: OSError) -> str:
     if isinstance(e, PermissionError):
         return "没有读取权限"
-    return e.strerror or type(e).__name__
+    return os_reason(e)
 
 
 def discover(packet_dir: Path) -> list[Path]:

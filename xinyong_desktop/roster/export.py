@@ -1,6 +1,12 @@
-"""The eligibility board as an XLSX workbook: one sheet per list, plus the rows that were rejected."""
+"""The eligibility board as an XLSX workbook: one sheet per list, plus the rows that were rejected.
+
+Every text comes from a roster someone else made, so every text is written as text: openpyxl would store a
+string that starts with "=" as a live formula (=HYPERLINK(…), =cmd|' /C calc'!A0 …), and Excel turns a
+cell starting with =, +, -, @ or a tab into a formula as soon as it is edited.  `as_text` stores such a
+cell as a string with Excel's quote prefix (shown as typed, never evaluated, also after editing)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from xinyong_desktop.roster.board import Roster, list_titles
@@ -9,6 +15,18 @@ HEADERS = ("企业名称", "统一社会信用代码", "处罚决定书文号", 
            "终止公示日期", "高频失信", "来源文件", "行号", "待核对")
 SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已达最长公示期",
                "not_repairable": "不得提前终止", "listing": "严重失信主体名单", "incomplete": "缺少处罚日期"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def as_text(cells: Iterable) -> None:
+    """Mark every string cell of a row as a string, never a formula (see the module's docstring)."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
@@ -30,6 +48,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
             ws.append([r.enterprise_name, r.uscc or r.registration_number, r.decision_number, r.decision_date,
                        r.severity_label, r.authority, r.eligible_from, r.withdrawn_on,
                        "、".join(r.high_frequency_rules), r.file, r.row, "；".join(r.problems + ([r.route()] if r.listing else []))])
+            as_text(ws[ws.max_row])
         for row in ws.iter_rows(min_row=3):
             for i in (3, 6, 7):
                 row[i].number_format = "yyyy-mm-dd"
@@ -42,6 +61,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
         cell.font, cell.fill = bold, fill
     for e in roster.errors:
         ws.append([e.file, e.sheet, e.row, e.message])
+        as_text(ws[ws.max_row])
     ws.column_dimensions["A"].width, ws.column_dimensions["D"].width = 24, 80
     for row in ws.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True)

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.rules.loader import RosterRules
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -28,7 +29,7 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^（）()]*[)）]$")
 
 
-class RosterFileError(Exception):
+class RosterFileError(InputError):
     """The file as a whole cannot be read as a roster; the message is Chinese and names the cause."""
 
 
@@ -98,9 +99,10 @@ def _csv_tables(path: Path, data: bytes) -> list[Table]:
             if i > MAX_ROWS:
                 raise RosterFileError(f"名单超过 {MAX_ROWS:,} 行的上限，已拒绝读取（请按地区或批次拆分）")
             rows.append((i, cells))
-    except csv.Error as e:
+    except csv.Error:  # e.g. a cell over the csv module's field limit (its English text is not shown)
         where = f"第 {len(rows) + 1} 行"
-        raise RosterFileError(f"CSV 文件{where}格式有误（单元格过长或引号不配对），无法读取（{e}）") from None
+        raise RosterFileError(f"CSV 文件{where}格式有误（单元格超过 {csv.field_size_limit():,} 个字符或引号不配对），"
+                              "无法读取") from None
     return [Table(path.name, "", rows)]
 
 

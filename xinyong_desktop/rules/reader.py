@@ -5,8 +5,10 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+from xinyong_desktop.errors import InputError
 
-class RuleError(Exception):
+
+class RuleError(InputError):
     """A rule file is missing, unparsable or has a wrong value; the message names file and key."""
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop import __version__
+from xinyong_desktop.errors import os_reason
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
@@ -91,7 +92,7 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path
             "packet_name": Path(c.packet_dir).name if c.packet_dir else "",
             "packet": packet,
             "materials": [{"path": m.path, "sha256": m.sha256, "kind": m.kind, "pages": m.pages,
-                           "text_source": m.text_source,
+                           "text_source": m.text_source, "notes": list(m.notes or []),
                            "fields": [{"field": f.field, "value": f.value, "page": f.page, "bbox": f.bbox,
                                        "confidence": f.confidence} for f in m.fields]} for m in c.materials],
             "findings": [{"code": f.code, "severity": f.severity, "kind": f.kind, "field": f.field, "path": f.path,
@@ -205,7 +206,7 @@ def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
                           json.JSONDecodeError)):
             raise BundleError(f"数据包已损坏或不完整，无法导入（{type(e).__name__}）") from None
         if isinstance(e, OSError):
-            raise BundleError(f"读写数据包时出错，未导入（{e.strerror or type(e).__name__}）") from None
+            raise BundleError(f"读写数据包时出错，未导入（{os_reason(e)}）") from None
         log.error("bundle import failed: %s", type(e).__name__)  # no message: it may quote personal data
         raise BundleError(f"数据包内容有误，无法导入（{type(e).__name__}），数据库未作任何更改") from None
     finally:
@@ -284,8 +285,11 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
+                notes = m.get("notes") or []
+                if not isinstance(notes, list) or not all(isinstance(n, str) and len(n) < 500 for n in notes):
+                    raise BundleError("数据包中的材料备注格式不正确")
                 row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
-                                  text_source=m["text_source"])
+                                  text_source=m["text_source"], notes=notes[:50])
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
             case.findings.extend(FindingRow(**f) for f in cd["findings"])

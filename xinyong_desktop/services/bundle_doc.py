@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from xinyong_desktop.domain.model import Applicant, Code, FieldId, Kind, RecordSeverity, Severity, TextSource
+from xinyong_desktop.errors import InputError
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.services.classes import OUTCOMES as PORTAL_OUTCOMES
 from xinyong_desktop.services.classes import STATUSES
@@ -24,7 +25,7 @@ ACTION = re.compile(r"[a-z_]{1,20}")
 MAX_TEXT = 100_000
 
 
-class BundleError(Exception):
+class BundleError(InputError):
     """The bundle cannot be imported; the message is Chinese.  Nothing was changed."""
 
 

@@ -21,8 +21,10 @@ from xinyong_desktop.domain.model import (
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name, parse_amount
+from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
-from xinyong_desktop.extract.fields import read_fields
+from xinyong_desktop.extract.facts import establish, fact_sources, reconcile
+from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
 from xinyong_desktop.intake.filetypes import rel_name, survey
@@ -36,7 +38,7 @@ from xinyong_desktop.services.progress import Progress
 CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 
-class CaseFileError(Exception):
+class CaseFileError(InputError):
     """case.json exists but cannot be used; the message is Chinese."""
 
 
@@ -76,11 +78,13 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
     except UnsafeFileError as e:
         raise CaseFileError(f"case.json 无法使用：{e}") from None
     except OSError as e:
-        raise CaseFileError(f"case.json 无法读取（{e.strerror or type(e).__name__}）") from None
+        raise CaseFileError(f"case.json 无法读取（{os_reason(e)}）") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CaseFileError(f"case.json 不是有效的 JSON：{e}") from None
+    except json.JSONDecodeError as e:
+        raise CaseFileError(f"case.json 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列附近有误）") from None
+    except UnicodeDecodeError:
+        raise CaseFileError("case.json 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8") from None
     if not isinstance(data, dict):
         raise CaseFileError("case.json 应为一个对象")
     return case_facts_from(data)
@@ -185,6 +189,7 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         if kind_name != "other":
             kr = rules.kinds[kind_name]
             m.fields = read_fields(texts, kr, rules)
+            m.notes.extend(f"blank:{fid}" for fid in sorted(blank_fields(texts, kr, rules, m.fields)))
             marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
             if FieldId.SEAL in kr.fields and source != TextSource.NONE:
                 seal = find_seal(marked, rules.seal_labels)
@@ -201,11 +206,32 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         for fid, fv in list(m.fields.items()):
             if fv.bbox and 1 <= fv.page <= len(pages):
                 m.fields[fid] = replace(fv, bbox=pages[fv.page - 1][0].page_box(fv.bbox))
+        m.notes.extend(sorted({n for i in idx for n in kinds[i].notes if n == "several_documents"}))
+        if kind_name not in ("other", "id_card") and not any(kinds[i].has_title for i in idx):
+            m.notes.append("untitled")  # recognised by its words only
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
         if outdated:
             m.notes.append(f"outdated:{outdated}")
         out.append(m)
     return out
+
+
+def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
+    """Facts from their authoritative materials, then every other material checked by finding them."""
+    known = establish(materials, fact_sources(rules.consistency))
+    for m in materials:
+        if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:
+            continue
+        reading = "id_card" if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID) else str(m.kind)
+        if reading not in rules.kinds:
+            continue
+        texts = page_texts[m.path]
+        pages = [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
+        before = dict(m.fields)
+        reconcile(m, pages, known, set(rules.kinds[reading].fields))
+        for fid, fv in m.fields.items():
+            if fv is not before.get(fid) and fv.bbox and fv.raw == "按案件事实在页面上找到":
+                m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
 
 
 def check_packet(
@@ -257,6 +283,7 @@ def check_packet(
     order = {r: i for i, r in enumerate(rel.values())}
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
+    check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
     for r, why in found.skipped:
         findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
@@ -264,7 +291,7 @@ def check_packet(
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
-                findings.append(Finding(Code.FIELD_MISSING, Severity.WARNING,
+                findings.append(Finding(Code.FIELD_MISSING, Severity.REVIEW,
                                         f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0]))
     findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
     return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts)

@@ -29,9 +29,11 @@ def database_url() -> str | None:
 
 
 def make_engine(path: Path | str) -> Engine:
+    """hide_parameters: an error (and SQLAlchemy's own logging) never quotes the values of a statement —
+    they are ID and phone numbers as often as not.  The log filter (logs.RedactingFilter) masks the rest."""
     if isinstance(path, str) and "://" in path:  # a server URL
-        return create_engine(path, future=True, pool_pre_ping=True)
-    engine = create_engine(f"sqlite:///{path}", future=True)
+        return create_engine(path, future=True, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # every connection: durable and consistent
@@ -67,7 +69,7 @@ def pending_migration(path: Path | str) -> bool:
     if not isinstance(path, str) and (not Path(path).exists() or Path(path).stat().st_size == 0):
         return False
     head = ScriptDirectory.from_config(alembic_config(path)).get_current_head()
-    engine = create_engine(_url(path))
+    engine = create_engine(_url(path), hide_parameters=True)
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
