@@ -88,7 +88,7 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
         except (ValueError, OSError):
             pass
     if preload:  # a packet pool's parsers load their libraries while idle, before the first file
-        from xinyong_desktop.intake import worker  # noqa: F401
+        from xinyong_desktop.intake import worker
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -122,7 +122,7 @@ def run_call(func: str, args: tuple) -> dict:
         return {"ok": False, "reason": "读取时内存超出上限（文件可能是恶意构造或过于复杂）"}
     except RecursionError:
         return {"ok": False, "reason": "文件结构嵌套过深，无法安全读取"}
-    except Exception as e:  # noqa: BLE001 - the caller turns the reason into its own error
+    except Exception as e:  # the caller turns the reason into its own error
         chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e))
         if not chinese:
             import logging

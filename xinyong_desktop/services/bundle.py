@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from contextlib import nullcontext
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ import re
 import shutil
 import uuid
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,10 +33,17 @@ from xinyong_desktop.errors import os_reason
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
-from xinyong_desktop.store.models import (
-    Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow, PenaltyRecord, TrainingClass,
-)
 from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
+from xinyong_desktop.store.models import (
+    Case,
+    Decision,
+    Enterprise,
+    FieldRow,
+    FindingRow,
+    MaterialRow,
+    PenaltyRecord,
+    TrainingClass,
+)
 from xinyong_desktop.store.repo import audit
 
 __all__ = ["BundleError", "ImportResult", "clean_leftovers", "export_bundle", "import_bundle", "import_bundle_file"]

@@ -89,7 +89,7 @@ def _int(d: dict, key: str, where: str, optional: bool = False) -> int | None:
 
 
 def _float(v: Any, where: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or abs(v) > 1e9:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= 1e9:  # NaN fails too
         raise _bad(where, "应为数字")
     return float(v)
 
