@@ -4,10 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from xinyong_desktop.domain.model import (
-    Applicant, Code, FieldId, FieldValue, Finding, Kind, Material, RecordSeverity, Severity, TextSource,
-)
 from xinyong_desktop.checks.engine import CaseFacts
+from xinyong_desktop.domain.model import (
+    Applicant,
+    Code,
+    FieldId,
+    FieldValue,
+    Finding,
+    Kind,
+    Material,
+    RecordSeverity,
+    Severity,
+    TextSource,
+)
 from xinyong_desktop.services.check_packet import CheckResult
 from xinyong_desktop.services.privacy import purge_and_compact
 from xinyong_desktop.services.review import field_target

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from contextlib import nullcontext
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ import re
 import shutil
 import uuid
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,10 +33,17 @@ from xinyong_desktop.errors import os_reason
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
-from xinyong_desktop.store.models import (
-    Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow, PenaltyRecord, TrainingClass,
-)
 from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
+from xinyong_desktop.store.models import (
+    Case,
+    Decision,
+    Enterprise,
+    FieldRow,
+    FindingRow,
+    MaterialRow,
+    PenaltyRecord,
+    TrainingClass,
+)
 from xinyong_desktop.store.repo import audit
 
 __all__ = ["BundleError", "ImportResult", "clean_leftovers", "export_bundle", "import_bundle", "import_bundle_file"]
@@ -285,11 +292,8 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
-                notes = m.get("notes") or []
-                if not isinstance(notes, list) or not all(isinstance(n, str) and len(n) < 500 for n in notes):
-                    raise BundleError("数据包中的材料备注格式不正确")
                 row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
-                                  text_source=m["text_source"], notes=notes[:50])
+                                  text_source=m["text_source"], notes=m["notes"])  # validated in bundle_doc
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
             case.findings.extend(FindingRow(**f) for f in cd["findings"])
