@@ -86,12 +86,13 @@ def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldI
 _LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV")}
 
 
-def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool) -> bool:
+def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool, id_number: bool = False) -> bool:
     """An OCR'd code that fails its checksum is surely printed wrong (not misread) when the recogniser was
     all but certain of it and it differs from the case's code only where no OCR look-alike explains it."""
     from xinyong_desktop.extract.patterns import UNREPAIRED
 
-    if not ocr or ids.is_valid_uscc(fv.value) or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
+    valid = ids.is_valid_id_number(fv.value) if id_number else ids.is_valid_uscc(fv.value)
+    if not ocr or valid or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
         return False
     diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper()) if a != b]
     return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
@@ -178,3 +179,16 @@ def _same_value(fid: FieldId, a: str, b: str) -> bool:
         except ArithmeticError:
             return False
     return same(fid, a, b)
+
+
+def settle_id_numbers(materials: list[Material]) -> None:
+    """An OCR'd ID number that fails its check but was read all but surely is compared with the ID cards'
+    numbers: differing from one only where no look-alike explains it, it is surely printed wrong."""
+    cards = [m.value(FieldId.ID_NUMBER) for m in materials if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID)]
+    cards = [c for c in cards if c and ids.is_valid_id_number(c)]
+    for m in materials:
+        fv = m.fields.get(FieldId.ID_NUMBER)
+        if fv is None or m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID):
+            continue
+        if any(_surely_misprinted(fv, c, m.text_source == "ocr", id_number=True) for c in cards):
+            m.fields[FieldId.ID_NUMBER] = replace(fv, confidence=0.92)

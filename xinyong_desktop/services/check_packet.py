@@ -23,7 +23,7 @@ from xinyong_desktop.domain.model import (
 from xinyong_desktop.domain.text import normalize_name, parse_amount
 from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
-from xinyong_desktop.extract.facts import corroborate, establish, fact_sources, reconcile
+from xinyong_desktop.extract.facts import corroborate, establish, fact_sources, reconcile, settle_id_numbers
 from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
@@ -227,6 +227,7 @@ def check_against_facts(materials: list[Material], page_texts: dict[str, list[Pa
             if fv is not before.get(fid) and fv.bbox and fv.raw == "按申请材料在决定书上找到":
                 d.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
     known = establish(materials, fact_sources(rules.consistency))
+    settle_id_numbers(materials)
     for m in materials:
         if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:
             continue
