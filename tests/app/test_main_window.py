@@ -361,8 +361,8 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 5, timeout=20000)
     bundle = w.export_bundle(tmp_path / "第8期.xybundle")
     w.close()
-    from xinyong_desktop.store.db import open_db
     from xinyong_desktop.app.main_window import MainWindow
+    from xinyong_desktop.store.db import open_db
 
     other = MainWindow(open_db(tmp_path / "other.sqlite3"), w.rules, "李老师", w.pool, db_path=tmp_path / "other.sqlite3")
     qtbot.addWidget(other)

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from tests.intake.hostile_parsers import install, install_two
 from tests.packetgen import Facts, Spec, draw_pdf
 from xinyong_desktop.intake.limits import Limits
-from xinyong_desktop.intake.sandbox import ParserPool, resident_bytes
+from xinyong_desktop.intake.sandbox import ParserPool
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = Facts.random(52, decision_date=dt.date(2024, 3, 9), signed_date=dt.date(2024, 10, 16))

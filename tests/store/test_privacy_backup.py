@@ -4,10 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from xinyong_desktop.domain.model import (
-    Applicant, Code, FieldId, FieldValue, Finding, Kind, Material, RecordSeverity, Severity, TextSource,
-)
 from xinyong_desktop.checks.engine import CaseFacts
+from xinyong_desktop.domain.model import (
+    Applicant,
+    Code,
+    FieldId,
+    FieldValue,
+    Finding,
+    Kind,
+    Material,
+    RecordSeverity,
+    Severity,
+    TextSource,
+)
 from xinyong_desktop.services.check_packet import CheckResult
 from xinyong_desktop.services.privacy import purge_and_compact
 from xinyong_desktop.services.review import field_target
@@ -90,7 +99,7 @@ def test_backup_and_restore(tmp_path):
     assert safety is not None and safety.exists()
     infos = backup.list_backups(db_path)
     assert {b.reason for b in infos} == {"auto", "before-restore"}
-    for i in range(15):  # only the newest are kept
+    for _ in range(15):  # only the newest are kept
         backup.make_backup(db_path, "auto")
     assert len(backup.list_backups(db_path)) == backup.KEEP
 

@@ -33,7 +33,6 @@ from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
 from xinyong_desktop.services import desk
 from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
-from xinyong_desktop.services.classes import set_status
 from xinyong_desktop.services.review import (
     PERSONAL_FIELDS,
     apply_decisions,
@@ -45,7 +44,6 @@ from xinyong_desktop.services.review import (
     mask_text,
     material_key,
     materials_from_rows,
-    recheck_case,
 )
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import Case, TrainingClass
@@ -711,11 +709,11 @@ class MainWindow(QMainWindow):
         if d:
             self.add_packet(Path(d))
 
-    def dragEnterEvent(self, e) -> None:  # noqa: N802
+    def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
 
-    def dropEvent(self, e) -> None:  # noqa: N802
+    def dropEvent(self, e) -> None:
         for url in e.mimeData().urls():
             p = Path(url.toLocalFile())
             self.add_packet(p if p.is_dir() else p.parent)
@@ -1067,8 +1065,10 @@ class MainWindow(QMainWindow):
                      for fr in m.fields if fr.bbox and fr.page == page}
         try:
             rgb, scale = render_page(root / path, page)
-        except Exception as e:  # a file that will not render shows a message, not a crash
-            self.statusBar().showMessage(f"无法显示该页：{e}", 8000)
+        except Exception as e:  # noqa: BLE001 - a file that will not render shows a message, not a crash
+            from xinyong_desktop.errors import user_message
+
+            self.statusBar().showMessage(f"无法显示该页：{user_message(e)}", 8000)
             return
         self.view.show_page(rgb, scale, boxes)
         self.form.pageLabel.setText(f"{path} 第 {page} 页")
@@ -1195,7 +1195,7 @@ class MainWindow(QMainWindow):
                     lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}{a.text()}")
         QMessageBox.information(self, S.SHORTCUTS, "\n".join(lines))
 
-    def closeEvent(self, e) -> None:  # noqa: N802
+    def closeEvent(self, e) -> None:
         QSettings().setValue("geometry", self.saveGeometry())
         self._thumb_gen += 1  # thumbnail workers stop at their next page
         if self.running is not None:

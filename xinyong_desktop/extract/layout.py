@@ -9,21 +9,8 @@ import heapq
 import statistics
 from dataclasses import dataclass, field
 
+from xinyong_desktop.domain.glyph import Glyph
 from xinyong_desktop.domain.model import Box
-
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    conf: float = 1.0
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
 
 
 @dataclass

@@ -9,7 +9,6 @@ import numpy as np
 
 from xinyong_desktop.intake.filetypes import IMAGE_TYPES, FileType, locate, sniff_file
 
-
 # pdfium is not thread-safe: the viewer (UI thread) and the thumbnail worker take turns
 PDFIUM_LOCK = threading.Lock()
 
