@@ -143,3 +143,21 @@ def test_national_and_office_flags_say_which_rule_fired(tmp_path):
     by = {r.uscc: r for r in roster.records}
     assert by[many].high_frequency_rules == ["屡禁不止、屡罚不改（全国）", "本办预警"]
     assert by[few].high_frequency_rules == ["本办预警"]
+
+
+def test_rows_without_codes_are_matched_to_the_enterprise_by_name(tmp_path):
+    rng = random.Random(7)
+    u = make_uscc(rng)
+    text = "\n".join([
+        "被处罚人,统一社会信用代码,处罚文号,处罚决定日期,失信程度",
+        f"常州某某五金有限公司,{u},常市监处罚〔2025〕31号,2025-01-10,一般",
+        "常州某某五金有限公司,,常城管罚〔2025〕32号,2025-03-10,一般",
+        "常州某某五金有限公司（ 无代码 ）,,常城管罚〔2025〕34号,2025-03-12,一般",
+        "常州 某某五金有限公司,,常环罚〔2025〕33号,2025-04-10,一般",
+    ])
+    (tmp_path / "n.csv").write_text(text, encoding="utf-8")
+    roster = read_rosters([tmp_path / "n.csv"], AS_OF)
+    a, b, other, c = roster.records
+    assert b.enterprise_key == c.enterprise_key == a.enterprise_key == u  # spaces in names are noise
+    assert other.enterprise_key != u
+    assert [r.high_frequency for r in (a, b, other, c)] == [True, True, False, True]

@@ -21,10 +21,12 @@ from xinyong_desktop.domain.model import (
     Severity,
     TextSource,
 )
-from xinyong_desktop.domain.text import decision_number_key, normalize_name
+from xinyong_desktop.domain.text import normalize_name, same_decision_number
 from xinyong_desktop.rules.loader import RuleBook
 
-E, W = Severity.ERROR, Severity.WARNING
+E, R, W = Severity.ERROR, Severity.REVIEW, Severity.WARNING
+STRONG = 0.9  # a value at least this sure is evidence; below it, a disagreement is for the instructor to look at
+MARK_SURE = 0.75  # a seal or signature ruled out at least this surely is missing
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,29 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
             continue
         rule = rules.materials[m.kind]
         for fid in rule.required_fields:
-            if fid not in m.fields:
-                out.append(_f(Code.FIELD_MISSING, E, f"{rule.name}中未填写或无法识别“{field_name(fid)}”，请补填完整。", m, fid))
+            if fid in m.fields:
+                continue
+            if f"blank:{fid}" in m.notes:  # the label is printed with nothing after it
+                out.append(_f(Code.FIELD_MISSING, E, f"{rule.name}中“{field_name(fid)}”一栏为空，请补填完整。", m, fid))
+            else:
+                out.append(_f(Code.FIELD_MISSING, R, f"未能在{rule.name}中识别“{field_name(fid)}”，请看原件确认是否已填写。", m, fid))
         if rule.seal and m.value(FieldId.SEAL) == "absent":
             if m.fields[FieldId.SEAL].confidence <= UNCONFIRMED:
-                out.append(_f(Code.SEAL_MISSING, W, f"{rule.name}是黑白复印件，无法确认是否加盖公章，请核对原件。", m, FieldId.SEAL))
+                out.append(_f(Code.SEAL_MISSING, R, f"{rule.name}是黑白复印件，无法确认是否加盖公章，请核对原件。", m, FieldId.SEAL))
+            elif m.fields[FieldId.SEAL].confidence < MARK_SURE:
+                out.append(_f(Code.SEAL_MISSING, R, f"未能确认{rule.name}是否加盖公章，请看原件。", m, FieldId.SEAL))
             else:
                 out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}未加盖单位公章，请加盖与营业执照名称一致的公章。", m, FieldId.SEAL))
         if rule.signature and m.value(FieldId.SIGNATURE) == "absent":
             who = "受托人或法定代表人" if m.kind == Kind.APPLICATION_FORM and facts.applicant == Applicant.AGENT else "法定代表人"
-            out.append(_f(Code.SIGNATURE_MISSING, E, f"{rule.name}缺少{who}签字，请在签字处亲笔签名。", m, FieldId.SIGNATURE))
+            if m.fields[FieldId.SIGNATURE].confidence < MARK_SURE:
+                out.append(_f(Code.SIGNATURE_MISSING, R, f"未能确认{rule.name}是否有{who}签字，请看原件。", m, FieldId.SIGNATURE))
+            else:
+                out.append(_f(Code.SIGNATURE_MISSING, E, f"{rule.name}缺少{who}签字，请在签字处亲笔签名。", m, FieldId.SIGNATURE))
+        if "several_documents" in m.notes:
+            out.append(_f(Code.KIND_UNCERTAIN, R, f"“{m.path}”的这一页似乎拍进了多份材料，无法逐份核对，请分开拍摄或扫描，或看原件确认。", m))
+        elif "untitled" in m.notes:
+            out.append(_f(Code.KIND_UNCERTAIN, R, f"“{m.path}”没有标题，按内容判断为{rule.name}，请看原件确认。", m))
         for note in m.notes:
             if note.startswith("seal_name:"):
                 out.append(_f(Code.SEAL_MISSING, E, f"{rule.name}所盖印章的名称（{note[10:]}）与单位名称不一致，请加盖本单位公章。",
@@ -106,14 +121,28 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     # --- identifiers
     for m in materials:
         u = m.value(FieldId.USCC)
-        if u and not ids.is_valid_uscc(u):
-            out.append(_f(Code.USCC_INVALID, E, f"{_name(rules, m.kind)}中的统一社会信用代码 {u} 校验位不正确，请核对营业执照逐位填写。",
+        if u and ids.is_masked(u):
+            if rules.materials[m.kind].role == "submission":
+                out.append(_f(Code.VALUE_MASKED, R, f"{_name(rules, m.kind)}中的统一社会信用代码被遮挡（{u}），无法校验，请核对原件。",
+                              m, FieldId.USCC))
+        elif u and not ids.is_valid_uscc(u):
+            sure = m.fields[FieldId.USCC].confidence >= STRONG
+            out.append(_f(Code.USCC_INVALID, E if sure else R,
+                          f"{_name(rules, m.kind)}中的统一社会信用代码 {u} 校验位不正确，请核对营业执照逐位填写。" if sure else
+                          f"未能准确识别{_name(rules, m.kind)}中的统一社会信用代码（识别为 {u}，校验不通过），请看原件核对。",
                           m, FieldId.USCC))
         n = m.value(FieldId.ID_NUMBER)
-        if n:
+        if n and ids.is_masked(n):
+            if rules.materials[m.kind].role == "submission":
+                out.append(_f(Code.VALUE_MASKED, R, f"{_name(rules, m.kind)}中的身份证号码被遮挡，无法校验，请核对原件。",
+                              m, FieldId.ID_NUMBER))
+        elif n:
             why = ids.id_number_problem(n, as_of)
             if why:
-                out.append(_f(Code.ID_NUMBER_INVALID, E, f"{_name(rules, m.kind)}中的身份证号码 {n} 无效（{why}），请核对身份证。",
+                sure = m.fields[FieldId.ID_NUMBER].confidence >= STRONG
+                out.append(_f(Code.ID_NUMBER_INVALID, E if sure else R,
+                              f"{_name(rules, m.kind)}中的身份证号码 {n} 无效（{why}），请核对身份证。" if sure else
+                              f"未能准确识别{_name(rules, m.kind)}中的身份证号码（{why}），请看原件核对。",
                               m, FieldId.ID_NUMBER))
 
     out += _consistency(materials, rules)
@@ -144,10 +173,11 @@ _MISMATCH = {
 }
 
 
-def _key(fid: FieldId, v: str) -> str:
+def _same(fid: FieldId, a: str, b: str) -> bool:
     if fid == FieldId.DECISION_NUMBER:
-        return decision_number_key(v) or v
-    return normalize_name(v)
+        same = same_decision_number(a, b)
+        return same if same is not None else normalize_name(a) == normalize_name(b)
+    return normalize_name(a) == normalize_name(b)
 
 
 def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
@@ -164,12 +194,20 @@ def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
             for got_fid, got in pairs:
                 if m is ref or not got:
                     continue
-                if fid == FieldId.USCC and not ids.is_valid_uscc(got):
-                    continue  # already USCC_INVALID
-                if _key(fid, got) != _key(fid, want):
+                if fid == FieldId.USCC and (not ids.is_valid_uscc(got) or ids.is_masked(got)):
+                    continue  # already USCC_INVALID (or masked: review)
+                if _same(fid, got, want):
+                    continue
+                sure = (m.fields[got_fid].confidence >= STRONG and f"conflict:{got_fid}" not in m.notes
+                        and ref.fields[fid].confidence >= STRONG)
+                if sure:
                     out.append(_f(_MISMATCH[fid], E,
                                   f"{_name(rules, m.kind)}中的{field_name(fid)}“{got}”与{_name(rules, ref.kind)}"
                                   f"（“{want}”）不一致，请按{_name(rules, ref.kind)}更正。", m, got_fid))
+                else:
+                    out.append(_f(_MISMATCH[fid], R,
+                                  f"{_name(rules, m.kind)}中的{field_name(fid)}可能与{_name(rules, ref.kind)}（“{want}”）"
+                                  f"不一致（识别为“{got}”），请看原件核对。", m, got_fid))
     # the ID number on the certificate must be the representative's own
     cert = next((m for m in materials if m.kind == Kind.LEGAL_REP_CERTIFICATE and m.value(FieldId.ID_NUMBER)), None)
     card = next((m for m in materials if m.kind == Kind.LEGAL_REP_ID and m.value(FieldId.ID_NUMBER)), None)
@@ -195,7 +233,11 @@ def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: R
         if amount := m.value(FieldId.PAID_AMOUNT):
             paid += Decimal(amount)
         payer = m.value(FieldId.PAYER_NAME)
-        if payer and ent and normalize_name(payer) != normalize_name(ent):
+        if payer and ent and normalize_name(payer) != normalize_name(ent) and (
+                m.fields[FieldId.PAYER_NAME].confidence < STRONG or f"conflict:{FieldId.PAYER_NAME}" in m.notes):
+            out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
+                          f"缴款凭证的缴款人可能不是被处罚单位“{ent}”（识别为“{payer}”），请看原件核对。", m, FieldId.PAYER_NAME))
+        elif payer and ent and normalize_name(payer) != normalize_name(ent):
             out.append(_f(Code.FINE_NOT_FULLY_PAID, E,
                           f"缴款凭证的缴款人为“{payer}”，不是被处罚单位“{ent}”。罚款须以本单位名义缴纳，或补充说明代缴关系的证明材料。",
                           m, FieldId.PAYER_NAME))
@@ -203,7 +245,17 @@ def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: R
             if note.startswith("amount_words:"):
                 out.append(_f(Code.FINE_NOT_FULLY_PAID, E, f"缴款凭证的大写金额与小写金额不一致（{note[13:]}），请核对凭证。",
                               m, FieldId.PAID_AMOUNT))
-    if fine is not None and fine > 0 and paid < fine and all(m.value(FieldId.PAID_AMOUNT) for m in proofs):
+    unread = [m for m in proofs if not m.value(FieldId.PAID_AMOUNT)]
+    if fine is not None and fine > 0 and paid < fine and unread:
+        out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
+                      f"已识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元；有缴款凭证的金额未能识别，请看原件核对。",
+                      unread[0], FieldId.PAID_AMOUNT))
+    sure_paid = all(m.fields[FieldId.PAID_AMOUNT].confidence >= STRONG for m in proofs if m.value(FieldId.PAID_AMOUNT))
+    if fine is not None and fine > 0 and paid < fine and not unread and not sure_paid:
+        out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
+                      f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",
+                      proofs[0], FieldId.PAID_AMOUNT))
+    elif fine is not None and fine > 0 and paid < fine and not unread:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, E,
                       f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
                       proofs[0], FieldId.PAID_AMOUNT))

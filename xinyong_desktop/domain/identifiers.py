@@ -148,3 +148,9 @@ def repair_id_number(code: str, max_changes: int = 2) -> tuple[str, bool]:
     if len(hits) == 1:
         return hits.pop(), True
     return code, False
+
+
+def is_masked(value: str) -> bool:
+    """A code or ID number whose publisher or copier hid part of it (91430681XXXXXXXXXX, 915206****7FMTAX63)."""
+    v = value.upper()
+    return "*" in v or "＊" in v or "XXXX" in v or "××" in v

@@ -56,6 +56,8 @@ class Code(StrEnum):
     NO_REPAIR_NEEDED = "NO_REPAIR_NEEDED"
     AUTHORIZATION_INVALID = "AUTHORIZATION_INVALID"
     OUTDATED_TEMPLATE = "OUTDATED_TEMPLATE"
+    VALUE_MASKED = "VALUE_MASKED"  # a code or ID number partly hidden (published or photocopied copies): review
+    KIND_UNCERTAIN = "KIND_UNCERTAIN"  # a material the engine is unsure it recognised: review
     LATE_PAYMENT = "LATE_PAYMENT"  # paid > 15 days after the decision: 加处罚款 may be owed (warning)
     NOT_REPAIRABLE = "NOT_REPAIRABLE"  # the record may not be ended early (NECIPS 吊销/停产停业…, small fines)
 

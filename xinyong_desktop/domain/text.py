@@ -41,14 +41,16 @@ def normalize_name(s: str) -> str:
 
 # ---------------------------------------------------------------- decision numbers
 DECISION_NUMBER_RE = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20}?)\s*[〔\[［【(（{]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）}]"
+    r"(?P<prefix>(?:[\u4e00-\u9fa5A-Za-z0-9]|[（(][\u4e00-\u9fa5]{1,6}[）)]){0,20}?[\u4e00-\u9fa5A-Za-z])\s*"
+    r"[〔\[［【(（{]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）}]"
     r"\s*(?P<pre2>[第]?)\s*(?P<serial>[0-9A-Za-z\-]{1,12})\s*号"
 )
 
 
 # words that precede a decision number in running text and are not part of its prefix
 _DN_CONTEXT = re.compile(r"^(?:办理|关于|对于|对|就|根据|依据|按照|处罚决定书|决定书|文书号|文号|编号|号为|为|是|即|经|下达|被|因|已|将|见|详见|原)+")
-_DN_CUT = re.compile(r".*(?:的|作出|收到|受到|办理|文号|编号|决定书|罚款|罚没款|缴纳|用途|摘要|附言|备注|事由|缴款)")
+_DN_CUT = re.compile(r".*(?:的|作出|收到|受到|办理|文号|编号|决定书|罚款|罚没款|缴纳|用途|摘要|附言|备注|事由|缴款|申请|网站|涉及|所涉|"
+                     r"关于|就|对|因|依据|根据|按照|[0-9]{1,2}月[0-9]{1,2}日|年|元|号)(?=.)")
 
 
 def normalize_decision_number(s: str) -> str | None:
@@ -58,14 +60,44 @@ def normalize_decision_number(s: str) -> str | None:
     # spaces next to brackets and digits are noise; a space before the prefix ends it ("罚款 常市监…")
     s = re.sub(r"\s*([〔\[［【(（{〕\]］】)）}第号])\s*", r"\1", s)
     s = re.sub(r"(\d)\s+(?=[\d号])", r"\1", s)
-    s = re.split(r"\s+(?=[^\s]*[〔\[［【(（{])", s.strip())[-1] if re.search(r"\s", s.strip()) else s
+    head, br, tail = s.strip().partition(re.search(r"[〔\[［【(（{]\s*(?:19|20)\d{2}", s.strip())[0][0]) \
+        if re.search(r"[〔\[［【(（{]\s*(?:19|20)\d{2}", s.strip()) else (s.strip(), "", "")
+    pieces = head.split()
+    if len(pieces) > 1 and not all(len(p) <= 4 for p in pieces[-3:]):
+        head = pieces[-1]  # a space before the prefix ends it ("罚款 常市监…")
+    s = re.sub(r"\s+", "", head) + br + tail
     s = squash_spaces(s)
     m = DECISION_NUMBER_RE.search(s)
     if not m:
         return None
     prefix = _DN_CUT.sub("", m["prefix"]) or m["prefix"]
     prefix = _DN_CONTEXT.sub("", prefix) or prefix
-    return f"{prefix}〔{m['year']}〕{m['pre2']}{m['serial'].upper()}号"
+    prefix = prefix.replace("(", "（").replace(")", "）")
+    return f"{prefix}〔{m['year']}〕{m['pre2']}{m['serial']}号"
+
+
+def decision_number_parts(s: str) -> tuple[str, str, str] | None:
+    """(prefix, year, serial without leading zeros) of a decision number, upper-case."""
+    n = normalize_decision_number(s)
+    if n is None:
+        return None
+    m = DECISION_NUMBER_RE.search(n)
+    if m is None:
+        return None
+    return m["prefix"].upper(), m["year"], m["serial"].upper().lstrip("0") or "0"
+
+
+def same_decision_number(a: str, b: str) -> bool | None:
+    """True when a and b are one number as printed differently (a lost or extra lead-in before the prefix
+    counts as the same: 豫0923环罚决字 vs 环罚决字); False when year, serial or prefix differ; None when either
+    is not a decision number."""
+    pa, pb = decision_number_parts(a), decision_number_parts(b)
+    if pa is None or pb is None:
+        return None
+    if pa[1:] != pb[1:]:
+        return False
+    short, long_ = sorted((pa[0], pb[0]), key=len)
+    return long_.endswith(short) and len(short) >= 2
 
 
 def decision_number_key(s: str) -> str | None:

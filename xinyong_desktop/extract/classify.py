@@ -16,6 +16,7 @@ class PageKind:
     score: float
     has_title: bool
     outdated_title: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _squash(s: str) -> str:
@@ -31,10 +32,23 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     out = []
     for i, ln in enumerate(page.lines):
         t = _TRAILING.sub("", _squash(ln.text))
-        if not t or len(t) > 26:
+        # a title is short; a report's "关于……的报告" names its subject and may run long
+        if not t or len(t) > (48 if t.startswith("关于") and i < 3 else 26):
             continue
         out.append((t, i < 4 or ln.height >= 1.3 * median))
     return out
+
+
+_SHAPES = {"{ID}": re.compile(r"(?<![0-9A-Z])\d{17}[\dXx](?![0-9A-Z])"),
+           "{DATE}": re.compile(r"(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}")}
+
+
+def _shows_structure(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    def has(word: str) -> bool:
+        shape = _SHAPES.get(word)
+        return bool(shape.search(text)) if shape else word in text
+
+    return not groups or any(all(has(w) for w in g) for g in groups)
 
 
 def outdated_title(titles: list[tuple[str, bool]], outdated: tuple[str, ...]) -> str | None:
@@ -49,20 +63,62 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
         return PageKind("other", 0.0, False)
     titles = _title_lines(page)
     best = PageKind("other", 0.0, False)
+    zone_kinds: set[str] = set()
+    lookalike = None
     for name, kr in rules.kinds.items():
         title_score = 0.0
         for t, zone in titles:
+            if any(t.endswith(nt) for nt in kr.not_titles):
+                lookalike = lookalike or t
+                title_score = -100.0  # a 不予处罚决定书 or a 告知书 is not a decision, whatever its words
+                break
             for title in kr.titles:
-                if t.endswith(title) and len(t) - len(title) <= 20:
+                if t.endswith(title) and (len(t) - len(title) <= 20 or t.startswith("关于")):
                     title_score = max(title_score, (10.0 if zone else 6.0) + len(title) / 4)
+                    if zone:
+                        zone_kinds.add(name)
+        if not _shows_structure(text, kr.structure):
+            continue
         kw = sum(1 for k in kr.keywords if k in text)
         score = title_score + kw
         if score > best.score:
             best = PageKind(name, score, title_score > 0)
     outdated = outdated_title(titles, rules.outdated_titles)
+    notes: tuple[str, ...] = ()
+    if not best.has_title:
+        own = _own_title(page, rules)
+        if own:  # the page says what it is, and it is none of our materials (案件基本信息, 行政处罚信息公示)
+            return PageKind("other", best.score, False, outdated, (f"title:{own}",))
+    if len(zone_kinds) >= 3:  # the titles of several documents on one picture
+        notes = ("several_documents",)
+    if lookalike and best.kind == "other":
+        notes += (f"lookalike:{lookalike}",)
     if best.score < 3:
-        return PageKind("other", best.score, False, outdated)
-    return PageKind(best.kind, best.score, best.has_title, outdated)
+        return PageKind("other", best.score, False, outdated, notes)
+    return PageKind(best.kind, best.score, best.has_title, outdated, notes)
+
+
+def _own_title(page: PageText, rules: RuleBook) -> str | None:
+    """A heading printed larger than the text near the top that names no known material (not a letterhead)."""
+    from xinyong_desktop.extract.patterns import parse_authority
+
+    if len(page.lines) < 3:
+        return None
+    heights = sorted(ln.height for ln in page.lines)
+    median = heights[len(heights) // 2]
+    known = [t for kr in rules.kinds.values() for t in (*kr.titles, *kr.not_titles)] + list(rules.outdated_titles)
+    for ln in page.lines[:3]:
+        t = _TRAILING.sub("", _squash(ln.text))
+        bb = ln.bbox
+        centred = abs((bb[0] + bb[2]) / 2 - page.width / 2) < 0.12 * page.width
+        if not (ln.height >= 1.6 * median or (centred and ln.height >= 1.3 * median)):
+            continue
+        if not (4 <= len(t) <= 20) or not re.fullmatch(r"[\u4e00-\u9fff]+", t) or "\t" in ln.text.strip():
+            continue
+        if parse_authority(t) == t or any(k in t for k in known):
+            continue
+        return t
+    return None
 
 
 def group_pages(kinds: list[PageKind]) -> list[tuple[str, list[int]]]:

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from xinyong_desktop.domain.model import Box, FieldId, FieldValue
 from xinyong_desktop.domain.text import find_dates
+from xinyong_desktop.extract import decision
 from xinyong_desktop.extract.layout import Line, PageText, union
 from xinyong_desktop.extract.patterns import expand, parse_value, repair_identifier
 from xinyong_desktop.rules.loader import FieldReading, KindReading, RuleBook
 
 _SEP = " \t：:;；"
+PROSE = 0.85  # a value cut out of running text by a pattern: likely, not sure
+GUESS = 0.6  # a value taken for want of a better one (the first date on a receipt)
 
 
 @dataclass
@@ -48,12 +51,21 @@ def _find_labels(line: Line, label: str):
     for m in label_re(label).finditer(line.text):
         before = line.text[m.start() - 1] if m.start() > 0 else ""
         after = line.text[m.end()] if m.end() < len(line.text) else ""
-        if before and _is_han(before):
+        if before and _is_han(before) and not _label_cell(line, m):
             continue
         # a value glued to its label (common in OCR output) only counts at the start of a cell
         if after and _is_han(after) and before not in ("", "\t", " "):
             continue
         yield m
+
+
+def _label_cell(line: Line, m: re.Match) -> bool:
+    """A label with a few words before it that fills its own cell (作出决定日期 | 2025年5月22日)."""
+    start = line.text.rfind("\t", 0, m.start()) + 1
+    end = line.text.find("\t", m.end())
+    end = len(line.text) if end < 0 else end
+    head, tail = line.text[start:m.start()].strip(), line.text[m.end():end].strip(" ：:")
+    return 0 < len(head) <= 4 and all(_is_han(c) for c in head) and tail == "" and end < len(line.text)
 
 
 def _segment_after(line: Line, pos: int) -> tuple[int, int]:
@@ -227,8 +239,41 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
 
 
 def _decision_date(pages: list[tuple[int, PageText]], rules: RuleBook) -> _Hit | None:
+    """A decision's date is the date of its 落款; a labelled date (on a form-like decision) also counts."""
     hit = _read_by_label(pages, rules.fields[FieldId.DECISION_DATE].labels, "date")
-    return hit or _last_date(pages)
+    if hit:
+        return hit
+    _, date = decision.signature_block(pages)
+    return _Hit(*date) if date else None
+
+
+def _scaled(hit: _Hit | None, factor: float) -> _Hit | None:
+    if hit is None:
+        return None
+    return _Hit(hit.value, hit.page, hit.bbox, hit.conf * factor, hit.raw)
+
+
+def _decision_field(fid: FieldId, pages: list[tuple[int, PageText]], labels: tuple[str, ...], fr: FieldReading,
+                    rules: RuleBook) -> _Hit | None:
+    """The fields of a 行政处罚决定书, read from its structure before its wording."""
+    if fid == FieldId.DECISION_DATE:
+        return _decision_date(pages, rules)
+    if fid == FieldId.DECISION_NUMBER:
+        line = decision.number_line(pages)
+        return _Hit(*line) if line else (_read_by_label(pages, labels, fr.type)
+                                         or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    if fid == FieldId.PENALTY_AUTHORITY:
+        auth, _ = decision.signature_block(pages)
+        return (_read_by_label(pages, labels, fr.type) or (_Hit(*auth) if auth else None)
+                or _authority_from_header(pages) or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    if fid == FieldId.USCC:
+        return (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
+                or (_Hit(*code) if (code := decision.party_code(pages)) else None))
+    if fid == FieldId.ENTERPRISE_NAME:
+        party = decision.party_line(pages)
+        return (_read_by_label(pages, labels, "party") or (_Hit(*party) if party else None)
+                or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+    return None
 
 
 def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
@@ -254,22 +299,23 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             continue
         fr: FieldReading = rules.fields[fid]
         hit: _Hit | None = None
+        labels = kind.labels.get(fid, ()) + fr.labels
         if fid == FieldId.SIGNED_DATE:
-            hit = _last_date(pages)
-        elif fid == FieldId.DECISION_DATE and kind.kind == "penalty_decision":
-            hit = _decision_date(pages, rules)
+            hit = _scaled(_last_date(pages), 0.95)
+        elif kind.kind == "penalty_decision" and fid in (FieldId.DECISION_DATE, FieldId.DECISION_NUMBER, FieldId.USCC,
+                                                          FieldId.PENALTY_AUTHORITY, FieldId.ENTERPRISE_NAME):
+            hit = _decision_field(fid, pages, labels, fr, rules)
         elif fid == FieldId.FINE_AMOUNT:
-            hit = _read_by_label(pages, fr.labels, fr.type) or _fine_amount(pages)
-        elif fid == FieldId.PENALTY_AUTHORITY and kind.kind == "penalty_decision":
-            hit = _read_by_label(pages, fr.labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type) \
-                or _authority_from_header(pages)
+            hit = _read_by_label(pages, fr.labels, fr.type) or _scaled(_fine_amount(pages), 0.95)
+            if hit and kind.kind == "penalty_decision" and decision.signature_block(pages)[1] is None:
+                hit = _scaled(hit, 0.7)  # the decision's end is not in the packet: more penalties may follow
         else:
-            labels = kind.labels.get(fid, ()) + fr.labels
-            hit = _read_by_label(pages, labels, fr.type) or _read_by_prose(pages, fr.prose, fr.type)
+            hit = (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
+                   or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
             if hit is None and fid == FieldId.PAID_AMOUNT:
                 hit = _read_by_label(pages, ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
             if hit is None and fid == FieldId.PAYMENT_DATE:
-                hit = _first_date(pages)
+                hit = _scaled(_first_date(pages), GUESS)
         if hit is None:
             continue
         value, conf = hit.value, hit.conf
@@ -278,3 +324,85 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             conf *= factor
         out[fid] = FieldValue(value, hit.page, hit.bbox, conf, hit.raw)
     return out
+
+
+# ---------------------------------------------------------------- blanks the page shows
+_BLANK_FILL = re.compile(r"^[\s_＿\-—.·…：:（）()\[\]【】/]*$")
+
+
+def _all_labels(rules: RuleBook) -> tuple[str, ...]:
+    labels: set[str] = set()
+    for fr in rules.fields.values():
+        labels.update(fr.labels)
+    for kr in rules.kinds.values():
+        for ls in kr.labels.values():
+            labels.update(ls)
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
+def _is_label_text(text: str, labels: tuple[str, ...]) -> bool:
+    """A cell that opens with a label (作出决定机关：…, 处罚日期): the start of the next field, not a value."""
+    t = re.sub(r"\s+", "", text)
+    for lb in labels:
+        k = t.find(lb)
+        if 0 <= k <= 4 and (k + len(lb) == len(t) or t[k + len(lb)] in "：:（("):
+            return True
+    return False
+
+
+def blank_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: RuleBook,
+                 read: dict[FieldId, FieldValue]) -> set[FieldId]:
+    """Fields whose label is printed with nothing after it (an empty cell, an underline, a bracket closed
+    at once): the blank is seen, so the field is surely not filled in.  A label that is simply not found
+    says nothing — the field may be printed in a way the reader does not know."""
+    from xinyong_desktop.extract.cells import segments
+
+    labels = _all_labels(rules)
+    out: set[FieldId] = set()
+    flows = [page.flow()[0].replace("\n", "") for _, page in pages]
+    for fid in kind.fields:
+        if fid in read or fid in (FieldId.SEAL, FieldId.SIGNATURE, FieldId.SIGNED_DATE):
+            continue
+        fr = rules.fields[fid]
+        for label in kind.labels.get(fid, ()) + fr.labels:
+            if any(_label_blank(page, segments(page), li, m, labels)
+                   for _, page in pages for li, line in enumerate(page.lines) for m in _find_labels(line, label)):
+                out.add(fid)
+                break
+            # inside running text: "（决定书文号：），处以…" — the bracket closes right after the label
+            if any(re.search(label_re(label).pattern + r"[ \t]*[：:][ \t]*[）)，,。；;]", flow) for flow in flows):
+                out.add(fid)
+                break
+    return out
+
+
+def _label_blank(page: PageText, segs, li: int, m: re.Match, labels: tuple[str, ...]) -> bool:
+    line = page.lines[li]
+    lb = line.span_bbox(m.start(), m.end())
+    if lb is None:
+        return False
+    h = max(line.height, 6.0)
+    seg_end = line.text.find("\t", m.end())
+    seg_end = len(line.text) if seg_end < 0 else seg_end
+    rest = line.text[m.end():seg_end]
+    q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", rest)  # a qualifier such as （盖章） belongs to the label
+    if q and re.search(r"[签章印]", q.group()):
+        return False  # 法定代表人（签字）：— a place to sign, not a value to fill in
+    if q and not _BLANK_FILL.match(rest):
+        rest = rest[q.end():]
+    if not _BLANK_FILL.match(rest):
+        return False
+    # a bracket closed at once ("文号：）") is a blank inside prose; otherwise look around the label
+    right, below = [], []
+    for s in segs:
+        sb = s.bbox
+        if sb is None or (s.line_no == li and s.end <= seg_end):
+            continue
+        if sb[0] >= lb[2] - 1 and sb[1] < lb[3] + 0.8 * h and sb[3] > lb[1] - 0.8 * h:
+            right.append((sb[0], s))
+        elif s.line_no > li and 0 <= sb[1] - lb[3] < 1.5 * h and sb[0] < lb[2] and sb[2] > lb[0]:
+            below.append(s)
+    if right:
+        # the next thing on the row is the next label: this cell is empty
+        return _is_label_text(min(right, key=lambda t: t[0])[1].text, labels)
+    return all(_is_label_text(s.text, labels) for s in below)

@@ -99,6 +99,12 @@ class _RunningMedian:
         return (-self._low[0] + self._high[0]) / 2
 
 
+def char_width(ch: str) -> float:
+    """Printed width of a character in ems: full-width (CJK, full-width punctuation) 1, others ½."""
+    o = ord(ch)
+    return 1.0 if o >= 0x2E80 or 0xFF00 <= o <= 0xFFEF or ch in "—…" else 0.5
+
+
 def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.2) -> list[Line]:
     """Group glyphs into reading-order lines; split a line into segments at wide gaps.
 
@@ -143,12 +149,16 @@ def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.
                     text.append(" ")
                     boxes.append(None)
                     conf.append(1.0)
-            for i, ch in enumerate(g.text):
-                # spread multi-char glyphs (OCR words) evenly over their box
-                w = (g.x1 - g.x0) / len(g.text)
+            # an OCR line is one glyph: give each character its share of the box by its printed width
+            # (a Han character or full-width mark is square, a digit or Latin letter about half as wide)
+            widths = [char_width(ch) for ch in g.text]
+            unit = (g.x1 - g.x0) / (sum(widths) or 1.0)
+            x = g.x0
+            for ch, cw in zip(g.text, widths):
                 text.append(ch)
-                boxes.append((g.x0 + i * w, g.top, g.x0 + (i + 1) * w, g.bottom))
+                boxes.append((x, g.top, x + cw * unit, g.bottom))
                 conf.append(g.conf)
+                x += cw * unit
             prev = g
         lines.append(Line("".join(text), boxes, conf, h))
     return lines

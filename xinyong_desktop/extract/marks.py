@@ -74,19 +74,28 @@ def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str,
         if not strokes:
             continue
         lbs = _label_boxes(page, labels)
+        # a stamped seal may cover the label's words (法定代表人（签 ）): the sign-off block's last lines
+        # are where a signature goes, wherever they are on the page
+        tail = [ln.bbox for ln in page.lines[-4:]] if not lbs else []
         for s in strokes:
             if lbs:
                 ok = any(_near(s.bbox, lb, 320, 45, 30) for lb in lbs)
+                conf = 0.9
+            elif any(_near(s.bbox, tb, 320, 45, 30) for tb in tail):
+                ok, conf = True, 0.8
             else:
-                ok = s.bbox[1] > page.height * 0.45
+                ok, conf = s.bbox[1] > page.height * 0.45, 0.6
             if ok:
-                conf = 0.9 if lbs else 0.6
                 if best is None or conf > best.confidence:
                     best = Mark(True, pno, s.bbox, conf)
     if best:
         return best
     last = pages[-1]
-    return Mark(False, last[0], None, 0.75 if last[1].source != "none" else 0.5)
+    if last[1].source == "none":
+        return Mark(False, last[0], None, 0.5)
+    # no strokes where the page asks for a signature: missing; no place to sign found at all: unsure
+    seen = any(_label_boxes(page, labels) for _, page, _ in pages)
+    return Mark(False, last[0], None, 0.8 if seen else 0.6)
 
 
 __all__ = ["Mark", "find_seal", "find_signature"]

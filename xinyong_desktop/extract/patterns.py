@@ -49,17 +49,40 @@ def _strip(s: str) -> str:
 def parse_org(text: str) -> str | None:
     """A whole cell that is an organisation name (a trailing note in brackets is dropped)."""
     t = re.sub(r"\s+", "", to_halfwidth(_strip(text)).replace("(", "（").replace(")", "）"))
+    form = re.search(r"（(?:普通合伙|有限合伙|特殊普通合伙|个人独资)）$", t)  # part of a partnership's name
     t = re.sub(r"（[^）]{0,12}）$", "", t) if not re.search(ORG_SUFFIX + "$", t) else t
-    m = re.match(rf"{_ORG_CHARS}{{2,40}}{ORG_SUFFIX}(?=$|[，,。；;：:\s])", t)
+    if form and not t.endswith(form.group(0)):
+        t += form.group(0)
+    m = re.match(rf"{_ORG_CHARS}{{2,40}}{ORG_SUFFIX}(?:（(?:普通合伙|有限合伙|特殊普通合伙|个人独资)）)?(?=$|[，,。；;：:\s])", t)
     if not m:
         m = re.match(PATTERNS["ORG"], t)
     if not m:
         return None
-    return normalize_name(m.group(0))
+    return strip_lead_in(normalize_name(m.group(0)))
+
+
+# words of running text that introduce a name and are not part of it ("代表我单位江苏…有限公司")
+_LEAD_IN = re.compile(r"^.*?(?:我单位|本单位|我公司|本公司|兹有|兹证明)(?=.{4,})")
+
+
+def strip_lead_in(name: str) -> str:
+    """The name without the prose before it; a name that still parses whole is kept as it is."""
+    if "（" in name and re.search(r"（[^）]*\d{6,}[^）]*）", name):  # an ID number or code in brackets is prose
+        name = re.sub(r"^.*（[^）]*\d{6,}[^）]*）", "", name)
+    cut = _LEAD_IN.sub("", name)
+    if cut != name and re.search(ORG_SUFFIX + "$", cut) and len(cut) >= 4:
+        return cut
+    return name
 
 
 def parse_person(text: str) -> str | None:
-    t = re.sub(r"\s+", "", _strip(text))
+    t = _strip(text)
+    # a wide space ends the name (段亚君  电话:…); a label word glued to it too (张三电话…)
+    t = re.split(r"\s{2,}|\t", t)[0]
+    t = re.sub(r"\s+", "", t)
+    stop = re.search(r"(?:电话|手机|性别|职务|身份证|住址|地址|联系)", t)
+    if stop and stop.start() >= 2:
+        t = t[: stop.start()]
     t = re.sub(r"(?:同志|先生|女士)(?=$|[，,。；;（(])", "", t, count=1)
     m = re.match(rf"[{_HAN}][{_HAN}·]{{1,5}}", t)
     if not m:
@@ -80,18 +103,32 @@ def parse_name(text: str) -> str | None:
     return parse_org(text) or parse_person(text)
 
 
+def parse_party(text: str) -> str | None:
+    """A party's name under its label (当事人：安宁明立卤味坊): an organisation, a trade name without the usual
+    suffix (个体工商户 choose any name), or a person."""
+    v = parse_org(text) or parse_person(text)
+    if v:
+        return v
+    t = re.sub(r"\s+", "", to_halfwidth(_strip(text))).replace("(", "（").replace(")", "）")
+    t = re.split(r"[，,。；;]", t)[0]
+    if 4 <= len(t) <= 30 and re.fullmatch(rf"[{_HAN}（）·]+", t) and not any(w in t for w in PERSON_STOP):
+        return t
+    return None
+
+
 def parse_uscc(text: str) -> tuple[str, float] | None:
-    t = re.sub(r"[\s\-]", "", to_halfwidth(text)).upper()
-    m = re.search(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", t)
+    t = re.sub(r"[\s\-]", "", to_halfwidth(text)).upper().replace("×", "*")
+    m = re.search(r"(?<![0-9A-Z*])[0-9A-Z*]{18}(?![0-9A-Z*])", t)
     if not m:
         return None
     return m.group(0), 1.0
 
 
 def parse_id(text: str) -> tuple[str, float] | None:
-    t = re.sub(r"\s", "", to_halfwidth(text)).upper()
-    m = re.search(r"(?<![0-9A-Z])[0-9A-Z]{17}[0-9X](?![0-9A-Z])", t)
-    if not m or sum(c.isdigit() for c in m.group(0)) < 14:
+    t = re.sub(r"\s", "", to_halfwidth(text)).upper().replace("×", "*")
+    m = re.search(r"(?<![0-9A-Z*])[0-9A-Z*]{17}[0-9X*](?![0-9A-Z*])", t)
+    digits = sum(c.isdigit() for c in m.group(0)) if m else 0
+    if not m or not (digits >= 14 or ("*" in m.group(0) and digits >= 6)):
         return None
     return m.group(0), 1.0
 
@@ -130,6 +167,18 @@ def parse_value(ftype: str, text: str) -> tuple[str, float] | None:
         return parse_uscc(text)
     if ftype == "id_number":
         return parse_id(text)
+    if ftype == "party":
+        v = parse_party(text)
+        if not v:
+            return None
+        return v, 1.0 if (parse_org(text) or parse_person(text)) else 0.92
+    if ftype in ("org", "name"):
+        v = parse_name(text) if ftype == "name" else parse_org(text)
+        if not v:
+            return None
+        # a name cut out of running text is less sure than a name standing alone in its cell
+        whole = re.sub(r"\s+", "", to_halfwidth(_strip(text))).replace("(", "（").replace(")", "）")
+        return v, 1.0 if whole == v else 0.9
     fn = {"org": parse_org, "person": parse_person, "name": parse_name, "decision_number": parse_dn,
           "date": parse_date_iso, "amount": parse_amount_str, "phone": parse_phone, "authority": parse_authority}[ftype]
     v = fn(text)
@@ -138,6 +187,8 @@ def parse_value(ftype: str, text: str) -> tuple[str, float] | None:
 
 def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, float]:
     """Identifiers read by OCR: fix look-alikes only where the checksum confirms; else lower confidence."""
+    if ids.is_masked(value):
+        return value, 0.5  # hidden digits: nothing to confirm
     if ftype == "uscc":
         if ids.is_valid_uscc(value):
             return value, 1.0

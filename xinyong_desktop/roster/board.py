@@ -70,6 +70,7 @@ class RosterRecord:
     listing_unit: str = ""
     problems: list[str] = field(default_factory=list)  # missing or doubtful facts, shown as 待核对
     high_frequency_rules: list[str] = field(default_factory=list)  # names of the flags that fired
+    matched_code: str = ""  # a row without codes: the code another row of the same name carries
     note: str = ""  # how the dates were counted when it is worth saying (estimated publication date …)
 
     def set_dates(self, rules: RuleBook, as_of: dt.date) -> None:
@@ -91,7 +92,8 @@ class RosterRecord:
     @property
     def enterprise_key(self) -> str:
         """Who the record belongs to: USCC, else 工商注册号, else the normalised name."""
-        return self.uscc or self.registration_number or "名称:" + normalize_name(self.enterprise_name)
+        return (self.uscc or self.registration_number or self.matched_code
+                or "名称:" + normalize_name(self.enterprise_name))
 
     @property
     def stored_code(self) -> str:
@@ -377,7 +379,13 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
 
 
 def compute_board(roster: Roster, rules: RuleBook) -> None:
+    codes: dict[str, str] = {}  # a row without a code belongs to the enterprise of that name that has one
     for r in roster.records:
+        if r.uscc or r.registration_number:
+            codes.setdefault(normalize_name(r.enterprise_name), r.uscc or r.registration_number)
+    for r in roster.records:
+        if not (r.uscc or r.registration_number):
+            r.matched_code = codes.get(normalize_name(r.enterprise_name), "")
         r.set_dates(rules, roster.as_of)
     fired: dict[str, list[str]] = defaultdict(list)
     for hf in rules.high_frequency:

@@ -101,6 +101,8 @@ class KindReading:
     fields: tuple[FieldId, ...]
     labels: dict[FieldId, tuple[str, ...]]
     outdated: tuple[str, ...]
+    not_titles: tuple[str, ...] = ()  # look-alike titles: a page so titled is not this kind
+    structure: tuple[tuple[str, ...], ...] = ()  # groups of words: a page of this kind shows all of one group
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class FieldReading:
     type: str
     labels: tuple[str, ...]
     prose: tuple[str, ...]
+    strong_prose: tuple[str, ...] = ()  # patterns whose value is bounded on both sides by the text's structure
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,8 @@ def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
             for f, fid in lt.enum_keys(FieldId, "不是已知的字段"):
                 labels[fid] = lt.str_list(f)
         kinds[name] = KindReading(name, r.str_list("titles"), r.str_list("keywords"), r.enum_list("fields", FieldId),
-                                  labels, r.str_list("outdated", ()))
+                                  labels, r.str_list("outdated", ()), r.str_list("not_titles", ()),
+                                  tuple(tuple(g.split("+")) for g in r.str_list("structure", ())))
     ft = root.table("fields")
     fields = {}
     for name, fid in ft.enum_keys(FieldId, "不是已知的字段"):
@@ -305,13 +309,14 @@ def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
         typ = r.get("type", str)
         if typ not in FIELD_TYPES:
             raise r.fail("type", f"未知类型 “{typ}”")
-        prose = r.str_list("prose")
-        for i, pat in enumerate(prose):
-            try:
-                re.compile(pat.replace("{", "(").replace("}", ")"))
-            except re.error as e:
-                raise r.fail(f"prose[{i}]", f"正则表达式错误：{e}") from None
-        fields[fid] = FieldReading(fid, typ, r.str_list("labels"), prose)
+        prose, strong = r.str_list("prose"), r.str_list("strong_prose", ())
+        for key, pats in (("prose", prose), ("strong_prose", strong)):
+            for i, pat in enumerate(pats):
+                try:
+                    re.compile(pat.replace("{", "(").replace("}", ")"))
+                except re.error as e:
+                    raise r.fail(f"{key}[{i}]", f"正则表达式错误：{e}") from None
+        fields[fid] = FieldReading(fid, typ, r.str_list("labels"), prose, strong)
     marks = root.table("marks")
     return (kinds, fields, (), marks.str_list("seal_labels"),
             marks.str_list("signature_labels"))

@@ -101,7 +101,7 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path
             "packet_name": Path(c.packet_dir).name if c.packet_dir else "",
             "packet": packet,
             "materials": [{"path": m.path, "sha256": m.sha256, "kind": m.kind, "pages": m.pages,
-                           "text_source": m.text_source,
+                           "text_source": m.text_source, "notes": list(m.notes or []),
                            "fields": [{"field": f.field, "value": f.value, "page": f.page, "bbox": f.bbox,
                                        "confidence": f.confidence} for f in m.fields]} for m in c.materials],
             "findings": [{"code": f.code, "severity": f.severity, "kind": f.kind, "field": f.field, "path": f.path,
@@ -296,8 +296,11 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
+                notes = m.get("notes") or []
+                if not isinstance(notes, list) or not all(isinstance(n, str) and len(n) < 500 for n in notes):
+                    raise BundleError("数据包中的材料备注格式不正确")
                 row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
-                                  text_source=m["text_source"])
+                                  text_source=m["text_source"], notes=notes[:50])
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
             case.findings.extend(FindingRow(**f) for f in cd["findings"])

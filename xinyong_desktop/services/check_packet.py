@@ -23,7 +23,8 @@ from xinyong_desktop.domain.model import (
 from xinyong_desktop.domain.text import normalize_name, parse_amount
 from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
-from xinyong_desktop.extract.fields import read_fields
+from xinyong_desktop.extract.facts import establish, fact_sources, reconcile
+from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
 from xinyong_desktop.intake.filetypes import rel_name, survey
@@ -187,6 +188,7 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         if kind_name != "other":
             kr = rules.kinds[kind_name]
             m.fields = read_fields(texts, kr, rules)
+            m.notes.extend(f"blank:{fid}" for fid in sorted(blank_fields(texts, kr, rules, m.fields)))
             marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
             if FieldId.SEAL in kr.fields and source != TextSource.NONE:
                 seal = find_seal(marked, rules.seal_labels)
@@ -203,11 +205,32 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         for fid, fv in list(m.fields.items()):
             if fv.bbox and 1 <= fv.page <= len(pages):
                 m.fields[fid] = replace(fv, bbox=pages[fv.page - 1][0].page_box(fv.bbox))
+        m.notes.extend(sorted({n for i in idx for n in kinds[i].notes if n == "several_documents"}))
+        if kind_name not in ("other", "id_card") and not any(kinds[i].has_title for i in idx):
+            m.notes.append("untitled")  # recognised by its words only
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
         if outdated:
             m.notes.append(f"outdated:{outdated}")
         out.append(m)
     return out
+
+
+def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
+    """Facts from their authoritative materials, then every other material checked by finding them."""
+    known = establish(materials, fact_sources(rules.consistency))
+    for m in materials:
+        if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:
+            continue
+        reading = "id_card" if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID) else str(m.kind)
+        if reading not in rules.kinds:
+            continue
+        texts = page_texts[m.path]
+        pages = [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
+        before = dict(m.fields)
+        reconcile(m, pages, known, set(rules.kinds[reading].fields))
+        for fid, fv in m.fields.items():
+            if fv is not before.get(fid) and fv.bbox and fv.raw == "按案件事实在页面上找到":
+                m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
 
 
 def check_packet(
@@ -259,6 +282,7 @@ def check_packet(
     order = {r: i for i, r in enumerate(rel.values())}
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
     _assign_id_roles(materials, facts)
+    check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
     for r, why in found.skipped:
         findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
@@ -266,7 +290,7 @@ def check_packet(
     if not ocr:
         for m in materials:
             if m.text_source == TextSource.NONE and m.pages:
-                findings.append(Finding(Code.FIELD_MISSING, Severity.WARNING,
+                findings.append(Finding(Code.FIELD_MISSING, Severity.REVIEW,
                                         f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0]))
     findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
     return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts)

@@ -59,7 +59,7 @@ def materials_from_rows(rows) -> list:
 
     out = []
     for r in rows:
-        m = Material(r.path, Kind(r.kind), list(r.pages), TextSource(r.text_source))
+        m = Material(r.path, Kind(r.kind), list(r.pages), TextSource(r.text_source), notes=list(r.notes or []))
         for f in r.fields:
             m.fields[FieldId(f.field)] = FieldValue(f.value, f.page, tuple(f.bbox) if f.bbox else None, f.confidence)
         out.append(m)

@@ -14,19 +14,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.checks.engine import CaseFacts, run_checks
-from xinyong_desktop.domain.model import Applicant, Code, Kind, Material, RecordSeverity, Severity
+from xinyong_desktop.domain.model import Code, Kind, Material, Severity
 from xinyong_desktop.rules.loader import RuleBook
 from xinyong_desktop.services.check_packet import CheckResult, check_packet
 from xinyong_desktop.services.review import materials_from_rows
-from xinyong_desktop.store.models import Case, PenaltyRecord
+from xinyong_desktop.store.models import Case
 
 
-def case_facts(s: Session, case: Case, extra_required: tuple[Kind, ...] = ()) -> CaseFacts:
-    """The facts of a stored case: its severity and applicant, its record's platform and decision number."""
-    rec = s.get(PenaltyRecord, case.record_id) if case.record_id is not None else None
-    return CaseFacts(RecordSeverity(case.record_severity), Applicant(case.applicant),
-                     rec.platform if rec is not None else "creditchina", tuple(extra_required),
-                     decision_number=rec.decision_number if rec is not None else None)
+def case_facts(case: Case, extra_required: tuple[Kind, ...] = ()) -> CaseFacts:
+    """The desk's facts of a stored case (services/desk.case_facts: its record's decision number, platform …),
+    plus materials the class adds."""
+    from dataclasses import replace
+
+    from xinyong_desktop.services.desk import case_facts as desk_facts
+
+    facts = desk_facts(case)
+    return replace(facts, extra_required=tuple(dict.fromkeys(facts.extra_required + tuple(extra_required))))
 
 
 def enterprise_kinds(rules: RuleBook) -> set[Kind]:
@@ -71,6 +74,6 @@ def with_shared(result: CheckResult, shared: list[Material], facts: CaseFacts, a
 def check_case(s: Session, case: Case, rules: RuleBook, as_of: dt.date, extra_required: tuple[Kind, ...] = (),
                **kw) -> CheckResult:
     """Check a stored case's packet with its own record's facts, reusing the enterprise's shared materials."""
-    facts = case_facts(s, case, extra_required)
+    facts = case_facts(case, extra_required)
     result = check_packet(Path(case.packet_dir), as_of=as_of, rules=rules, facts=facts, **kw)
     return with_shared(result, shared_from_other_cases(s, case, rules), facts, as_of, rules)

@@ -90,6 +90,7 @@ class MaterialRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     pages: Mapped[list] = mapped_column(JSON, default=list)
     text_source: Mapped[str] = mapped_column(String(10))
+    notes: Mapped[list | None] = mapped_column(JSON, default=list)  # blank:<field>, conflict:<field>, seal_name:…
     case: Mapped[Case] = relationship(back_populates="materials")
     fields: Mapped[list[FieldRow]] = relationship(back_populates="material", cascade="all, delete-orphan")
 

@@ -32,7 +32,8 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
         sha = ""
         if root is not None and (root / m.path).is_file():
             sha = file_sha256(root / m.path)
-        row = MaterialRow(path=m.path, sha256=sha, kind=str(m.kind), pages=list(m.pages), text_source=str(m.text_source))
+        row = MaterialRow(path=m.path, sha256=sha, kind=str(m.kind), pages=list(m.pages), text_source=str(m.text_source),
+                          notes=list(m.notes))
         for fid, fv in m.fields.items():
             row.fields.append(FieldRow(field=str(fid), value=fv.value, page=fv.page,
                                        bbox=[float(v) for v in fv.bbox] if fv.bbox else None, confidence=float(fv.confidence)))

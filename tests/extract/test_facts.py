@@ -1,0 +1,170 @@
+"""Facts first: finding a known value on a page, blanks the page shows, decision structure, look-alikes.
+
+Pages are built from positioned glyphs the way the parser hands them over (a text layer or OCR lines), in the
+shapes met in real materials: wrapped table cells, hand-filled spacing, prose, 落款, addressee lines.
+"""
+from __future__ import annotations
+
+import pytest
+
+from xinyong_desktop.domain.model import FieldId, FieldValue, Kind, Material, TextSource
+from xinyong_desktop.extract.classify import classify_page
+from xinyong_desktop.extract.facts import CONFLICT, Fact, reconcile
+from xinyong_desktop.extract.fields import blank_fields, read_fields
+from xinyong_desktop.extract.find import find_value
+from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
+
+W = 12.0
+
+
+def glyphs_at(text: str, x: float, y: float, size: float = W) -> list[Glyph]:
+    out = []
+    for ch in text:
+        if ch != " ":
+            out.append(Glyph(ch, x, y, x + size, y + size))
+        x += size
+    return out
+
+
+def page(*rows, source: str = "text", gap: float = 24) -> PageText:
+    """Rows of text; "|" separates cells (a wide gap); a row may be (x, y, text) to place it exactly."""
+    gs: list[Glyph] = []
+    y = 80.0
+    for row in rows:
+        if isinstance(row, tuple):
+            x, yy, text = row[:3]
+            size = row[3] if len(row) > 3 else W
+            gs += glyphs_at(text, x, yy, size)
+            continue
+        x = 60.0
+        for cell in row.split("|"):
+            gs += glyphs_at(cell, x, y)
+            x += W * len(cell) + 60
+        y += gap
+    return PageText(595, 842, build_lines(gs), source)
+
+
+NAME = "常州市锦程电子科技有限责任公司"
+
+
+def test_a_name_wrapped_inside_its_table_cell_is_found():
+    # the label sits between the two lines of its value's cell, as a word processor lays out a tall row
+    pt = page((60, 129, "申请主体"), (150, 121, "常州市锦程电子科技有限责任"), (150, 137, "公司"),
+              (330, 129, "信用代码"), (420, 129, "9132040291E461TY7Q"))
+    found = find_value([(1, pt)], "org", NAME)
+    assert found is not None and found.bbox[1] < 125 < 140 < found.bbox[3]
+
+
+@pytest.mark.parametrize("printed", ["常 州 市 锦 程 电 子 科 技 有 限 责 任 公 司", "我单位常州市锦程电子科技有限责任公司（盖章）"])
+def test_spacing_and_lead_in_do_not_hide_a_name(printed):
+    assert find_value([(1, page(printed))], "org", NAME) is not None
+
+
+def test_a_longer_name_is_not_the_fact():
+    assert find_value([(1, page("承诺单位：常州市锦程电子科技有限责任公司分公司"))], "org", NAME) is None
+    assert find_value([(1, page("承诺单位：常州市锦程电子科技有限公司"))], "org", NAME) is None
+
+
+def test_ocr_look_alikes_are_folded_only_for_ocr_pages():
+    uscc = "9132040291E461TY7Q"
+    misread = "913204O291E461TY7Q"  # O for 0
+    assert find_value([(1, page(f"信用代码：{misread}", source="ocr"))], "uscc", uscc) is not None
+    assert find_value([(1, page(f"信用代码：{misread}", source="text"))], "uscc", uscc) is None
+
+
+def test_decision_number_variants_are_one_number():
+    pt = page("就常消行罚决字[2025]第 109 号行政处罚决定申请信用修复")
+    assert find_value([(1, pt)], "decision_number", "常消行罚决字〔2025〕109号") is not None
+
+
+def _material(kind: Kind, **values: tuple[str, float]) -> Material:
+    m = Material("x.pdf", kind, [1], TextSource.TEXT)
+    for k, (v, c) in values.items():
+        m.fields[FieldId(k)] = FieldValue(v, 1, None, c)
+    return m
+
+
+def test_reconcile_replaces_an_over_captured_value_and_keeps_a_different_one():
+    lic = _material(Kind.BUSINESS_LICENSE, enterprise_name=(NAME, 1.0))
+    facts = {FieldId.ENTERPRISE_NAME: Fact(FieldId.ENTERPRISE_NAME, NAME, lic)}
+    pt = page(f"兹委托蔡静怡（公民身份号码320482196805018151）代表我单位{NAME}办理")
+    m = _material(Kind.AUTHORIZATION_LETTER, enterprise_name=(f"（公民身份号码320482196805018151）代表我单位{NAME}", 1.0))
+    reconcile(m, [(1, pt)], facts, {FieldId.ENTERPRISE_NAME})
+    assert m.value(FieldId.ENTERPRISE_NAME) == NAME and m.fields[FieldId.ENTERPRISE_NAME].bbox is not None
+
+    other = "常州市锦程电子科技有限公司"
+    pt2 = page(f"承诺单位：{other}")
+    m2 = _material(Kind.COMMITMENT_LETTER, enterprise_name=(other, 1.0))
+    reconcile(m2, [(1, pt2)], facts, {FieldId.ENTERPRISE_NAME})
+    assert m2.value(FieldId.ENTERPRISE_NAME) == other and not m2.notes  # evidence of another name: a mismatch
+
+    pt3 = page(f"承诺单位：{other}", f"本单位{NAME}郑重承诺")  # the fact is printed too: the instructor decides
+    m3 = _material(Kind.COMMITMENT_LETTER, enterprise_name=(other, 1.0))
+    reconcile(m3, [(1, pt3)], facts, {FieldId.ENTERPRISE_NAME})
+    assert f"{CONFLICT}enterprise_name" in m3.notes
+
+
+def _blanks(rules, kind, *rows):
+    pages = [(1, page(*rows))]
+    kr = rules.kinds[kind]
+    return blank_fields(pages, kr, rules, read_fields(pages, kr, rules))
+
+
+def test_a_blank_is_seen_only_where_the_label_stands_empty(rules):
+    assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form", "申请单位名称|" + NAME, "决定文书号|",
+                                              "处罚日期|2024.5.6")
+    assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form", "决定文书号：|作出决定机关：常州市应急管理局")
+    assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form",
+                                              "我单位于2023.4.28被作出行政处罚（决定书文号：），处以罚款")
+    # no label at all: nothing was seen, the field may be printed in a way the reader does not know
+    assert FieldId.DECISION_NUMBER not in _blanks(rules, "application_form", "申请单位名称|" + NAME)
+    # a place to sign is not a value to fill in
+    assert FieldId.LEGAL_REPRESENTATIVE not in _blanks(rules, "application_form", "法定代表人（签字）：")
+
+
+def test_decision_structure(rules):
+    pt = page((230, 60, "常环行罚〔2024〕12号"),
+              (200, 90, "行政处罚决定书", 20),
+              (60, 130, "常州市恒达化工有限公司："),
+              (60, 160, "统一社会信用代码：91320481NM02FXLW73"),
+              (60, 190, "本机关于2024年3月1日对你单位进行检查，2024年4月2日送达行政处罚告知书。"),
+              (60, 220, "决定处以罚款人民币贰万元整。"),
+              (360, 300, "常州市生态环境局"), (360, 330, "2024年5月6日"))
+    got = {str(k): v for k, v in read_fields([(1, pt)], rules.kinds["penalty_decision"], rules).items()}
+    assert got["decision_number"].value == "常环行罚〔2024〕12号"
+    assert got["enterprise_name"].value == "常州市恒达化工有限公司"
+    assert got["decision_date"].value == "2024-05-06" and got["decision_date"].confidence >= 0.9
+    assert got["penalty_authority"].value == "常州市生态环境局"
+    assert got["fine_amount"].value == "20000.00" and got["fine_amount"].confidence >= 0.9
+
+
+def test_a_first_page_only_decision_has_no_date_and_an_unsure_fine(rules):
+    pt = page((200, 60, "行政处罚决定书", 20), (230, 90, "豫 0923 环罚决字〔 2024 〕7 号"),
+              (60, 130, "当事人：南乐县某某食品厂"),
+              (60, 160, "2024年5月10日，我局执法人员对你单位进行现场检查，"),
+              (60, 184, "发现你单位存在违法行为，2024年6月3日向你单位送达告知书。决定处罚款5000元，"))
+    got = {str(k): v for k, v in read_fields([(1, pt)], rules.kinds["penalty_decision"], rules).items()}
+    assert "decision_date" not in got  # never a body date
+    assert got["decision_number"].value == "豫0923环罚决字〔2024〕7号"
+    assert got["enterprise_name"].value == "南乐县某某食品厂"
+    assert got["fine_amount"].confidence < 0.9
+
+
+@pytest.mark.parametrize("title", ["不予行政处罚决定书", "行政处罚告知书", "责令改正通知书", "信用修复告知书"])
+def test_look_alikes_are_not_penalty_decisions(rules, title):
+    pt = page((200, 20, title, 20), "当事人：常州市恒达化工有限公司", "你单位违反了《大气污染防治法》的规定，依据该法作出如下决定，",
+              "如不服，可申请行政复议或者提起行政诉讼。罚款")
+    assert classify_page(pt, rules).kind != "penalty_decision"
+
+
+def test_a_blank_form_with_card_words_is_not_an_id_card(rules):
+    form = page("姓名|    |性别|    |民族|", "出生|        |住址|", "公民身份号码|")
+    card = page("姓名 贾立新", "性别 男 民族 汉", "出生 1989 年 5 月 14 日", "住址 江苏省常州市", "公民身份号码 320413198905148793")
+    assert classify_page(form, rules).kind != "id_card"
+    assert classify_page(card, rules).kind == "id_card"
+
+
+def test_a_page_titled_as_something_else_is_other(rules):
+    pt = page((230, 20, "案件基本信息", 24), "案名：某某农资店经营过期农药案", "行政处罚决定书文号：罗农（农药）罚〔2025〕5号",
+              "当事人：某某农资店", "处罚依据：依据《农药管理条例》罚款")
+    assert classify_page(pt, rules).kind == "other"

@@ -1,0 +1,109 @@
+"""Facts first: the case's facts come from their authoritative materials; every other material is checked by
+finding each fact on its pages, not only by what a label reader made of them.
+
+A value read under a label that agrees with the fact is confirmed; a fact found on the page replaces a
+value the reader over- or under-captured ("我单位江苏…有限公司", "网站申请常…号"); a reader's value that
+clearly differs while the fact is also printed elsewhere is a conflict for the instructor, not a defect.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from xinyong_desktop.domain import identifiers as ids
+from xinyong_desktop.domain.model import FieldId, FieldValue, Kind, Material
+from xinyong_desktop.domain.text import normalize_name, same_decision_number
+from xinyong_desktop.extract.find import find_value
+from xinyong_desktop.extract.layout import PageText
+
+# fact → the type used to search it
+FACT_TYPES: dict[FieldId, str] = {
+    FieldId.ENTERPRISE_NAME: "org",
+    FieldId.USCC: "uscc",
+    FieldId.LEGAL_REPRESENTATIVE: "person",
+    FieldId.DECISION_NUMBER: "decision_number",
+    FieldId.AGENT_NAME: "person",
+}
+# a fact also answers these fields of other materials (the payer of a fine is the enterprise)
+ALSO: dict[FieldId, tuple[FieldId, ...]] = {FieldId.ENTERPRISE_NAME: (FieldId.PAYER_NAME,)}
+
+STRONG = 0.9  # a reading at least this sure is evidence of what the page says
+CONFIRMED = 0.97  # a fact found printed on the page
+CONFLICT = "conflict:"  # note: the page shows the fact and, in the field's role, another value
+
+
+@dataclass(frozen=True)
+class Fact:
+    field: FieldId
+    value: str
+    source: Material
+
+
+def same(fid: FieldId, a: str, b: str) -> bool:
+    if fid == FieldId.DECISION_NUMBER:
+        return bool(same_decision_number(a, b))
+    if fid in (FieldId.USCC, FieldId.ID_NUMBER):
+        return a.upper() == b.upper()
+    return normalize_name(a) == normalize_name(b)
+
+
+def establish(materials: list[Material], sources: dict[FieldId, tuple[Kind, ...]]) -> dict[FieldId, Fact]:
+    """Each fact from the first authoritative material that shows it surely (a valid code for the USCC)."""
+    facts: dict[FieldId, Fact] = {}
+    for fid, kinds in sources.items():
+        for kind in kinds:
+            cands = [m for m in materials if m.kind == kind and m.value(fid)]
+            cands = [m for m in cands if fid != FieldId.USCC or ids.is_valid_uscc(m.value(fid) or "")]
+            cands.sort(key=lambda m: -m.fields[fid].confidence)
+            if cands and cands[0].fields[fid].confidence >= STRONG:
+                facts[fid] = Fact(fid, cands[0].value(fid) or "", cands[0])
+                break
+        else:
+            continue
+    return facts
+
+
+def fact_sources(consistency: dict[FieldId, tuple[Kind, ...]]) -> dict[FieldId, tuple[Kind, ...]]:
+    out = dict(consistency)
+    out.setdefault(FieldId.AGENT_NAME, (Kind.AUTHORIZATION_LETTER,))
+    return out
+
+
+def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldId, Fact],
+              carried: set[FieldId]) -> None:
+    """Check m's fields against the facts by finding them on its pages (m is changed in place).
+
+    `carried` are the fields m's kind shows; only those are looked for.
+    """
+    for fid, fact in facts.items():
+        if fact.source is m:
+            continue
+        for target in (fid, *ALSO.get(fid, ())):
+            if target not in carried:
+                continue
+            _reconcile_one(m, pages, target, fact)
+
+
+def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: FieldId, fact: Fact) -> None:
+    fv = m.fields.get(target)
+    if fv is not None and same(fact.field, fv.value, fact.value):
+        if fv.confidence < CONFIRMED:
+            m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
+        return
+    found = find_value(pages, FACT_TYPES[fact.field], fact.value)
+    if found is None:
+        return
+    overlaps = fv is not None and (_key(fact.field, fact.value) in _key(fact.field, fv.value)
+                                   or _key(fact.field, fv.value) in _key(fact.field, fact.value))
+    if fv is None or fv.confidence < STRONG or overlaps:
+        # the payer is only the enterprise when the enterprise is what the receipt names: a name found
+        # somewhere on a receipt (a memo "代…缴纳") is likely but not sure
+        conf = CONFIRMED * found.conf if target == fact.field else 0.85 * found.conf
+        m.fields[target] = FieldValue(fact.value, found.page, found.bbox, conf, "按案件事实在页面上找到")
+        return
+    m.notes.append(f"{CONFLICT}{target}")
+
+
+def _key(fid: FieldId, v: str) -> str:
+    from xinyong_desktop.extract.find import fold
+
+    return fold(v, FACT_TYPES.get(fid, "org"))[0]
