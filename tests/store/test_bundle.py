@@ -212,3 +212,24 @@ def test_leftover_staging_of_a_killed_import_is_removed(tmp_path, source):
     assert not (root / ".import-0badf00d（未完成）").exists()
     assert (keep / "a.pdf").exists()
     assert not [p for p in root.iterdir() if p.name.startswith(".import-")]
+
+
+def test_material_notes_travel_and_are_validated(tmp_path, source):
+    _, bundle = source
+
+    def with_notes(value):
+        def edit(doc):
+            doc["cases"][0]["materials"][0]["notes"] = value
+        return edit
+
+    good = _rewrite(bundle, tmp_path / "notes.xybundle", with_notes(["seal_name:常州市某某有限公司"]))
+    B = _laptop(tmp_path, "b")
+    import_bundle_file(B, good, tmp_path / "b_packets", "李老师")
+    with B() as s:
+        assert any(m.notes == ["seal_name:常州市某某有限公司"] for m in s.scalars(select(MaterialRow)))
+    bad = _rewrite(bundle, tmp_path / "badnotes.xybundle", with_notes({"x": 1}))
+    C = _laptop(tmp_path, "c")
+    before = counts(C)
+    with pytest.raises(BundleError, match="notes"):
+        import_bundle_file(C, bad, tmp_path / "c_packets", "李老师")
+    assert counts(C) == before

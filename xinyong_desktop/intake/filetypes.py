@@ -66,7 +66,7 @@ class Survey:
 
 
 def _hidden(name: str) -> bool:
-    return name.startswith(".") or name.startswith("~$")
+    return name.startswith((".", "~$"))
 
 
 def survey(packet_dir: Path) -> Survey:

@@ -79,7 +79,7 @@ def _alive(pid: int) -> bool:
 
 
 def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_bytes: int,
-                initializer: Callable | None, initargs: tuple) -> None:
+                initializer: Callable | None, initargs: tuple, preload: bool = True) -> None:
     _die_with_parent(lifeline, parent_pid)
     if memory_bytes and sys.platform != "win32":
         import resource
@@ -88,8 +88,8 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ValueError, OSError):
             pass
-    from xinyong_desktop.intake import worker
-
+    if preload:  # a packet pool's parsers load their libraries while idle, before the first file
+        from xinyong_desktop.intake import worker
     if initializer is not None:
         initializer(*initargs)
     while True:
@@ -100,14 +100,37 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
         if job is None:
             return
         job_id, what, args, limits = job
+        if what == "file":
+            from xinyong_desktop.intake import worker  # the parsers' libraries, loaded before the first file
         conn.send(("started", job_id, None))  # the time limit counts from here, not from the process start
         if what == "file":
             path, ocr = args
             result = worker.parse_file(path, ocr=ocr, limits=limits,
                                        on_pages=lambda n, j=job_id: conn.send(("pages", j, n)))
         else:
-            result = worker.run_call(what, args)
+            result = run_call(what, args)
         conn.send(("done", job_id, result))
+
+
+def run_call(func: str, args: tuple) -> dict:
+    """A sandboxed call of "module:function" (e.g. reading a roster): its value, or the Chinese reason."""
+    import importlib
+
+    module, _, name = func.partition(":")
+    try:
+        return {"ok": True, "value": getattr(importlib.import_module(module), name)(*args)}
+    except MemoryError:
+        return {"ok": False, "reason": "读取时内存超出上限（文件可能是恶意构造或过于复杂）"}
+    except RecursionError:
+        return {"ok": False, "reason": "文件结构嵌套过深，无法安全读取"}
+    except Exception as e:  # the caller turns the reason into its own error
+        chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e))
+        if not chinese:
+            import logging
+
+            logging.getLogger("xinyong.intake").exception("sandboxed call failed: %s", func)
+        return {"ok": False, "reason": str(e) if chinese else f"文件无法读取（{type(e).__name__}），可能已损坏",
+                "error": type(e).__name__}
 
 
 def resident_bytes(pid: int) -> int:
@@ -147,15 +170,16 @@ class ParserPool:
     """A small pool of sandboxed parser processes.  Use as a context manager.
 
     `initializer(*initargs)` runs in each parser process before its first job (tests install hostile
-    parsers that way; the product passes none)."""
+    parsers that way; the product passes none).  preload=False: the file parsers' libraries are loaded only
+    when a file comes (a pool for calls such as reading a roster)."""
 
     def __init__(self, workers: int | None = None, limits: Limits | None = None, start_method: str | None = None,
-                 initializer: Callable | None = None, initargs: tuple = ()):
+                 initializer: Callable | None = None, initargs: tuple = (), preload: bool = True):
         self.limits = limits or Limits()
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self._ctx: Any = _context(start_method)  # typeshed's BaseContext lacks Process
         self._slots: list[_Slot] = []
-        self._initializer, self._initargs = initializer, initargs
+        self._initializer, self._initargs, self._preload = initializer, initargs, preload
         _LIVE.add(self)
 
     def __enter__(self) -> ParserPool:
@@ -169,7 +193,7 @@ class ParserPool:
         life_r, life_w = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(target=_child_main, daemon=True,
                                  args=(child, life_r, os.getpid(), self.limits.memory_bytes,
-                                       self._initializer, self._initargs))
+                                       self._initializer, self._initargs, self._preload))
         proc.start()
         child.close()
         life_r.close()
@@ -313,5 +337,5 @@ class ParserPool:
 
 def call_sandboxed(func: str, *args, seconds: float | None = None) -> dict:
     """One call in a parser process of its own (started from the forkserver, stopped afterwards)."""
-    with ParserPool(workers=1) as pool:
+    with ParserPool(workers=1, preload=False) as pool:
         return pool.call(func, *args, seconds=seconds)

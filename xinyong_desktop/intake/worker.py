@@ -182,27 +182,6 @@ def _page(w: float, h: float, source: str, glyphs: list[tuple], ring: str, rgb: 
     return {"width": w, "height": h, "source": source, "glyphs": glyphs, "ring": ring, "ink": inkmap.pack()}
 
 
-def run_call(func: str, args: tuple) -> dict:
-    """A sandboxed call of "module:function" (e.g. reading a roster): its value, or the Chinese reason."""
-    import importlib
-
-    module, _, name = func.partition(":")
-    try:
-        return {"ok": True, "value": getattr(importlib.import_module(module), name)(*args)}
-    except MemoryError:
-        return {"ok": False, "reason": "读取时内存超出上限（文件可能是恶意构造或过于复杂）"}
-    except RecursionError:
-        return {"ok": False, "reason": "文件结构嵌套过深，无法安全读取"}
-    except Exception as e:
-        chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e))
-        if not chinese:
-            import logging
-
-            logging.getLogger("xinyong.intake").exception("sandboxed call failed: %s", func)
-        return {"ok": False, "reason": str(e) if chinese else f"文件无法读取（{type(e).__name__}），可能已损坏",
-                "error": type(e).__name__}
-
-
 def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pages=None) -> dict:
     """Parse one file; never raises for a bad file — returns {'ok': False, 'reason': ...}."""
     limits = limits or Limits()

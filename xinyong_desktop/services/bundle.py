@@ -296,11 +296,8 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
-                notes = m.get("notes") or []
-                if not isinstance(notes, list) or not all(isinstance(n, str) and len(n) < 500 for n in notes):
-                    raise BundleError("数据包中的材料备注格式不正确")
                 row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
-                                  text_source=m["text_source"], notes=notes[:50])
+                                  text_source=m["text_source"], notes=m["notes"])  # validated in bundle_doc
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
             case.findings.extend(FindingRow(**f) for f in cd["findings"])

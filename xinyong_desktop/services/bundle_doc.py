@@ -95,7 +95,7 @@ def _int(d: dict, key: str, where: str, optional: bool = False) -> int | None:
 
 
 def _float(v: Any, where: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or abs(v) > 1e9:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= 1e9:  # NaN fails too
         raise _bad(where, "应为数字")
     return float(v)
 
@@ -210,7 +210,10 @@ def _material(m: Any, w: str) -> dict:
                        "page": _int(fv, "page", f"{w}.fields[{i}]"),
                        "bbox": [_float(x, f"{w}.fields[{i}].bbox") for x in bbox] if bbox is not None else None,
                        "confidence": _float(fv.get("confidence"), f"{w}.fields[{i}].confidence")})
-    return {"path": safe_rel(m.get("path")), "sha256": _text(m, "sha256", w, 64),
+    notes = _list(m, "notes", w)
+    if len(notes) > 50 or not all(isinstance(n, str) and len(n) < 500 for n in notes):
+        raise _bad(f"{w}.notes", "应为不超过 50 条的简短文字")
+    return {"path": safe_rel(m.get("path")), "sha256": _text(m, "sha256", w, 64), "notes": notes,
             "kind": _choice(m, "kind", w, Kind, None) or _fail_missing(f"{w}.kind"),
             "pages": [_int({"p": p}, "p", f"{w}.pages") for p in pages],
             "text_source": _choice(m, "text_source", w, TextSource, "none"), "fields": fields}

@@ -11,7 +11,15 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.services.review import PERSONAL_FIELDS, mask, mask_text
-from xinyong_desktop.store.models import AuditEvent, Case, Decision, Enterprise, FieldRow, FindingRow, MaterialRow
+from xinyong_desktop.store.models import (
+    AuditEvent,
+    Case,
+    Decision,
+    Enterprise,
+    FieldRow,
+    FindingRow,
+    MaterialRow,
+)
 from xinyong_desktop.store.repo import audit
 
 # any run of 15–19 digits (an ID number, also one OCR misread by a digit or two; a bank card) and the
