@@ -76,6 +76,29 @@ def main() -> None:
         out = ROOT / "docs" / "screenshots" / "board.png"
         w.grab().save(str(out))
         print(out)
+        w.tabs.setCurrentIndex(0)
+        # the dialogs in Chinese (Qt's own buttons translated): purge asks for the class's name typed in,
+        # removing a case asks yes/no
+        shots = iter([ROOT / "docs" / "screenshots" / "dialog-purge.png",
+                      ROOT / "docs" / "screenshots" / "dialog-remove.png"])
+
+        def grab_dialog() -> None:
+            from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+            d = QApplication.activeModalWidget()
+            if d is None:
+                QTimer.singleShot(100, grab_dialog)
+                return
+            out = next(shots)
+            d.grab().save(str(out))
+            print(out)
+            d.reject() if isinstance(d, QDialog) and not isinstance(d, QMessageBox) else \
+                d.button(QMessageBox.StandardButton.No).click()
+
+        QTimer.singleShot(300, grab_dialog)
+        w.purge_personal_data()
+        QTimer.singleShot(300, grab_dialog)
+        w.remove_case()
         w.close()
 
 

@@ -143,3 +143,61 @@ class Answers:
         elif how == "form":
             value(d)
             d.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def actions(w) -> dict[str, object]:
+    out = {}
+    for menu in w.menuBar().actions():
+        for a in menu.menu().actions():
+            if not a.isSeparator():
+                out[a.text()] = a
+    return out
+
+
+class Driver:
+    def __init__(self, w, qtbot):
+        from tests.app.dialogs import Answers
+
+        self.w, self.qtbot = w, qtbot
+        self.acts = actions(w)
+        self.used: set[str] = set()
+        self.answers = Answers()
+
+    def __call__(self, text: str, key: bool = True, wait: bool = True) -> None:
+        """Press the action's shortcut (when it has one and key is set), else choose it from its menu."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        a = self.acts[text]
+        self.used.add(text)
+        fired = []
+        def note(*_):
+            fired.append(1)
+
+        a.triggered.connect(note)
+        seq = a.shortcut()
+        if key and not seq.isEmpty():
+            combo = seq[0]
+            if not self.w.isActiveWindow():  # offscreen: the window is not re-activated when a dialog closes
+                self.w.activateWindow()
+                self.qtbot.waitUntil(self.w.isActiveWindow, timeout=5000)
+            target = QApplication.focusWidget() or self.w
+            if target.window() is not self.w:
+                target = self.w
+            self.qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
+        else:
+            a.trigger()
+        assert fired, f"{text} did not fire from {'its key ' + seq.toString() if key and not seq.isEmpty() else 'its menu'}"
+        if wait:
+            self.idle()
+        a.triggered.disconnect(note)
+        del Qt
+
+    def idle(self, timeout: int = 90000) -> None:
+        self.qtbot.waitUntil(lambda: self.w.running is None, timeout=timeout)
+        self.qtbot.wait(50)
+
+    def check_dialogs(self) -> None:
+        assert not self.answers.errors, self.answers.errors
+        assert not self.answers.unexpected, self.answers.unexpected
+        assert self.answers.done(), f"dialogs expected but not shown: {self.answers.queue}"

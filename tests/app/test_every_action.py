@@ -10,90 +10,8 @@ import pytest
 pytest.importorskip("PySide6")
 pytestmark = pytest.mark.gui
 
+from tests.app.dialogs import Driver, actions  # noqa: E402
 from tests.packetgen import Facts, Spec, write_packet  # noqa: E402
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, pool, rules, monkeypatch):
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtGui import QDesktopServices
-
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
-    from xinyong_desktop.app.main import make_app
-    from xinyong_desktop.app.main_window import MainWindow
-    from xinyong_desktop.store.db import open_db
-
-    make_app()
-    db = tmp_path / "desk.sqlite3"
-    w = MainWindow(open_db(db), rules, "张老师", pool, db_path=db)
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
-    w.opened = opened
-    return w
-
-
-def actions(w) -> dict[str, object]:
-    out = {}
-    for menu in w.menuBar().actions():
-        for a in menu.menu().actions():
-            if not a.isSeparator():
-                out[a.text()] = a
-    return out
-
-
-class Driver:
-    def __init__(self, w, qtbot):
-        from tests.app.dialogs import Answers
-
-        self.w, self.qtbot = w, qtbot
-        self.acts = actions(w)
-        self.used: set[str] = set()
-        self.answers = Answers()
-
-    def __call__(self, text: str, key: bool = True, wait: bool = True) -> None:
-        """Press the action's shortcut (when it has one and key is set), else choose it from its menu."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication
-
-        a = self.acts[text]
-        self.used.add(text)
-        fired = []
-        def note(*_):
-            fired.append(1)
-
-        a.triggered.connect(note)
-        seq = a.shortcut()
-        if key and not seq.isEmpty():
-            combo = seq[0]
-            if not self.w.isActiveWindow():  # offscreen: the window is not re-activated when a dialog closes
-                self.w.activateWindow()
-                self.qtbot.waitUntil(self.w.isActiveWindow, timeout=5000)
-            target = QApplication.focusWidget() or self.w
-            if target.window() is not self.w:
-                target = self.w
-            self.qtbot.keyClick(target, combo.key(), combo.keyboardModifiers())
-        else:
-            a.trigger()
-        assert fired, f"{text} did not fire from {'its key ' + seq.toString() if key and not seq.isEmpty() else 'its menu'}"
-        if wait:
-            self.idle()
-        a.triggered.disconnect(note)
-        del Qt
-
-    def idle(self, timeout: int = 90000) -> None:
-        self.qtbot.waitUntil(lambda: self.w.running is None, timeout=timeout)
-        self.qtbot.wait(50)
-
-    def check_dialogs(self) -> None:
-        assert not self.answers.errors, self.answers.errors
-        assert not self.answers.unexpected, self.answers.unexpected
-        assert self.answers.done(), f"dialogs expected but not shown: {self.answers.queue}"
 
 
 def _status(w) -> str:
@@ -174,14 +92,14 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     # ---- field decisions on a selected field
     _select(w, "信用修复申请书", "单位名称")
     do("确认此值")
-    assert "已确认" in _field_item(w, "信用修复申请书", "单位名称").text(1) or \
-        "✓" in _field_item(w, "信用修复申请书", "单位名称").text(1)
+    assert _field_item(w, "信用修复申请书", "单位名称").text(3) == "✓ 已确认（张老师）"
     _select(w, "信用修复申请书", "联系电话")
     ans.text("13800001111")
     do("更正此值…")
-    assert "已更正" in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    assert _field_item(w, "信用修复申请书", "联系电话").text(3) == "✎ 已更正（张老师）"
+    assert _field_item(w, "信用修复申请书", "联系电话").text(1) == "138****1111"  # masked until revealed
     do("撤销上一步")
-    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(1)
+    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(3)
     _select(w, "信用修复承诺书", "公章")
     ans.item("未识别材料")
     do("更改材料类型…")
@@ -191,6 +109,9 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
 
     # ---- a finding overridden with a reason, undone, then the seal marked as seen
     w.findings.setCurrentRow(next(i for i, t in enumerate(_findings(w)) if "公章" in t))
+    # selecting a finding selects its field and shows its page
+    assert w.tree.currentItem().text(0) == "公章" and w.tree.currentItem().parent().text(0) == "信用修复承诺书"
+    assert w.form.pageLabel.text().startswith(w.tree.currentItem().data(0, 0x0100)["path"])
     ans.text("原件已盖章，扫描时漏扫")
     do("忽略此问题…")
     assert any("已忽略" in t and "原件已盖章" in t for t in _findings(w))
@@ -201,6 +122,17 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
     do("重新检查")  # F5: read again; the decision still applies
     assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
+    assert not w.form.readyButton.isEnabled()  # the key facts are not confirmed yet
+    assert w.cases.item(0, 3).text() and not w.cases.item(0, 2).text()  # open reviews, no open error
+    do("下一个待核对项")
+    assert w.queue.currentItem() is not None and w.tree.currentItem() is not None
+    for _ in range(40):  # one key per item: accept and move on
+        if w.form.readyButton.isEnabled():
+            break
+        do("确认此值")
+    assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
+    assert all(w.queue.item(i).text().startswith("✓") for i in range(w.queue.count()))
+    assert w.queue_box.title() == "待核对项已全部处理"
     do("标记就绪")
     with w.db() as s:
         assert s.get(Case, packet_case).status == "已就绪"
@@ -292,6 +224,17 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     ans.item("2026年第9期")
     do("切换培训班…")
     assert w.training_class == this_class
+
+    # ---- the class's date: shown, and every check is made as of it
+    ans.text("不是日期")
+    do("设定班级日期…")
+    assert "无法识别" in _status(w)
+    ans.text("2026-12-20")
+    do("设定班级日期…")
+    assert "2026-12-20" in w.form.classLabel.text()
+    with w.db() as s:
+        assert s.get(Case, packet_case).as_of == dt.date(2026, 12, 20)
+        assert s.get(TrainingClass, w.training_class).held_on == dt.date(2026, 12, 20)
 
     # ---- data safety
     do("立即备份数据库")

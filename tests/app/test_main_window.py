@@ -33,6 +33,15 @@ def desk(qtbot, tmp_path, pool, rules, monkeypatch):
     return build
 
 
+def _confirm_key_facts(w) -> int:
+    """Work through the review queue as the instructor does: accept each pending item and move on."""
+    n = 0
+    while w.next_review() and n < 50:
+        assert w.confirm_field()
+        n += 1
+    return n
+
+
 def _packet(tmp_path, **kw):
     f = Facts.random(41, decision_date=dt.date.today() - dt.timedelta(days=200),
                      signed_date=dt.date.today() - dt.timedelta(days=2))
@@ -62,9 +71,15 @@ def test_review_flow(desk, qtbot, tmp_path):
     assert w.override_current("") is False  # a reason is required
     assert not w.form.readyButton.isEnabled()
     assert w.override_current("原件已盖章，扫描时漏扫") is True
+    assert not w.form.readyButton.isEnabled()  # the key facts wait for confirmation
+    assert _confirm_key_facts(w) >= 5
     assert w.form.readyButton.isEnabled()
-    w.undo()
+    for _ in range(_confirm_key_facts(w) + 20):  # undo back to before the override
+        if not any("已忽略" in w.findings.item(i).text() for i in range(w.findings.count())):
+            break
+        w.undo()
     assert not w.form.readyButton.isEnabled()
+    _confirm_key_facts(w)
     w.findings.setCurrentRow(row)
     w.override_current("原件已盖章，扫描时漏扫")
     assert w.mark_ready()
@@ -83,6 +98,12 @@ def test_clean_packet_can_be_marked_ready(desk, qtbot, tmp_path):
     w = desk()
     w.add_packet(_packet(tmp_path))
     qtbot.waitUntil(lambda: w.running is None and w.form.verdictLabel.text() != "尚未检查", timeout=60000)
+    assert not w.form.readyButton.isEnabled()  # passed the automatic check: the key facts still wait
+    with w.db() as s:
+        from xinyong_desktop.store.models import Case
+
+        assert s.get(Case, w.case_id).status == "审核中"
+    _confirm_key_facts(w)
     assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
     # selecting a field shows its page with the evidence box
     w._step_tree(1)
@@ -131,14 +152,17 @@ def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     assert "统一社会信用代码" in w.form.blockLabel.text()
     _select_field(w, "信用修复承诺书", "统一社会信用代码")
     assert w.correct_field(f.uscc)
-    assert w.form.readyButton.isEnabled(), w.form.blockLabel.text()
-    assert "已更正" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(1)
+    assert "统一社会信用代码" not in "".join(w.findings.item(i).text() for i in range(w.findings.count())
+                                         if w.findings.item(i).text().startswith("[错误]"))
+    assert "已更正（张老师）" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(3)
     w.undo()
     assert not w.form.readyButton.isEnabled()
+    assert any(w.findings.item(i).text().startswith("[错误]") and "统一社会信用代码" in w.findings.item(i).text()
+               for i in range(w.findings.count()))
     # confirming a value is recorded and shown, and changes no verdict
     _select_field(w, "信用修复申请书", "单位名称")
     assert w.confirm_field()
-    assert "✓" in _select_field(w, "信用修复申请书", "单位名称").text(1)
+    assert "已确认（张老师）" in _select_field(w, "信用修复申请书", "单位名称").text(3)
     # marking a seal as seen
     _select_field(w, "信用修复申请书", "公章")
     assert w.mark_seen()
@@ -152,7 +176,8 @@ def test_export_ready_cases_and_verify(desk, qtbot, tmp_path):
     w = desk()
     w.headless = True
     w.add_packet(_packet(tmp_path))
-    qtbot.waitUntil(lambda: w.running is None and w.form.readyButton.isEnabled(), timeout=60000)
+    qtbot.waitUntil(lambda: w.running is None and w.tree.topLevelItemCount() > 0, timeout=60000)
+    _confirm_key_facts(w)
     assert w.mark_ready()
     w.export_ready(tmp_path / "usb")
     qtbot.waitUntil(lambda: w.running is None and getattr(w, "last_export", None) is not None, timeout=60000)
@@ -325,6 +350,7 @@ def test_second_start_brings_the_first_forward(tmp_path):
     import subprocess
     import sys
     import time
+    from pathlib import Path
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "one.sqlite3"),
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data")}
@@ -334,14 +360,19 @@ def test_second_start_brings_the_first_forward(tmp_path):
     first = subprocess.Popen([sys.executable, "-m", "xinyong_desktop"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 60
-        second = None
-        while time.time() < deadline:
-            time.sleep(1)
-            second = subprocess.run([sys.executable, "-m", "xinyong_desktop"], env=env, capture_output=True,
-                                    text=True, timeout=60)
-            if "已在运行" in second.stdout:
-                break
+        import tempfile
+
+        from xinyong_desktop.app.main import instance_key
+
+        # the first one listens on a local socket once its window is up (slow on a loaded machine): wait for it,
+        # so that the second start is a second start and not a first one
+        sock = Path(tempfile.gettempdir()) / instance_key(tmp_path / "one.sqlite3")
+        deadline = time.time() + 90
+        while time.time() < deadline and not sock.exists() and first.poll() is None:
+            time.sleep(0.2)
+        assert sock.exists(), first.communicate(timeout=5) if first.poll() is not None else "no socket"
+        second = subprocess.run([sys.executable, "-m", "xinyong_desktop"], env=env, capture_output=True,
+                                text=True, timeout=60)
         assert second is not None and second.returncode == 0 and "已在运行" in second.stdout
         assert first.poll() is None  # the first one still runs
         backups = list((tmp_path / "backups").glob("one-*-startup.sqlite3"))
@@ -430,3 +461,22 @@ def test_removable_drives_are_listed(tmp_path):
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
         mnt.rmdir()
+
+
+def test_a_second_background_operation_is_refused_while_one_runs(desk, qtbot, tmp_path):
+    from tests.rostergen import make_rows, write_csv
+
+    w = desk()
+    w.headless = True
+    roster = write_csv(tmp_path / "r.csv", make_rows(3, seed=12))
+    w.add_packet(_packet(tmp_path), ask=False)
+    assert w.running is not None and w.running.label == "正在检查材料…"
+    running = w.running
+    w.import_roster([roster])  # refused, not started over the check
+    assert w.running is running and "正在进行：正在检查材料…" in w.statusBar().currentMessage()
+    w.make_forms(tmp_path / "forms")
+    assert w.running is running and not (tmp_path / "forms").exists()
+    qtbot.waitUntil(lambda: w.running is None, timeout=60000)
+    assert w.cases.rowCount() == 1  # the roster was not imported behind the instructor's back
+    w.import_roster([roster])  # now it runs
+    qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 4, timeout=30000)

@@ -44,6 +44,33 @@ def _checked_case(db, tmp_path, rules, pool, specs=None, platform_file=None):
     return cid, facts, folder
 
 
+def _confirm_queue(db, cid, rules, who="李老师"):
+    with db() as s, s.begin():
+        c = s.get(Case, cid)
+        for item in desk.case_verdict(s, c).pending:
+            desk.decide(s, c, "confirm", item.target, who, rules, value="")
+
+
+def test_a_clean_check_is_not_ready_until_the_key_facts_are_confirmed(db, tmp_path, rules, pool):
+    cid, facts, _ = _checked_case(db, tmp_path, rules, pool)
+    with db() as s:
+        c = s.get(Case, cid)
+        v = desk.case_verdict(s, c)
+        assert c.status == "审核中" and not v.open and not v.ready
+        fields = {i.field for i in v.pending}
+        assert set(desk.KEY_FACTS) <= fields, fields
+        assert all(i.path and i.page for i in v.pending)
+    out = export_cases(db, [cid], tmp_path / "usb", rules, "张老师")
+    assert not out.exported
+    _confirm_queue(db, cid, rules, "张老师")
+    with db() as s, s.begin():
+        v = desk.mark_ready(s, s.get(Case, cid), "张老师")
+        assert v.ready and all(i.resolved_by.instructor == "张老师" for i in v.queue)
+    with db() as s, s.begin():  # undoing one confirmation opens that item again
+        desk.undo_last(s, s.get(Case, cid), "张老师", rules)
+        assert len(desk.case_verdict(s, s.get(Case, cid)).pending) == 1
+
+
 def test_override_a_missing_seal_then_ready_then_exported_with_the_override_in_the_review_record(
         db, tmp_path, rules, pool):
     cid, facts, _folder = _checked_case(db, tmp_path, rules, pool,
@@ -58,6 +85,9 @@ def test_override_a_missing_seal_then_ready_then_exported_with_the_override_in_t
         desk.mark_ready(s, s.get(Case, cid), "张老师")
     with db() as s, s.begin():
         desk.decide(s, s.get(Case, cid), "override", key, "李老师", rules, reason="原件已盖章，扫描漏扫")
+    with db() as s, s.begin(), pytest.raises(desk.DeskError, match="待核对"):
+        desk.mark_ready(s, s.get(Case, cid), "李老师")  # the key facts are not confirmed yet
+    _confirm_queue(db, cid, rules)
     with db() as s, s.begin():
         v = desk.mark_ready(s, s.get(Case, cid), "李老师")
         assert v.ready and set(v.overrides) == {key}

@@ -67,7 +67,11 @@ def test_status_flow_is_enforced_and_audited(Session):
         with pytest.raises(cls.StatusError):
             cls.set_status(s, case, "已导出", "张老师")  # not ready yet
         cls.note_check(s, case, True, [], "张老师")
-        assert case.status == "已就绪" and case.first_ready is False  # the first check is remembered
+        # a clean check is not ready by itself: the instructor confirms the key facts and marks it ready
+        assert case.status == "审核中" and case.first_ready is False  # the first check is remembered
+        with pytest.raises(cls.StatusError):
+            cls.note_exported(s, case, "张老师")
+        cls.set_status(s, case, "已就绪", "张老师", "审核员确认就绪")
         cls.note_exported(s, case, "张老师")
         cls.record_submission(s, case, dt.date(2025, 6, 3), " CX2025060300012 ", "张老师")
         assert (case.status, case.query_code, case.portal_outcome) == ("已提交", "CX2025060300012", "待审核")
@@ -77,6 +81,7 @@ def test_status_flow_is_enforced_and_audited(Session):
         assert case.status == "需补正" and case.portal_reason == "承诺书为旧版模板"
         assert case.portal_first_outcome == "退回"
         cls.note_check(s, case, True, [], "张老师")
+        cls.set_status(s, case, "已就绪", "张老师")
         cls.note_exported(s, case, "张老师")
         cls.record_submission(s, case, dt.date(2025, 6, 10), "CX2025061000001", "张老师")
         cls.record_outcome(s, case, "已通过", "", "张老师")
@@ -84,7 +89,7 @@ def test_status_flow_is_enforced_and_audited(Session):
         with pytest.raises(cls.StatusError):
             cls.set_status(s, case, "审核中", "张老师")
         details = [a.detail for a in s.scalars(select(AuditEvent).where(AuditEvent.action == "status"))]
-    assert details[:3] == ["未开始 → 需补正", "需补正 → 已就绪", "已就绪 → 已导出"]
+    assert details[:4] == ["未开始 → 需补正", "需补正 → 审核中", "审核中 → 已就绪（审核员确认就绪）", "已就绪 → 已导出"]
     assert any("平台退回：承诺书为旧版模板" in d for d in details)
     assert details[-1] == "已提交 → 已修复"
 
@@ -107,6 +112,8 @@ def test_statistics_per_class_and_overall(Session):
             if first is not None:
                 cls.note_check(s, c, first, codes, "张")
                 cls.note_check(s, c, later, [], "张")
+                if later:
+                    cls.set_status(s, c, "已就绪", "张")  # confirmed by the instructor
             if exported:
                 cls.note_exported(s, c, "张")
         st = cls.statistics(s, a.id)

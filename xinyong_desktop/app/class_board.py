@@ -81,7 +81,7 @@ class ClassBoard(QWidget):
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.info, 1)
-        top.addWidget(QLabel("计算日期："))
+        top.addWidget(QLabel("班级日期："))
         self.as_of_edit = QDateEdit(QDate(as_of.year, as_of.month, as_of.day) if as_of else QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
@@ -124,6 +124,12 @@ class ClassBoard(QWidget):
         split.addWidget(stats)
         split.setSizes([520, 220])
         outer.addWidget(split)
+
+    def set_as_of(self, day: dt.date) -> None:
+        """Follow the class's date without announcing a change."""
+        self.as_of_edit.blockSignals(True)
+        self.as_of_edit.setDate(QDate(day.year, day.month, day.day))
+        self.as_of_edit.blockSignals(False)
 
     def as_of(self) -> dt.date:
         d = self.as_of_edit.date()

@@ -179,17 +179,29 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             win.instance_server = server
         if screenshot is not None:
             win.headless = True
-            win.resize(1500, 900)
+            win.resize(1600, 1000)
         win.show()
         status = {"code": 0}
         if open_dir is not None:
             win.add_packet(Path(open_dir).resolve(), ask=False)
         if screenshot is not None:
+            import time
+
+            started = time.monotonic()
+
+            def thumbnails_drawn() -> bool:
+                return all(not win.thumbs.item(i).icon().isNull() for i in range(win.thumbs.count()))
+
             def grab_when_done() -> None:
-                if win.running is not None:
+                # the check and then the page thumbnails (rendered in a worker) are done; 60 s at most for those
+                if win.running is not None or (not thumbnails_drawn() and time.monotonic() - started < 60):
                     QTimer.singleShot(100, grab_when_done)
                     return
-                win._step_tree(1)
+                if win.queue.count():
+                    win.next_review()  # the first item to review, its page and its evidence shown
+                else:
+                    win._step_tree(1)
+                app.processEvents()
                 ok = win.grab().save(str(screenshot))
                 status["code"] = 0 if ok else 1
                 print(screenshot if ok else f"无法保存截图：{screenshot}")

@@ -71,6 +71,7 @@ class BackgroundOp:
                  on_error: Callable[[Exception], None], label: str = S.CHECKING,
                  on_progress: Callable[[int, int, str], None] | None = None,
                  on_item: Callable[[object], None] | None = None):
+        self.label = label
         self.signals = _Signals()
         self.progress = Progress()
         self.progress.on_change = lambda: self.signals.progress.emit(self.progress.done, self.progress.total,
@@ -97,7 +98,7 @@ class BackgroundOp:
     def _on_progress(self, done: int, total: int, label: str) -> None:
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
-        self.dialog.setLabelText(f"{S.CHECKING}\n{label}")
+        self.dialog.setLabelText(f"{self.label}\n{label}")
 
     def _finish(self, cb, value) -> None:
         self.dialog.reset()

@@ -66,24 +66,109 @@ def case_facts(c: Case) -> CaseFacts:
                    decision_number=record.decision_number if record is not None else base.decision_number)
 
 
+# ---------------------------------------------------------------- the review queue
+KEY_FACTS = ("enterprise_name", "uscc", "decision_number", "decision_date", "fine_amount")
+LOW_CONFIDENCE = 0.8  # a value read with less confidence waits for the instructor
+
+
+@dataclass
+class ReviewItem:
+    """One thing the instructor must look at before the case can be ready: a `review` finding, a key fact, or a
+    value read with low confidence.  Resolved by confirming or correcting its field (or, for a finding without a
+    field, ignoring it with a reason)."""
+
+    target: str  # the field's decision target, or the finding's key
+    why: str  # Chinese: what to check
+    path: str | None
+    page: int | None
+    field: str | None
+    finding_key: str | None = None
+    resolved_by: Decision | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_by is not None
+
+
+def _field_targets(materials) -> dict[tuple[str, str], list[tuple[str, object]]]:
+    from xinyong_desktop.services.review import field_target
+
+    out: dict[tuple[str, str], list[tuple[str, object]]] = {}
+    for m in materials:
+        for fid, fv in m.fields.items():
+            out.setdefault((m.path, str(fid)), []).append((field_target(m.path, m.pages, str(fid)), fv))
+    return out
+
+
+def review_queue(materials, findings, decisions: list[Decision]) -> list[ReviewItem]:
+    """Review findings first, then the key facts (from their most authoritative material), then low-confidence
+    values; each once."""
+    from xinyong_desktop.checks.messages import FIELD_NAMES
+    from xinyong_desktop.documents.forms import SOURCES
+
+    by_target = {d.target: d for d in decisions if d.action in ("confirm", "correct", "override")}
+    targets = _field_targets(materials)
+    items: dict[str, ReviewItem] = {}
+    for f in findings:
+        if str(f.severity) != "review":
+            continue
+        key = finding_key(str(f.code), str(f.kind) if f.kind else None, str(f.field) if f.field else None, f.path)
+        hit = targets.get((f.path or "", str(f.field))) if f.field else None
+        target = hit[0][0] if hit else key
+        item = ReviewItem(target, f.message, f.path, f.page, str(f.field) if f.field else None, key)
+        item.resolved_by = by_target.get(target) or by_target.get(key)
+        items.setdefault(target, item)
+    for fact in KEY_FACTS:
+        for kind, fid in SOURCES[fact]:
+            m = next((m for m in materials if m.kind == kind and fid in m.fields), None)
+            if m is None:
+                continue
+            from xinyong_desktop.services.review import field_target
+
+            target = field_target(m.path, m.pages, str(fid))
+            fv = m.fields[fid]
+            items.setdefault(target, ReviewItem(target, f"关键信息：{FIELD_NAMES.get(fid, str(fid))}，请对照原件确认",
+                                                m.path, fv.page, str(fid), None, by_target.get(target)))
+            break
+    for m in materials:
+        for fid, fv in m.fields.items():
+            if fv.confidence >= LOW_CONFIDENCE:
+                continue
+            from xinyong_desktop.services.review import field_target
+
+            target = field_target(m.path, m.pages, str(fid))
+            items.setdefault(target, ReviewItem(
+                target, f"识别可信度 {fv.confidence:.0%}：{FIELD_NAMES.get(fid, str(fid))}，请核对",
+                m.path, fv.page, str(fid), None, by_target.get(target)))
+    return list(items.values())
+
+
 # ---------------------------------------------------------------- the verdict
 @dataclass
 class CaseVerdict:
     result: object  # a CheckResult rebuilt from the store, corrections applied
     decisions: list[Decision]
     overrides: dict[str, Decision]  # finding key → the override decision
-    open: list  # findings that still block (errors and reviews no override covers)
+    open: list  # findings that still block: errors no override covers, review findings not resolved
     status: str
     checked: bool = True
-    missing_confirmations: list[str] = field(default_factory=list)
+    queue: list[ReviewItem] = field(default_factory=list)
+
+    @property
+    def pending(self) -> list[ReviewItem]:
+        return [i for i in self.queue if not i.resolved]
+
+    @property
+    def open_errors(self) -> list:
+        return [f for f in self.open if f.severity == "error"]
 
     @property
     def ready(self) -> bool:
-        return self.checked and not self.open
+        return self.checked and not self.open and not self.pending
 
     @property
     def overridden(self) -> set[str]:
-        return set(self.overrides)
+        return set(self.overrides) | {i.finding_key for i in self.queue if i.finding_key and i.resolved}
 
 
 def stored_result(c: Case, decisions: list[Decision]):
@@ -101,8 +186,39 @@ def case_verdict(s: Session, c: Case) -> CaseVerdict:
     decisions = repo.active_decisions(s, c.id)
     overrides = {d.target: d for d in decisions if d.action == "override"}
     result = stored_result(c, decisions)
-    return CaseVerdict(result, decisions, overrides, blocking(c.findings, set(overrides)), c.status,
-                       c.checked_at is not None)
+    queue = review_queue(result.materials, c.findings, decisions) if c.checked_at is not None else []
+    resolved = {i.finding_key for i in queue if i.finding_key and i.resolved}
+    open_ = [f for f in blocking(c.findings, set(overrides))
+             if finding_key(f.code, f.kind, f.field, f.path) not in resolved]
+    return CaseVerdict(result, decisions, overrides, open_, c.status, c.checked_at is not None, queue)
+
+
+def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
+    """(case, open errors, open review items) for every case of a class, as the case list shows them: the same
+    verdict as case_verdict, read in a few queries (materials, fields, findings and decisions loaded together)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from xinyong_desktop.store.models import MaterialRow
+
+    cases = list(s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id).options(
+        selectinload(Case.materials).selectinload(MaterialRow.fields), selectinload(Case.findings),
+        selectinload(Case.enterprise))))
+    decisions: dict[int, list[Decision]] = {}
+    for d in s.scalars(select(Decision).where(Decision.case_id.in_([c.id for c in cases]),
+                                              Decision.undone_at.is_(None)).order_by(Decision.id)):
+        decisions.setdefault(d.case_id, []).append(d)
+    out = []
+    for c in cases:
+        if c.checked_at is None:
+            out.append((c, 0, 0))
+            continue
+        ds = decisions.get(c.id, [])
+        overrides = {d.target for d in ds if d.action == "override"}
+        queue = review_queue(apply_decisions(materials_from_rows(c.materials), ds), c.findings, ds)
+        errors = [f for f in blocking(c.findings, overrides) if f.severity == "error"]
+        out.append((c, len(errors), sum(1 for i in queue if not i.resolved)))
+    return out
 
 
 # ---------------------------------------------------------------- steps
@@ -146,8 +262,14 @@ def recompute(s: Session, c: Case, instructor: str, rules: RuleBook, as_of: dt.d
     repo.replace_findings(s, c, findings, eligible_from)
     if as_of is not None:
         c.as_of = as_of
-    if c.status in ("已就绪", "审核中") and blocking(c.findings, {d.target for d in decisions if d.action == "override"}):
+    errors = [f for f in blocking(c.findings, {d.target for d in decisions if d.action == "override"})
+              if f.severity == "error"]
+    if c.status in ("已就绪", "审核中") and errors:  # the enterprise must correct something
         set_status(s, c, "需补正", instructor)
+    elif c.status == "需补正" and not errors and not c.portal_reason:
+        set_status(s, c, "审核中", instructor, "问题已处理")
+    elif c.status == "已就绪" and case_verdict(s, c).pending:  # a confirmation undone: back to review
+        set_status(s, c, "审核中", instructor, "待核对项重新打开")
 
 
 def decide(s: Session, c: Case, action: str, target: str, instructor: str, rules: RuleBook,
@@ -172,6 +294,8 @@ def mark_ready(s: Session, c: Case, instructor: str) -> CaseVerdict:
         raise DeskError("该企业的材料尚未检查")
     if v.open:
         raise DeskError(f"还有 {len(v.open)} 个问题需要处理")
+    if v.pending:
+        raise DeskError(f"还有 {len(v.pending)} 项待核对（关键信息需逐项确认）")
     set_status(s, c, "已就绪", instructor, "审核员确认就绪")
     return v
 

@@ -47,7 +47,8 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
     audit(s, instructor, "check", f"ready={result.ready} findings={len(result.findings)}", case.id)
     from xinyong_desktop.store.status import note_check  # the status flow (it imports this module)
 
-    note_check(s, case, result.ready, [str(f.code) for f in result.findings if f.severity in ("error", "review")], instructor)
+    note_check(s, case, result.ready, [str(f.code) for f in result.findings if f.severity in ("error", "review")], instructor,
+               needs_correction=any(str(f.severity) == "error" for f in result.findings))
 
 
 def record_decision(s: Session, case: Case, action: str, target: str, instructor: str, value: str | None = None,

@@ -38,8 +38,12 @@ def set_status(s: Session, case: Case, new: str, instructor: str, why: str = "")
     audit(s, instructor, "status", f"{old} → {new}{('（' + why + '）') if why else ''}", case.id)
 
 
-def note_check(s: Session, case: Case, ready: bool, codes: list[str], instructor: str) -> None:
+def note_check(s: Session, case: Case, ready: bool, codes: list[str], instructor: str,
+               needs_correction: bool | None = None) -> None:
+    """After a check: 需补正 when the enterprise must correct something (an error), else 审核中 — a clean check
+    is not ready by itself, the instructor resolves the review items and confirms the key facts first."""
     if case.first_ready is None:
         case.first_ready, case.first_codes = ready, sorted(set(codes))
     if case.status in ("未开始", "审核中", "需补正", "已就绪"):
-        set_status(s, case, "已就绪" if ready else "需补正", instructor)
+        bad = (not ready) if needs_correction is None else needs_correction
+        set_status(s, case, "需补正" if bad else "审核中", instructor)
