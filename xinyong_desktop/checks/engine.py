@@ -243,14 +243,19 @@ def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: R
                           m, FieldId.PAYER_NAME))
         for note in m.notes:
             if note.startswith("amount_words:"):
-                out.append(_f(Code.FINE_NOT_FULLY_PAID, E, f"缴款凭证的大写金额与小写金额不一致（{note[13:]}），请核对凭证。",
-                              m, FieldId.PAID_AMOUNT))
+                if m.text_source == TextSource.OCR:  # one of the two may be misread
+                    out.append(_f(Code.FINE_NOT_FULLY_PAID, R, f"缴款凭证的大写金额与小写金额识别结果不一致（{note[13:]}），"
+                                  "请看原件核对。", m, FieldId.PAID_AMOUNT))
+                else:
+                    out.append(_f(Code.FINE_NOT_FULLY_PAID, E, f"缴款凭证的大写金额与小写金额不一致（{note[13:]}），请核对凭证。",
+                                  m, FieldId.PAID_AMOUNT))
     unread = [m for m in proofs if not m.value(FieldId.PAID_AMOUNT)]
     if fine is not None and fine > 0 and paid < fine and unread:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
                       f"已识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元；有缴款凭证的金额未能识别，请看原件核对。",
                       unread[0], FieldId.PAID_AMOUNT))
-    sure_paid = all(m.fields[FieldId.PAID_AMOUNT].confidence >= STRONG for m in proofs if m.value(FieldId.PAID_AMOUNT))
+    sure_paid = all(m.fields[FieldId.PAID_AMOUNT].confidence >= STRONG and not any(
+        n.startswith("amount_words:") for n in m.notes) for m in proofs if m.value(FieldId.PAID_AMOUNT))
     if fine is not None and fine > 0 and paid < fine and not unread and not sure_paid:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
                       f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",

@@ -83,8 +83,25 @@ def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldI
             _reconcile_one(m, pages, target, fact)
 
 
+_LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV")}
+
+
+def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool) -> bool:
+    """An OCR'd code that fails its checksum is surely printed wrong (not misread) when the recogniser was
+    all but certain of it and it differs from the case's code only where no OCR look-alike explains it."""
+    from xinyong_desktop.extract.patterns import UNREPAIRED
+
+    if not ocr or ids.is_valid_uscc(fv.value) or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
+        return False
+    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper()) if a != b]
+    return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
+
+
 def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: FieldId, fact: Fact) -> None:
     fv = m.fields.get(target)
+    if target == FieldId.USCC and fv is not None and _surely_misprinted(fv, fact.value, m.text_source == "ocr"):
+        m.fields[target] = replace(fv, confidence=0.92)
+        return
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
             m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
@@ -107,3 +124,57 @@ def _key(fid: FieldId, v: str) -> str:
     from xinyong_desktop.extract.find import fold
 
     return fold(v, FACT_TYPES.get(fid, "org"))[0]
+
+
+# ---------------------------------------------------------------- a decision's own facts, corroborated
+_RESTATED = (FieldId.DECISION_DATE, FieldId.PENALTY_AUTHORITY, FieldId.DECISION_NUMBER, FieldId.FINE_AMOUNT)
+
+
+def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating: list[Material]) -> None:
+    """The decision's date, authority, number and fine, checked against what the forms restate.
+
+    A value the decision's reader was unsure of (a 落款 under a seal, an OCR'd date) is confirmed when a form
+    restates the same value; a value it could not read is taken from a form only when it is found printed on
+    the decision itself — never from the form alone."""
+    from xinyong_desktop.domain.text import find_dates
+
+    for fid in _RESTATED:
+        claims = [m.fields[fid] for m in restating if fid in m.fields and m.fields[fid].confidence >= STRONG]
+        if not claims:
+            continue
+        mine = decision.fields.get(fid)
+        for claim in claims:
+            if mine is not None and _same_value(fid, mine.value, claim.value):
+                if mine.confidence < CONFIRMED:
+                    decision.fields[fid] = replace(mine, confidence=CONFIRMED)
+                break
+            if mine is not None and mine.confidence >= STRONG:
+                continue  # the decision says otherwise, surely: the engine's mismatch checks report it
+            if fid == FieldId.DECISION_DATE:
+                hit = None
+                for pno, page in pages[-1:]:
+                    for line in page.lines:
+                        for d, s, e in find_dates(line.text):
+                            if d.isoformat() == claim.value:
+                                hit = FieldValue(claim.value, pno, line.span_bbox(s, e),
+                                                 0.93 * line.span_conf(s, e), "按申请材料在决定书上找到")
+                if hit:
+                    decision.fields[fid] = hit
+                    break
+            elif fid in (FieldId.PENALTY_AUTHORITY, FieldId.DECISION_NUMBER):
+                found = find_value(pages, "decision_number" if fid == FieldId.DECISION_NUMBER else "org", claim.value)
+                if found:
+                    decision.fields[fid] = FieldValue(claim.value, found.page, found.bbox, 0.93 * found.conf,
+                                                      "按申请材料在决定书上找到")
+                    break
+
+
+def _same_value(fid: FieldId, a: str, b: str) -> bool:
+    if fid == FieldId.FINE_AMOUNT:
+        try:
+            from decimal import Decimal
+
+            return Decimal(a) == Decimal(b)
+        except ArithmeticError:
+            return False
+    return same(fid, a, b)

@@ -264,8 +264,8 @@ def _decision_field(fid: FieldId, pages: list[tuple[int, PageText]], labels: tup
                                          or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
     if fid == FieldId.PENALTY_AUTHORITY:
         auth, _ = decision.signature_block(pages)
-        return (_read_by_label(pages, labels, fr.type) or (_Hit(*auth) if auth else None)
-                or _authority_from_header(pages) or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+        return (_read_by_label(pages, labels, fr.type) or _authority_from_header(pages)
+                or (_Hit(*auth) if auth else None) or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
     if fid == FieldId.USCC:
         return (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
                 or (_Hit(*code) if (code := decision.party_code(pages)) else None))
@@ -286,7 +286,8 @@ def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
             t = re.sub(r"行政处罚决定书$", "", t)
             v = parse_authority(t)
             if v and v == t:
-                return _Hit(v, pno, line.bbox, min(line.conf or [1.0]), line.text)
+                return _Hit(v, pno, line.bbox, (0.85 if page.source == "ocr" else 0.97) * min(line.conf or [1.0]),
+                            line.text)
     return None
 
 

@@ -185,6 +185,9 @@ def parse_value(ftype: str, text: str) -> tuple[str, float] | None:
     return (v, 1.0) if v else None
 
 
+UNREPAIRED = 0.4  # confidence factor of an OCR'd identifier whose checksum fails and no look-alike fixes
+
+
 def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, float]:
     """Identifiers read by OCR: fix look-alikes only where the checksum confirms; else lower confidence."""
     if ids.is_masked(value):
@@ -194,13 +197,13 @@ def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, floa
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_uscc(value)
-            return (fixed, 0.9) if ok else (value, 0.4)
+            return (fixed, 0.9) if ok else (value, UNREPAIRED)
         return value, 1.0
     if ftype == "id_number":
         if ids.is_valid_id_number(value):
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_id_number(value)
-            return (fixed, 0.9) if ok else (value, 0.4)
+            return (fixed, 0.9) if ok else (value, UNREPAIRED)
         return value, 1.0
     return value, 1.0

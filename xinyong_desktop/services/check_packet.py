@@ -23,7 +23,7 @@ from xinyong_desktop.domain.model import (
 from xinyong_desktop.domain.text import normalize_name, parse_amount
 from xinyong_desktop.errors import InputError, os_reason
 from xinyong_desktop.extract.classify import PageKind, classify_page, group_pages
-from xinyong_desktop.extract.facts import establish, fact_sources, reconcile
+from xinyong_desktop.extract.facts import corroborate, establish, fact_sources, reconcile
 from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
 from xinyong_desktop.extract.marks import find_seal, find_signature
@@ -217,6 +217,14 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
 
 def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
     """Facts from their authoritative materials, then every other material checked by finding them."""
+    forms = [m for m in materials if m.kind in (Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)]
+    for d in (m for m in materials if m.kind == Kind.PENALTY_DECISION and m.path in page_texts):
+        texts = page_texts[d.path]
+        before = dict(d.fields)
+        corroborate(d, [(i, texts[i - 1]) for i in d.pages if 1 <= i <= len(texts)], forms)
+        for fid, fv in d.fields.items():
+            if fv is not before.get(fid) and fv.bbox and fv.raw == "按申请材料在决定书上找到":
+                d.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
     known = establish(materials, fact_sources(rules.consistency))
     for m in materials:
         if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:

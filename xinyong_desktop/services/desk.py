@@ -16,6 +16,7 @@ from xinyong_desktop.services.classes import set_status
 from xinyong_desktop.services.review import (
     apply_decisions,
     blocking,
+    field_target,
     finding_key,
     materials_from_rows,
     recheck_case,
@@ -91,8 +92,6 @@ class ReviewItem:
 
 
 def _field_targets(materials) -> dict[tuple[str, str], list[tuple[str, object]]]:
-    from xinyong_desktop.services.review import field_target
-
     out: dict[tuple[str, str], list[tuple[str, object]]] = {}
     for m in materials:
         for fid, fv in m.fields.items():
@@ -123,8 +122,6 @@ def review_queue(materials, findings, decisions: list[Decision]) -> list[ReviewI
             m = next((m for m in materials if m.kind == kind and fid in m.fields), None)
             if m is None:
                 continue
-            from xinyong_desktop.services.review import field_target
-
             target = field_target(m.path, m.pages, str(fid))
             fv = m.fields[fid]
             items.setdefault(target, ReviewItem(target, f"关键信息：{FIELD_NAMES.get(fid, str(fid))}，请对照原件确认",
@@ -134,8 +131,6 @@ def review_queue(materials, findings, decisions: list[Decision]) -> list[ReviewI
         for fid, fv in m.fields.items():
             if fv.confidence >= LOW_CONFIDENCE:
                 continue
-            from xinyong_desktop.services.review import field_target
-
             target = field_target(m.path, m.pages, str(fid))
             items.setdefault(target, ReviewItem(
                 target, f"识别可信度 {fv.confidence:.0%}：{FIELD_NAMES.get(fid, str(fid))}，请核对",
