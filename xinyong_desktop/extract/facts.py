@@ -93,7 +93,7 @@ def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool) -> bool:
 
     if not ocr or ids.is_valid_uscc(fv.value) or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
         return False
-    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper()) if a != b]
+    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper(), strict=False) if a != b]
     return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
 
 
