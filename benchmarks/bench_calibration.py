@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xinyong_desktop.intake.sandbox import ParserPool  # noqa: E402
-from xinyong_desktop.services.check_packet import check_packet  # noqa: E402
+from xinyong_desktop.intake.sandbox import ParserPool
+from xinyong_desktop.services.check_packet import check_packet
 
 BANDS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.01)]
 FW = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
@@ -82,10 +82,10 @@ def main() -> int:
                                               f"({fv.confidence:.2f}) want {want}")
     print(f"{n} packets in {time.perf_counter() - t0:.0f} s")
     print(f"{'confidence':>12} {'values':>7} {'right':>7}")
-    for (lo, hi), (given, right) in zip(BANDS, counts):
+    for (lo, hi), (given, right) in zip(BANDS, counts, strict=True):
         share = f"{right / given:.1%}" if given else "-"
         print(f"{lo:.2f}–{min(hi, 1.0):.2f} {given:>7} {share:>7}")
-    sure = [c for (lo, _), c in zip(BANDS, counts) if lo >= 0.9]
+    sure = [c for (lo, _), c in zip(BANDS, counts, strict=True) if lo >= 0.9]
     g, r = sum(c[0] for c in sure), sum(c[1] for c in sure)
     print(f"≥ 0.90: {g} values, {r / g:.2%} right" if g else "≥ 0.90: none")
     for w in wrong_sure[:20]:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pypdfium2 as pdfium  # noqa: E402
+import pypdfium2 as pdfium
 
-from tests.packetgen import Facts, Spec, draw_pdf, write_packet  # noqa: E402
-from xinyong_desktop.intake.sandbox import ParserPool  # noqa: E402
-from xinyong_desktop.services.check_packet import check_packet  # noqa: E402
+from tests.packetgen import Facts, Spec, draw_pdf, write_packet
+from xinyong_desktop.intake.sandbox import ParserPool
+from xinyong_desktop.services.check_packet import check_packet
 
 
 def make_packet(root: Path) -> Path:

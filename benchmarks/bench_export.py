@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xinyong_desktop.domain.model import Kind, Material, TextSource  # noqa: E402
-from xinyong_desktop.export.usb import ExportItem, export_item  # noqa: E402
+from xinyong_desktop.domain.model import Kind, Material, TextSource
+from xinyong_desktop.export.usb import ExportItem, export_item
 
 N_FILES, SIZE = 40, 4 * 1024 * 1024  # 160 MiB: phone photos and scans of a few enterprises
 

@@ -14,16 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
-from PIL import Image  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.utils import ImageReader  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+import pypdfium2 as pdfium
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
-from tests.packetgen import FILE_NAMES, Facts, kinds_for, write_packet  # noqa: E402
-from xinyong_desktop.intake.sandbox import ParserPool  # noqa: E402
-from xinyong_desktop.services.check_packet import check_packet  # noqa: E402
+from tests.packetgen import FILE_NAMES, Facts, kinds_for, write_packet
+from xinyong_desktop.intake.sandbox import ParserPool
+from xinyong_desktop.services.check_packet import check_packet
 
 
 def scan_packet(root: Path) -> Path:

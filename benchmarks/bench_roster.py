@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.rostergen import make_rows, write_csv, write_xlsx  # noqa: E402
-from xinyong_desktop.roster.board import read_rosters  # noqa: E402
-from xinyong_desktop.rules.loader import default_rules  # noqa: E402
+from tests.rostergen import make_rows, write_csv, write_xlsx
+from xinyong_desktop.roster.board import read_rosters
+from xinyong_desktop.rules.loader import default_rules
 
 N = 10_000
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from xinyong_desktop import __version__
 from xinyong_desktop.errors import (
@@ -89,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="xinyong-desktop", description="信用修复小班审核台（不带命令时打开审核台窗口）")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="cmd", parser_class=_Parser, title="命令", metavar="命令")
-    packet = {"type": Path, "metavar": "材料文件夹", "help": "一家企业的材料所在的文件夹"}
-    rosters = {"type": Path, "nargs": "+", "metavar": "名单文件", "help": "处罚名单（.xlsx 或 .csv），可以多个"}
-    as_of = {"type": _date, "default": None, "metavar": "日期", "help": "以该日期为“今天”计算（YYYY-MM-DD，默认今天）"}
-    instructor = {"default": "", "metavar": "姓名", "help": "审核老师姓名（写入表格和清单）"}
-    no_ocr = {"action": "store_true", "help": "不识别扫描件文字"}
+    packet: dict[str, Any] = {"type": Path, "metavar": "材料文件夹", "help": "一家企业的材料所在的文件夹"}
+    rosters: dict[str, Any] = {"type": Path, "nargs": "+", "metavar": "名单文件", "help": "处罚名单（.xlsx 或 .csv），可以多个"}
+    as_of: dict[str, Any] = {"type": _date, "default": None, "metavar": "日期", "help": "以该日期为“今天”计算（YYYY-MM-DD，默认今天）"}
+    instructor: dict[str, Any] = {"default": "", "metavar": "姓名", "help": "审核老师姓名（写入表格和清单）"}
+    no_ocr: dict[str, Any] = {"action": "store_true", "help": "不识别扫描件文字"}
     c = sub.add_parser("check", help="检查一家企业的材料包")
     c.add_argument("packet_dir", **packet)
     c.add_argument("--as-of", **as_of)

@@ -22,7 +22,7 @@ def read_small_regular_file(path: Path | str, cap: int) -> bytes:
     """
     path = Path(path)
     st = os.lstat(path)  # FileNotFoundError when absent
-    if stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", 0):
+    if stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", False):
         raise UnsafeFileError(f"“{path.name}”是一个链接（快捷方式），出于安全考虑未读取；请放入文件本身")
     if stat.S_ISDIR(st.st_mode):
         raise UnsafeFileError(f"“{path.name}”是一个文件夹，不是文件")

@@ -4,7 +4,6 @@ and none ends in an error dialog.  A new action that this test does not exercise
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -47,7 +46,6 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     from xinyong_desktop.store.models import AuditEvent, Case, TrainingClass
 
     w = window
-    from PySide6.QtWidgets import QApplication
     do = Driver(w, qtbot)
     ans = do.answers
     facts = Facts.random(51, decision_date=dt.date.today() - dt.timedelta(days=200),

@@ -350,7 +350,6 @@ def test_second_start_brings_the_first_forward(tmp_path):
     import subprocess
     import sys
     import time
-
     from pathlib import Path
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XINYONG_DB": str(tmp_path / "one.sqlite3"),
@@ -393,8 +392,8 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: w.running is None and w.cases.rowCount() == 5, timeout=20000)
     bundle = w.export_bundle(tmp_path / "第8期.xybundle")
     w.close()
-    from xinyong_desktop.store.db import open_db
     from xinyong_desktop.app.main_window import MainWindow
+    from xinyong_desktop.store.db import open_db
 
     other = MainWindow(open_db(tmp_path / "other.sqlite3"), w.rules, "李老师", w.pool, db_path=tmp_path / "other.sqlite3")
     qtbot.addWidget(other)

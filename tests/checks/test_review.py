@@ -24,9 +24,9 @@ def test_corrections_and_kind_changes_rerun_the_checks(tmp_path, pool, rules):
     from dataclasses import replace
 
     from tests.packetgen import Facts, Spec, write_packet
+    from xinyong_desktop.checks.engine import run_checks
     from xinyong_desktop.services.check_packet import check_packet
     from xinyong_desktop.services.review import apply_decisions, field_target, kind_target
-    from xinyong_desktop.checks.engine import run_checks
 
     f = Facts.random(71)
     bad = f.uscc[:-1] + ("0" if f.uscc[-1] != "0" else "1")

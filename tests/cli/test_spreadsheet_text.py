@@ -22,7 +22,7 @@ def test_hostile_cells_are_written_as_text(tmp_path, fmt):
     rows = make_rows(len(HOSTILE), seed=9)
     # hostile enterprise names and authorities; each row stays a valid record
     rows = [dataclasses.replace(r, name=f"{h}常州{i}有限公司" if h.startswith("\t") else h + f"{i}有限公司",
-                                authority=h) for i, (r, h) in enumerate(zip(rows, HOSTILE))]
+                                authority=h) for i, (r, h) in enumerate(zip(rows, HOSTILE, strict=True))]
     src = tmp_path / f"名单.{fmt}"
     (write_csv if fmt == "csv" else write_xlsx)(src, rows)
     if fmt == "xlsx":  # in the office's file they are text cells (typed with Excel's ' prefix), not formulas

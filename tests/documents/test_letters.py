@@ -13,9 +13,9 @@ from tests.documents.test_forms import embedded_fonts
 from tests.rostergen import make_rows, write_csv
 from xinyong_desktop.cli import main
 from xinyong_desktop.documents import letters
+from xinyong_desktop.resources import resource_path
 from xinyong_desktop.roster.board import read_rosters
 from xinyong_desktop.rules.loader import load_rules
-from xinyong_desktop.resources import resource_path
 
 AS_OF = dt.date(2025, 6, 1)
 
@@ -42,7 +42,7 @@ def test_reminders_one_per_record_and_merged(roster, rules, tmp_path):
     paths, merged = letters.write_reminders(roster.records, rules, tmp_path, AS_OF)
     assert len(paths) == len(roster.records) == 12
     assert pages(merged) == 12  # one page per letter
-    for rec, path in zip(roster.records, paths):
+    for rec, path in zip(roster.records, paths, strict=True):
         text = text_of(path)
         assert rec.enterprise_name in text and rec.uscc in text and rec.decision_number in text
         assert letters.cn_date(rec.eligible_from) in text

@@ -10,8 +10,19 @@ import time
 import pytest
 from sqlalchemy import inspect, select, text
 
-from xinyong_desktop.domain.model import Applicant, Code, FieldId, FieldValue, Finding, Kind, Material, RecordSeverity, Severity, TextSource
 from xinyong_desktop.checks.engine import CaseFacts
+from xinyong_desktop.domain.model import (
+    Applicant,
+    Code,
+    FieldId,
+    FieldValue,
+    Finding,
+    Kind,
+    Material,
+    RecordSeverity,
+    Severity,
+    TextSource,
+)
 from xinyong_desktop.services.check_packet import CheckResult
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.db import open_db

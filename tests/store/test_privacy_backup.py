@@ -99,7 +99,7 @@ def test_backup_and_restore(tmp_path):
     assert safety is not None and safety.exists()
     infos = backup.list_backups(db_path)
     assert {b.reason for b in infos} == {"auto", "before-restore"}
-    for i in range(15):  # only the newest are kept
+    for _ in range(15):  # only the newest are kept
         backup.make_backup(db_path, "auto")
     assert len(backup.list_backups(db_path)) == backup.KEEP
 

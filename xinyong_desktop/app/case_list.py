@@ -134,11 +134,11 @@ class CaseListMixin:
         if d:
             self.add_packet(Path(d))
 
-    def dragEnterEvent(self, e) -> None:  # noqa: N802
+    def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
 
-    def dropEvent(self, e) -> None:  # noqa: N802
+    def dropEvent(self, e) -> None:
         for url in e.mimeData().urls():
             p = Path(url.toLocalFile())
             self.add_packet(p if p.is_dir() else p.parent)

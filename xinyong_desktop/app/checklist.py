@@ -12,7 +12,15 @@ from xinyong_desktop.app import strings as S
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.domain.model import FieldId, Kind
 from xinyong_desktop.services import desk
-from xinyong_desktop.services.review import PERSONAL_FIELDS, field_target, finding_key, kind_target, mask, mask_text, material_key
+from xinyong_desktop.services.review import (
+    PERSONAL_FIELDS,
+    field_target,
+    finding_key,
+    kind_target,
+    mask,
+    mask_text,
+    material_key,
+)
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import Case
 

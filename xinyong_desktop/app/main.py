@@ -148,9 +148,7 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.intake.sandbox import ParserPool
     from xinyong_desktop.rules.loader import default_rules
-    from xinyong_desktop.store.db import open_db
-
-    from xinyong_desktop.store.db import database_url, default_db_path
+    from xinyong_desktop.store.db import database_url, default_db_path, open_db
 
     app = make_app()
     log_path = setup_logging()

@@ -10,13 +10,15 @@ from pathlib import Path
 from PySide6.QtCore import QFile, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QFileDialog, QListWidget, QMessageBox, QTabWidget, QMainWindow
+from PySide6.QtWidgets import QFileDialog, QListWidget, QMainWindow, QMessageBox, QTabWidget
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong_desktop.app import strings as S
-from xinyong_desktop.app.case_list import removable_volumes  # noqa: F401 - re-exported
-from xinyong_desktop.app.case_list import CaseListMixin
+from xinyong_desktop.app.case_list import (
+    CaseListMixin,
+    removable_volumes,  # noqa: F401 - re-exported
+)
 from xinyong_desktop.app.checklist import ChecklistMixin
 from xinyong_desktop.app.class_board import ClassBoard
 from xinyong_desktop.app.class_desk import ClassDeskMixin
@@ -24,8 +26,8 @@ from xinyong_desktop.app.data_safety import DataSafetyMixin
 from xinyong_desktop.app.export_desk import ExportMixin
 from xinyong_desktop.app.follow_up import FollowUpMixin
 from xinyong_desktop.app.page_panel import PagePanelMixin
-from xinyong_desktop.app.review_queue import ReviewQueueMixin
 from xinyong_desktop.app.page_view import PageView
+from xinyong_desktop.app.review_queue import ReviewQueueMixin
 from xinyong_desktop.app.tasks import BackgroundOp
 from xinyong_desktop.domain.model import Kind
 from xinyong_desktop.resources import ui_path
@@ -279,7 +281,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
                     lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}{a.text()}")
         QMessageBox.information(self, S.SHORTCUTS, "\n".join(lines))
 
-    def closeEvent(self, e) -> None:  # noqa: N802
+    def closeEvent(self, e) -> None:
         QSettings().setValue("geometry", self.saveGeometry())
         self._thumb_gen += 1  # thumbnail workers stop at their next page
         if self.running is not None:

@@ -25,8 +25,10 @@ class PagePanelMixin:
                      for fr in m.fields if fr.bbox and fr.page == page}
         try:
             rgb, scale = render_page(root / path, page)
-        except Exception as e:  # a file that will not render shows a message, not a crash
-            self.statusBar().showMessage(f"无法显示该页：{e}", 8000)
+        except Exception as e:  # noqa: BLE001 - a file that will not render shows a message, not a crash
+            from xinyong_desktop.errors import user_message
+
+            self.statusBar().showMessage(f"无法显示该页：{user_message(e)}", 8000)
             return
         self._page = (path, page, rgb, scale)  # kept for the review queue's evidence crop
         self.view.show_page(rgb, scale, boxes)

@@ -62,13 +62,13 @@ class PageView(QGraphicsView):
     def rotate_page(self) -> None:
         self.rotate(90)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def mousePressEvent(self, event) -> None:
         item = self.itemAt(event.position().toPoint())
         if isinstance(item, QGraphicsRectItem) and item.data(0):
             self.boxClicked.emit(item.data(0))
         super().mousePressEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Plus:
             self.zoom(1.25)
         elif event.key() == Qt.Key.Key_Minus:

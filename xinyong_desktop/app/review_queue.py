@@ -73,12 +73,12 @@ class ReviewQueueMixin:
         x0, y0, x1, y1 = f["bbox"]
         h, w = rgb.shape[:2]
         pad = 12 * scale
-        l, t = max(0, int(x0 * scale - pad)), max(0, int(y0 * scale - pad))
+        left, t = max(0, int(x0 * scale - pad)), max(0, int(y0 * scale - pad))
         r, b = min(w, int(x1 * scale + pad)), min(h, int(y1 * scale + pad))
-        if r <= l or b <= t:
+        if r <= left or b <= t:
             self.crop.setText(S.NO_EVIDENCE)
             return
-        part = rgb[t:b, l:r].copy()
+        part = rgb[t:b, left:r].copy()
         img = QImage(part.data, part.shape[1], part.shape[0], 3 * part.shape[1], QImage.Format.Format_RGB888).copy()
         pix = QPixmap.fromImage(img)
         target_w = max(200, self.crop.width() - 8)

@@ -25,7 +25,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self.progress)
-        except Exception as e:  # delivered to the UI thread, shown in a dialog
+        except Exception as e:  # noqa: BLE001 - delivered to the UI thread, shown in a dialog
             self.signals.failed.emit(e)
         else:
             self.signals.done.emit(result)

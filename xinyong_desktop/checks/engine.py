@@ -10,6 +10,7 @@ from xinyong_desktop.checks import obligations
 from xinyong_desktop.checks.messages import field_name
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
+    UNCONFIRMED,
     Applicant,
     Code,
     FieldId,
@@ -18,7 +19,6 @@ from xinyong_desktop.domain.model import (
     Material,
     RecordSeverity,
     Severity,
-    UNCONFIRMED,
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name, same_decision_number
@@ -65,10 +65,10 @@ def decision_facts(materials: list[Material]) -> tuple[dt.date | None, Decimal |
         for m in materials:
             if m.kind != kind:
                 continue
-            if date is None and m.value(FieldId.DECISION_DATE):
-                date = dt.date.fromisoformat(m.value(FieldId.DECISION_DATE))
-            if fine is None and m.value(FieldId.FINE_AMOUNT):
-                fine = Decimal(m.value(FieldId.FINE_AMOUNT))
+            if date is None and (d := m.value(FieldId.DECISION_DATE)):
+                date = dt.date.fromisoformat(d)
+            if fine is None and (a := m.value(FieldId.FINE_AMOUNT)):
+                fine = Decimal(a)
     return date, fine
 
 
@@ -160,7 +160,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
 def _reference(materials: list[Material], fid: FieldId, ref_kinds: tuple[Kind, ...]) -> Material | None:
     for kind in ref_kinds:
         for m in materials:
-            if m.kind == kind and m.value(fid) and (fid != FieldId.USCC or ids.is_valid_uscc(m.value(fid))):
+            if m.kind == kind and (v := m.value(fid)) and (fid != FieldId.USCC or ids.is_valid_uscc(v)):
                 return m
     return None
 
@@ -186,7 +186,7 @@ def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
         ref = _reference(materials, fid, ref_kinds)
         if ref is None:
             continue
-        want = ref.value(fid)
+        want = ref.value(fid) or ""  # the reference was chosen for having a value
         for m in materials:
             pairs = [(fid, m.value(fid))]
             if fid == FieldId.LEGAL_REPRESENTATIVE and m.kind == Kind.LEGAL_REP_ID:
@@ -219,7 +219,7 @@ def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
 
 
 def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: RuleBook) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     proofs = by_kind.get(Kind.PAYMENT_PROOF, [])
     if not proofs:
         return out
@@ -230,8 +230,8 @@ def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: R
             break
     paid = Decimal(0)
     for m in proofs:
-        if m.value(FieldId.PAID_AMOUNT):
-            paid += Decimal(m.value(FieldId.PAID_AMOUNT))
+        if amount := m.value(FieldId.PAID_AMOUNT):
+            paid += Decimal(amount)
         payer = m.value(FieldId.PAYER_NAME)
         if payer and ent and normalize_name(payer) != normalize_name(ent) and (
                 m.fields[FieldId.PAYER_NAME].confidence < STRONG or f"conflict:{FieldId.PAYER_NAME}" in m.notes):
@@ -276,7 +276,7 @@ def _authorization(by_kind: dict[Kind, list[Material]], facts: CaseFacts, rules:
     for letter in letters:
         agent = letter.value(FieldId.AGENT_NAME)
         card = cards[0] if cards else None
-        if agent and card and card.value(FieldId.ID_NAME) and normalize_name(agent) != normalize_name(card.value(FieldId.ID_NAME)):
+        if agent and card and (on_card := card.value(FieldId.ID_NAME)) and normalize_name(agent) != normalize_name(on_card):
             out.append(_f(Code.AUTHORIZATION_INVALID, E,
                           f"授权委托书中的受托人“{agent}”与经办人身份证（“{card.value(FieldId.ID_NAME)}”）不是同一人，"
                           "请由实际办理人重新签署授权委托书或更换身份证复印件。", letter, FieldId.AGENT_NAME))

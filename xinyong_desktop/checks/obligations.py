@@ -87,6 +87,7 @@ def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date,
                "estimated_publication": f"估算公示日期 {el.start.isoformat()}"}[el.start_basis]
     out = []
     if status == "not_yet":
+        assert el.eligible_from is not None  # "not yet" always has the date it ends
         out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
                            f"最短公示期未满：{counted}，自 {el.eligible_from.isoformat()} 起方可申请信用修复{note}。"))
     elif status == "not_repairable":
@@ -112,8 +113,8 @@ def late_payment(by_kind: dict[Kind, list[Material]], decision_date: dt.date | N
     proofs = [m for m in by_kind.get(Kind.PAYMENT_PROOF, []) if m.value(FieldId.PAYMENT_DATE)]
     if decision_date is None or not fine or fine <= 0 or not proofs:
         return []
-    last = max(proofs, key=lambda m: m.value(FieldId.PAYMENT_DATE))
-    paid_on = dt.date.fromisoformat(last.value(FieldId.PAYMENT_DATE))
+    last = max(proofs, key=lambda m: m.value(FieldId.PAYMENT_DATE) or "")  # proofs all have a payment date
+    paid_on = dt.date.fromisoformat(last.value(FieldId.PAYMENT_DATE) or "")
     late_days = (paid_on - (decision_date + dt.timedelta(days=PAYMENT_DAYS))).days
     if late_days <= 0:
         return []

@@ -11,9 +11,9 @@ from reportlab.platypus import KeepTogether, Table, TableStyle
 
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
 from xinyong_desktop.domain.model import Applicant, FieldId, Kind
+from xinyong_desktop.domain.review import mask
 from xinyong_desktop.resources import resource_path
 from xinyong_desktop.rules.loader import RuleBook
-from xinyong_desktop.services.review import mask
 
 BLANK = "________"
 
@@ -77,7 +77,7 @@ def _sign_block(lines: list[str]) -> KeepTogether:
         rows.append([p(line + ("：" if box else ""), st["plain"]), ""])
     t = Table(rows, colWidths=[70 * mm, 45 * mm], rowHeights=[16 * mm if r[0].text.endswith("章）：") else 11 * mm
                                                                  for r in rows], hAlign="RIGHT")
-    cmds = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    cmds: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     for i, line in enumerate(lines):
         if line.endswith("（盖章）") or line.endswith("（签字）"):
             cmds.append(("BOX", (1, i), (1, i), 0.5, colors.grey))  # where the enterprise signs or stamps
@@ -119,7 +119,7 @@ def render_review_record(result, rules: RuleBook, out: Path, instructor: str, de
     story.append(table(rows, [34 * mm, 40 * mm, CONTENT_WIDTH - 74 * mm], header=True, size="tiny"))
     story.append(spacer(8))
     overrides = {d.target: d for d in (decisions or []) if d.action == "override"}
-    from xinyong_desktop.services.review import finding_key
+    from xinyong_desktop.domain.review import finding_key
 
     frows = [["级别", "问题", "处理"]]
     for f in result.findings:

@@ -9,8 +9,8 @@ from xinyong_desktop.checks.obligations import verdict
 from xinyong_desktop.documents.forms import case_facts, fill, load_templates
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
 from xinyong_desktop.domain.model import Kind
+from xinyong_desktop.domain.review import blocking, finding_key, mask_text
 from xinyong_desktop.rules.loader import RuleBook
-from xinyong_desktop.services.review import blocking, finding_key, mask_text
 
 
 def open_findings(result, overridden: set[str]) -> list:

@@ -31,8 +31,8 @@ def _to_unicode_cmap(fontname, subset):
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
              f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
              f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
-             "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset)]
-    lines += ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)]
+             f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar"]
+    lines += [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
     lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines)
 

@@ -60,8 +60,8 @@ def normalize_decision_number(s: str) -> str | None:
     # spaces next to brackets and digits are noise; a space before the prefix ends it ("罚款 常市监…")
     s = re.sub(r"\s*([〔\[［【(（{〕\]］】)）}第号])\s*", r"\1", s)
     s = re.sub(r"(\d)\s+(?=[\d号])", r"\1", s)
-    head, br, tail = s.strip().partition(re.search(r"[〔\[［【(（{]\s*(?:19|20)\d{2}", s.strip())[0][0]) \
-        if re.search(r"[〔\[［【(（{]\s*(?:19|20)\d{2}", s.strip()) else (s.strip(), "", "")
+    opening = re.search(r"[〔\[［【(（{]\s*(?:19|20)\d{2}", s.strip())
+    head, br, tail = s.strip().partition(opening[0][0]) if opening else (s.strip(), "", "")
     pieces = head.split()
     if len(pieces) > 1 and not all(len(p) <= 4 for p in pieces[-3:]):
         head = pieces[-1]  # a space before the prefix ends it ("罚款 常市监…")

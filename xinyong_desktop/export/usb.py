@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xinyong_desktop import __version__
 from xinyong_desktop.domain.model import Kind
@@ -115,7 +116,7 @@ def export_item(item: ExportItem, dest: Path, instructor: str, kind_names: dict[
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
-    manifest = {"app": "xinyong-desktop", "version": __version__, "instructor": instructor,
+    manifest: dict[str, Any] = {"app": "xinyong-desktop", "version": __version__, "instructor": instructor,
                 "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(), "enterprise": item.name,
                 "ready": item.ready, "forced_reason": reason or None, "files": []}
     try:

@@ -100,6 +100,7 @@ def cells(page: PageText) -> list[Cell]:
         taken[i] = True
         cur, cb = seg, boxes[i]
         while True:
+            assert cb is not None  # boxes[i] and boxes[nxt] are never None here
             h = max(cur.line.height, 6.0)
             nxt = None
             for j in range(i + 1, len(segs)):

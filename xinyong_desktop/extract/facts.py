@@ -94,7 +94,7 @@ def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool, id_number: bool = F
     valid = ids.is_valid_id_number(fv.value) if id_number else ids.is_valid_uscc(fv.value)
     if not ocr or valid or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
         return False
-    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper()) if a != b]
+    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper(), strict=False) if a != b]
     return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
 
 

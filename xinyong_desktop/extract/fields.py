@@ -215,7 +215,10 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
     from decimal import Decimal
 
     rx = expand(r"(?:处以|并处|处)?(?:罚款|没收违法所得|没收非法所得|没收非法财物折合)(?:人民币)?\s*(?P<v>{AMOUNT})")
-    total, boxes, raw, pno0, confs = Decimal(0), [], [], None, []
+    total, pno0 = Decimal(0), None
+    boxes: list = []
+    raw: list[str] = []
+    confs: list[float] = []
     for pno, page in pages:
         for text, bxs, conf in list(_flows(page))[:1]:
             seen_spans: list[tuple[int, int]] = []

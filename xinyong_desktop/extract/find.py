@@ -86,7 +86,7 @@ def find_value(pages: list[tuple[int, PageText]], ftype: str, value: str) -> Fou
                     continue
                 i0, i1 = idx[k], idx[k + len(want) - 1] + 1
                 bb = union([b for b in boxes[i0:i1] if b])
-                cs = [c for c, b in zip(conf[i0:i1], boxes[i0:i1]) if b]
+                cs = [c for c, b in zip(conf[i0:i1], boxes[i0:i1], strict=False) if b]
                 return Found(pno, bb, min(cs) if cs else 1.0, before, after)
     return None
 

@@ -9,21 +9,8 @@ import heapq
 import statistics
 from dataclasses import dataclass, field
 
+from xinyong_desktop.domain.glyph import Glyph
 from xinyong_desktop.domain.model import Box
-
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    conf: float = 1.0
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
 
 
 @dataclass
@@ -167,7 +154,7 @@ def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.
             widths = [char_width(ch) for ch in g.text]
             unit = (g.x1 - g.x0) / (sum(widths) or 1.0)
             x = g.x0
-            for ch, cw in zip(g.text, widths):
+            for ch, cw in zip(g.text, widths, strict=False):
                 text.append(ch)
                 boxes.append((x, g.top, x + cw * unit, g.bottom))
                 conf.append(g.conf)

@@ -79,17 +79,17 @@ def survey(packet_dir: Path) -> Survey:
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
-        except OSError as e:
+        except OSError as err:
             if folder == packet_dir:
                 raise
-            out.skipped.append((rel_name(packet_dir, folder), f"文件夹无法打开（{_why(e)}），其中的文件未读取"))
+            out.skipped.append((rel_name(packet_dir, folder), f"文件夹无法打开（{_why(err)}），其中的文件未读取"))
             return
         for e in entries:
             p = Path(e.path)
             if _hidden(e.name):
                 continue
             try:
-                if e.is_symlink() or getattr(e.stat(follow_symlinks=False), "st_reparse_tag", 0):
+                if e.is_symlink() or getattr(e.stat(follow_symlinks=False), "st_reparse_tag", False):
                     out.skipped.append((rel_name(packet_dir, p), "是链接（快捷方式），出于安全考虑未读取"))
                 elif e.is_dir(follow_symlinks=False):
                     walk(p)

@@ -93,7 +93,7 @@ def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: 
     klen = max(int(40 * scale), 20)
     horiz = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (klen, 1)))
     vert = cv2.morphologyEx(u8, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, klen)))
-    lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     ink = (u8 & ~lines.astype(bool)).astype(bool)
     # specks of scan noise
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool) | (

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from xinyong_desktop.extract.layout import Glyph
+from xinyong_desktop.domain.glyph import Glyph
 
 
 @lru_cache(maxsize=1)

@@ -86,7 +86,7 @@ def _upside_down(engine, img: np.ndarray, boxes: np.ndarray) -> bool:
     """Ask the engine's text-direction classifier about the widest lines; majority decides."""
     try:
         cls_model = engine._load_cls_model()
-    except Exception:  # an engine without a direction classifier: assume upright
+    except Exception:  # noqa: BLE001 - an engine without a direction classifier: assume upright
         return False
     widths = boxes[:, :, 0].max(1) - boxes[:, :, 0].min(1)
     crops = []
@@ -115,7 +115,7 @@ def _skew(boxes: np.ndarray) -> float:
 
 def prepare(rgb: np.ndarray, engine, photo: bool = False) -> Prepared:
     h, w = rgb.shape[:2]
-    back = np.eye(3)
+    back: np.ndarray = np.eye(3)
     img = rgb
     warped = False
     if photo:

@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from xinyong_desktop.intake.limits import Limits
 
@@ -176,7 +177,7 @@ class ParserPool:
                  initializer: Callable | None = None, initargs: tuple = (), preload: bool = True):
         self.limits = limits or Limits()
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
-        self._ctx = _context(start_method)
+        self._ctx: Any = _context(start_method)  # typeshed's BaseContext lacks Process
         self._slots: list[_Slot] = []
         self._initializer, self._initargs, self._preload = initializer, initargs, preload
         _LIVE.add(self)
@@ -303,6 +304,7 @@ class ParserPool:
             ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=min(timeout, 0.1))
             hog = self._over_budget(busy)
             for s in busy:
+                assert s.job is not None
                 label = s.job[1]
                 if s.conn in ready:
                     try:

@@ -96,7 +96,7 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
                 raise Unreadable(f"第 {i + 1} 页尺寸异常（{w:.0f}×{h:.0f}），无法处理")
             try:
                 chars = plumber.pages[i].chars
-            except Exception:
+            except Exception:  # noqa: BLE001 - a page whose characters pdfplumber cannot list is read by OCR
                 chars = []
             glyphs, ring = _split_ring(chars)
             scale = RENDER_SCALE
@@ -206,7 +206,7 @@ def parse_file(path: str, ocr: bool = True, limits: Limits | None = None, on_pag
         return {"ok": False, "reason": "解析时内存超出上限（文件可能是恶意构造或过于复杂）"}
     except RecursionError:
         return {"ok": False, "reason": "文件结构嵌套过深，无法安全解析"}
-    except Exception as e:  # noqa: BLE001 — any parser failure on untrusted bytes is one finding
+    except Exception as e:
         import logging
 
         logging.getLogger("xinyong.intake").exception("parse failed: %s", path)  # a bug must not hide as "unreadable"

@@ -14,10 +14,20 @@ from dateutil.relativedelta import relativedelta
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import RecordSeverity
 from xinyong_desktop.domain.text import (
-    decision_number_key, normalize_decision_number, normalize_name, parse_amount, parse_date,
+    decision_number_key,
+    normalize_decision_number,
+    normalize_name,
+    parse_amount,
+    parse_date,
 )
 from xinyong_desktop.roster.read import (
-    HeaderMatcher, RawRow, RosterFileError, cell_text, data_rows, find_header, read_tables,
+    HeaderMatcher,
+    RawRow,
+    RosterFileError,
+    cell_text,
+    data_rows,
+    find_header,
+    read_tables,
 )
 from xinyong_desktop.rules.loader import RosterRules, RuleBook, default_roster_rules, default_rules
 from xinyong_desktop.rules.penalties import PenaltyRules
@@ -336,8 +346,7 @@ def read_rosters(paths: list[Path], as_of: dt.date, rules: RuleBook | None = Non
             out.errors.append(RowError(path.name, "", None, str(e)))
             out.unreadable.append(str(path))
             continue
-        headed = [(t, find_header(t, matcher)) for t in tables]
-        headed = [(t, h) for t, h in headed if h is not None]
+        headed = [(t, h) for t in tables if (h := find_header(t, matcher)) is not None]
         if not headed:
             out.errors.append(RowError(path.name, "", None, "未找到表头：需要“企业名称”（或“被处罚人”“行政相对人名称”）"
                                        "“处罚决定书文号”（或“处罚文号”）“处罚日期”等列中的至少三列"))
@@ -396,7 +405,7 @@ def high_frequency(records: list[RosterRecord], count: int, window_months: int) 
     """Enterprises with ``count`` or more still-published records inside a window shorter than ``window_months``."""
     by_ent: dict[str, list[dt.date]] = defaultdict(list)
     for r in records:
-        if still_published(r):
+        if still_published(r) and r.decision_date is not None:
             by_ent[r.enterprise_key].append(r.decision_date)
     flagged = set()
     for key, days in by_ent.items():

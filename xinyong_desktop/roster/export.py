@@ -52,7 +52,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
         for row in ws.iter_rows(min_row=3):
             for i in (3, 6, 7):
                 row[i].number_format = "yyyy-mm-dd"
-        for col, width in zip("ABCDEFGHIJKL", (34, 22, 30, 12, 8, 24, 14, 16, 8, 20, 6, 60)):
+        for col, width in zip("ABCDEFGHIJKL", (34, 22, 30, 12, 8, 24, 14, 16, 8, 20, 6, 60), strict=True):
             ws.column_dimensions[col].width = width
         ws.freeze_panes = "A3"
     ws = wb.create_sheet("有问题的行")

@@ -93,7 +93,7 @@ def _csv_tables(path: Path, data: bytes) -> list[Table]:
     text = decode_text(data)
     head = text[:8192].splitlines()[:10]
     delim = max([",", "\t", ";", "，"], key=lambda d: sum(line.count(d) for line in head))
-    rows = []
+    rows: list[tuple[int, list]] = []
     try:
         for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim), start=1):
             if i > MAX_ROWS:
@@ -230,8 +230,8 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def _header_key(s: str) -> str:
-    s = cell_text(s).replace("\u3000", "")
+def _header_key(v: object) -> str:
+    s = cell_text(v).replace("\u3000", "")
     prev = None
     while prev != s:
         prev, s = s, _HEADER_NOISE.sub("", s)
@@ -246,7 +246,7 @@ class HeaderMatcher:
                 self.lookup.setdefault(_header_key(a), col)
                 self.lookup.setdefault(a.replace("(", "（").replace(")", "）").replace(" ", ""), col)
 
-    def match(self, text: str) -> str | None:
+    def match(self, text: object) -> str | None:
         raw = cell_text(text).replace(" ", "").replace("\u3000", "").replace("\n", "")
         raw = raw.replace("(", "（").replace(")", "）").lstrip("*＊")
         if raw in self.lookup:

@@ -222,7 +222,7 @@ def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], str, str, int
         smap = {}
         if "severity_map" in r.data:
             st = r.table("severity_map")
-            for k, sev in st.enum_keys(RecordSeverity, "应为 minor、general 或 serious"):
+            for k, _sev in st.enum_keys(RecordSeverity, "应为 minor、general 或 serious"):
                 smap[k] = st.get(k, str)
                 if smap[k] not in periods:
                     raise st.fail(k, f"类别 “{smap[k]}” 未在 periods 中定义")

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from enum import Enum
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from xinyong_desktop.errors import InputError
+
+E = TypeVar("E", bound=Enum)
 
 
 class RuleError(InputError):
@@ -24,7 +28,7 @@ class Reader:
     def fail(self, k: str, why: str) -> RuleError:
         return RuleError(f"规则文件 {self.fname} 中的 {self._key(k)} 有误：{why}")
 
-    def get(self, k: str, typ: type | tuple, default=...):
+    def get(self, k: str, typ: type | tuple, default: Any = ...) -> Any:
         if k not in self.data:
             if default is ...:
                 raise self.fail(k, "缺少此项")
@@ -52,9 +56,9 @@ class Reader:
                 raise self.fail(k, f"未知取值 “{x}”（可选：{', '.join(e.value for e in enum)}）") from None
         return tuple(out)
 
-    def enum_keys(self, enum, why: str) -> list[tuple[str, object]]:
+    def enum_keys(self, enum: type[E], why: str) -> list[tuple[str, E]]:
         """The table's keys as enum members, (key, member); an unknown key fails naming it."""
-        out = []
+        out: list[tuple[str, E]] = []
         for k in self.data:
             try:
                 out.append((k, enum(k)))
@@ -62,7 +66,12 @@ class Reader:
                 raise self.fail(k, why) from None
         return out
 
-    def date(self, k: str, default=...) -> dt.date | None:
+    @overload
+    def date(self, k: str) -> dt.date: ...
+    @overload
+    def date(self, k: str, default: dt.date | None) -> dt.date | None: ...
+
+    def date(self, k: str, default: Any = ...) -> dt.date | None:
         v = self.get(k, (str, dt.date), default)
         if v is None or isinstance(v, dt.date):
             return v

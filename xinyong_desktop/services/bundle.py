@@ -70,6 +70,8 @@ def _date(d) -> str | None:
 
 def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path:
     tc = s.get(TrainingClass, class_id)
+    if tc is None:
+        raise BundleError(f"没有编号为 {class_id} 的培训班，无法导出")
     cases = list(s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id)))
     files: dict[str, Path] = {}
     doc_cases = []
@@ -162,7 +164,7 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, c
     """Stream one entry (to dest or memory), never more than cap bytes, hashing as it goes."""
     h = hashlib.sha256()
     n = 0
-    chunks = [] if dest is None else None
+    chunks: list[bytes] | None = [] if dest is None else None
     with z.open(info) as src, (open(dest, "wb") if dest is not None else nullcontext()) as dst:
         while True:
             block = src.read(1 << 20)
@@ -175,8 +177,9 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, c
             if chunks is not None:
                 chunks.append(block)
             else:
+                assert dst is not None
                 dst.write(block)
-        if dest is not None:
+        if dst is not None:
             dst.flush()
             os.fsync(dst.fileno())
     return h.hexdigest(), (b"".join(chunks) if chunks is not None else None)
@@ -226,6 +229,7 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
     with zipfile.ZipFile(bundle) as z:
         entries = _check_entries(z)
         _, raw = _read_capped(z, entries["bundle.json"], None, MAX_JSON_BYTES)
+        assert raw is not None  # read into memory: no destination was given
         doc = parse_doc(json.loads(raw.decode("utf-8")))
         for cd in doc["cases"]:
             for f in cd["packet"]:
@@ -312,7 +316,7 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
     s.flush()
     # the rows are in the caller's open transaction; files go into place last, and are removed again if the
     # caller's commit fails (see import_bundle_file)
-    for src, dest in moved:
+    for _src, dest in moved:
         if dest.exists():
             raise BundleError(f"目标文件夹已存在：{dest}")
     root.mkdir(parents=True, exist_ok=True)

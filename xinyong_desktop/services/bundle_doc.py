@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, overload
 
 from xinyong_desktop.domain.model import Applicant, Code, FieldId, Kind, RecordSeverity, Severity, TextSource
 from xinyong_desktop.errors import InputError
@@ -31,6 +31,12 @@ class BundleError(InputError):
 
 def _bad(where: str, what: str) -> BundleError:
     return BundleError(f"数据包内容有误：{where} {what}")
+
+
+@overload
+def _obj(v: Any, where: str) -> dict: ...
+@overload
+def _obj(v: Any, where: str, optional: bool) -> dict | None: ...
 
 
 def _obj(v: Any, where: str, optional: bool = False) -> dict | None:

@@ -34,7 +34,6 @@ from xinyong_desktop.rules.loader import RuleBook, default_rules
 from xinyong_desktop.safeio import UnsafeFileError, read_small_regular_file
 from xinyong_desktop.services.progress import Progress
 
-
 CASE_FILE_CAP = 64 * 1024  # a case.json is a few lines
 
 

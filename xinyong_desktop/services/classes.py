@@ -1,4 +1,6 @@
-"""Classes, their rosters and cases: the status flow, roster import into the store, follow-up, statistics."""
+"""Classes, their rosters and cases: roster import into the store, follow-up, statistics.  The status flow
+itself (STATUSES, NEXT, set_status, note_check) is in store.status — saving a check moves it — and is
+re-exported here."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,36 +13,13 @@ from sqlalchemy.orm import Session
 from xinyong_desktop.roster.board import Roster, RosterRecord
 from xinyong_desktop.store.models import Case, Enterprise, PenaltyRecord, TrainingClass
 from xinyong_desktop.store.repo import audit
+from xinyong_desktop.store.status import NEXT as NEXT  # re-exported (explicitly, "as")
+from xinyong_desktop.store.status import STATUSES as STATUSES
+from xinyong_desktop.store.status import StatusError as StatusError
+from xinyong_desktop.store.status import note_check as note_check
+from xinyong_desktop.store.status import set_status as set_status
 
-# 未开始 → 审核中 → 需补正 / 已就绪 → 已导出 → 已提交 → 已修复; a returned case goes back to 需补正
-STATUSES = ("未开始", "审核中", "需补正", "已就绪", "已导出", "已提交", "已修复")
-NEXT = {
-    "未开始": {"审核中", "需补正", "已就绪"},
-    "审核中": {"需补正", "已就绪"},
-    "需补正": {"审核中", "需补正", "已就绪"},
-    "已就绪": {"审核中", "需补正", "已就绪", "已导出"},
-    "已导出": {"审核中", "需补正", "已就绪", "已导出", "已提交"},
-    "已提交": {"需补正", "已提交", "已修复"},
-    "已修复": set(),
-}
 OUTCOMES = ("待审核", "已通过", "未通过", "退回")
-
-
-class StatusError(ValueError):
-    pass
-
-
-def set_status(s: Session, case: Case, new: str, instructor: str, why: str = "") -> None:
-    """Every status change goes through here: checked against the flow and written to the audit trail."""
-    old = case.status or "未开始"
-    if new == old:
-        return
-    if new not in STATUSES:
-        raise StatusError(f"未知状态：{new}")
-    if new not in NEXT[old]:
-        raise StatusError(f"状态不能从“{old}”改为“{new}”")
-    case.status = new
-    audit(s, instructor, "status", f"{old} → {new}{('（' + why + '）') if why else ''}", case.id)
 
 
 # ---------------------------------------------------------------- roster → class
@@ -100,7 +79,7 @@ def class_records(s: Session, class_id: int) -> list[tuple[Case, PenaltyRecord, 
     q = (select(Case, PenaltyRecord, Enterprise).join(PenaltyRecord, Case.record_id == PenaltyRecord.id)
          .join(Enterprise, PenaltyRecord.enterprise_id == Enterprise.id).where(Case.class_id == class_id)
          .order_by(Case.id))
-    return [tuple(r) for r in s.execute(q)]
+    return [(c, r, e) for c, r, e in s.execute(q)]
 
 
 def _roster_record(rec: PenaltyRecord, ent: Enterprise) -> RosterRecord:
@@ -124,7 +103,7 @@ def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
     usccs = {e.uscc for _, _, e in rows}
     others = s.execute(select(PenaltyRecord, Enterprise).join(Enterprise).where(Enterprise.uscc.in_(usccs)))
     mine = {r.id for _, r, _ in rows}
-    extra = []
+    extra: list[RosterRecord] = []
     for rec, ent in others:
         (roster.records if rec.id in mine else extra).append(_roster_record(rec, ent))
     roster.records.sort(key=lambda r: r.enterprise_name)
@@ -134,17 +113,6 @@ def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
 
 
 # ---------------------------------------------------------------- after a check, export, submission
-def note_check(s: Session, case: Case, ready: bool, codes: list[str], instructor: str,
-               needs_correction: bool | None = None) -> None:
-    """After a check: 需补正 when the enterprise must correct something (an error), else 审核中 — a clean check
-    is not ready by itself, the instructor resolves the review items and confirms the key facts first."""
-    if case.first_ready is None:
-        case.first_ready, case.first_codes = ready, sorted(set(codes))
-    if case.status in ("未开始", "审核中", "需补正", "已就绪"):
-        bad = (not ready) if needs_correction is None else needs_correction
-        set_status(s, case, "需补正" if bad else "审核中", instructor)
-
-
 def note_exported(s: Session, case: Case, instructor: str) -> None:
     case.exported_at = dt.datetime.now().replace(microsecond=0)
     set_status(s, case, "已导出", instructor)
@@ -231,7 +199,9 @@ def case_record(s: Session, case: Case) -> RosterRecord | None:
 
     if case.record_id is not None:
         rec = s.get(PenaltyRecord, case.record_id)
-        out = _roster_record(rec, s.get(Enterprise, rec.enterprise_id))
+        ent = s.get(Enterprise, rec.enterprise_id) if rec is not None else None
+        assert rec is not None and ent is not None  # foreign keys: a case's record and its enterprise exist
+        out = _roster_record(rec, ent)
     else:
         facts: dict[str, str] = {}
         for kind in ("penalty_decision", "business_license", "application_form"):

@@ -56,8 +56,9 @@ def case_facts(c: Case) -> CaseFacts:
             pass  # the stored facts below are what the instructor chose; the file's extras are then unknown
     record = None
     if c.record_id is not None:
-        from xinyong_desktop.store.models import PenaltyRecord
         from sqlalchemy.orm import object_session
+
+        from xinyong_desktop.store.models import PenaltyRecord
 
         s = object_session(c)
         record = s.get(PenaltyRecord, c.record_id) if s is not None else None
@@ -228,7 +229,8 @@ def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, 
         else:
             from xinyong_desktop.store.models import PenaltyRecord
 
-            case.platform = s.get(PenaltyRecord, case.record_id).platform or platform
+            record = s.get(PenaltyRecord, case.record_id)
+            case.platform = (record.platform if record is not None else None) or platform
         set_status(s, case, "审核中", instructor, "添加材料")
         audit(s, instructor, "attach_packet", str(folder), case.id)
     else:

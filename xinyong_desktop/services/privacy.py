@@ -67,12 +67,12 @@ def purge_class(s: Session, class_id: int, instructor: str) -> PurgeSummary:
         elif scrub(row.value) != row.value:  # a misread field holding an ID number
             row.value = scrub(row.value) or ""
             out.texts += 1
-    for model, attr in ((FindingRow, "message"), (AuditEvent, "detail"), (Case, "portal_reason")):
-        id_col = model.id if model is Case else model.case_id
-        for row in s.scalars(select(model).where(id_col.in_(case_ids))):
-            masked = scrub(getattr(row, attr))
-            if masked != getattr(row, attr):
-                setattr(row, attr, masked)
+    for model, id_col, attr in ((FindingRow, FindingRow.case_id, "message"), (AuditEvent, AuditEvent.case_id, "detail"),
+                                (Case, Case.id, "portal_reason")):
+        for rec in s.scalars(select(model).where(id_col.in_(case_ids))):
+            masked = scrub(getattr(rec, attr))
+            if masked != getattr(rec, attr):
+                setattr(rec, attr, masked)
                 out.texts += 1
     for d in s.scalars(select(Decision).where(Decision.case_id.in_(case_ids))):
         field = decision_field(d.target)

@@ -5,10 +5,9 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
-
-from xinyong_desktop.hashing import file_sha256
 from sqlalchemy.orm import Session
 
+from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, FindingRow, MaterialRow, TrainingClass
 
 
@@ -46,7 +45,7 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
     case.as_of = result.as_of
     case.eligible_from = result.eligible_from
     audit(s, instructor, "check", f"ready={result.ready} findings={len(result.findings)}", case.id)
-    from xinyong_desktop.services.classes import note_check  # status flow lives with the classes
+    from xinyong_desktop.store.status import note_check  # the status flow (it imports this module)
 
     note_check(s, case, result.ready, [str(f.code) for f in result.findings if f.severity in ("error", "review")], instructor,
                needs_correction=any(str(f.severity) == "error" for f in result.findings))

@@ -4,8 +4,8 @@ unit), so a re-check after the instructor's decisions gives the same verdict as 
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
