@@ -184,8 +184,8 @@ def _same_value(fid: FieldId, a: str, b: str) -> bool:
 def settle_id_numbers(materials: list[Material]) -> None:
     """An OCR'd ID number that fails its check but was read all but surely is compared with the ID cards'
     numbers: differing from one only where no look-alike explains it, it is surely printed wrong."""
-    cards: list[str] = [c for m in materials if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID)
-                        if (c := m.value(FieldId.ID_NUMBER)) and ids.is_valid_id_number(c)]
+    cards = [c for m in materials if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID)
+             if (c := m.value(FieldId.ID_NUMBER)) and ids.is_valid_id_number(c)]
     for m in materials:
         fv = m.fields.get(FieldId.ID_NUMBER)
         if fv is None or m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID):
