@@ -219,12 +219,9 @@ def check_against_facts(materials: list[Material], page_texts: dict[str, list[Pa
     """Facts from their authoritative materials, then every other material checked by finding them."""
     forms = [m for m in materials if m.kind in (Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)]
     for d in (m for m in materials if m.kind == Kind.PENALTY_DECISION and m.path in page_texts):
-        texts = page_texts[d.path]
         before = dict(d.fields)
-        corroborate(d, [(i, texts[i - 1]) for i in d.pages if 1 <= i <= len(texts)], forms)
-        for fid, fv in d.fields.items():
-            if fv is not before.get(fid) and fv.bbox and fv.raw == "按申请材料在决定书上找到":
-                d.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
+        corroborate(d, _material_pages(d, page_texts), forms)
+        _found_boxes_to_page(d, before, page_texts[d.path])
     known = establish(materials, fact_sources(rules.consistency))
     settle_id_numbers(materials)
     for m in materials:
@@ -233,13 +230,22 @@ def check_against_facts(materials: list[Material], page_texts: dict[str, list[Pa
         reading = "id_card" if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID) else str(m.kind)
         if reading not in rules.kinds:
             continue
-        texts = page_texts[m.path]
-        pages = [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
         before = dict(m.fields)
-        reconcile(m, pages, known, set(rules.kinds[reading].fields))
-        for fid, fv in m.fields.items():
-            if fv is not before.get(fid) and fv.bbox and fv.raw == "按案件事实在页面上找到":
-                m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
+        reconcile(m, _material_pages(m, page_texts), known, set(rules.kinds[reading].fields))
+        _found_boxes_to_page(m, before, page_texts[m.path])
+
+
+def _material_pages(m: Material, page_texts: dict[str, list[PageText]]) -> list[tuple[int, PageText]]:
+    texts = page_texts[m.path]
+    return [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
+
+
+def _found_boxes_to_page(m: Material, before: dict[FieldId, FieldValue], texts: list[PageText]) -> None:
+    """Boxes a search found are in the text model's (upright) points: put them on the page as the file shows it."""
+    for fid, fv in m.fields.items():
+        old = before.get(fid)
+        if fv.bbox and (old is None or fv.bbox is not old.bbox):
+            m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
 
 
 def check_packet(
