@@ -10,6 +10,7 @@ from xinyong_desktop.checks import obligations
 from xinyong_desktop.checks.messages import field_name
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
+    STRONG,
     UNCONFIRMED,
     Applicant,
     Code,
@@ -21,11 +22,11 @@ from xinyong_desktop.domain.model import (
     Severity,
     TextSource,
 )
-from xinyong_desktop.domain.text import normalize_name, same_decision_number
+from xinyong_desktop.domain.text import normalize_name
+from xinyong_desktop.extract.facts import same
 from xinyong_desktop.rules.loader import RuleBook
 
 E, R, W = Severity.ERROR, Severity.REVIEW, Severity.WARNING
-STRONG = 0.9  # a value at least this sure is evidence; below it, a disagreement is for the instructor to look at
 MARK_SURE = 0.75  # a seal or signature ruled out at least this surely is missing
 
 
@@ -173,13 +174,6 @@ _MISMATCH = {
 }
 
 
-def _same(fid: FieldId, a: str, b: str) -> bool:
-    if fid == FieldId.DECISION_NUMBER:
-        same = same_decision_number(a, b)
-        return same if same is not None else normalize_name(a) == normalize_name(b)
-    return normalize_name(a) == normalize_name(b)
-
-
 def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
     out = []
     for fid, ref_kinds in rules.consistency.items():
@@ -196,7 +190,7 @@ def _consistency(materials: list[Material], rules: RuleBook) -> list[Finding]:
                     continue
                 if fid == FieldId.USCC and (not ids.is_valid_uscc(got) or ids.is_masked(got)):
                     continue  # already USCC_INVALID (or masked: review)
-                if _same(fid, got, want):
+                if same(fid, got, want):
                     continue
                 sure = (m.fields[got_fid].confidence >= STRONG and f"conflict:{got_fid}" not in m.notes
                         and ref.fields[fid].confidence >= STRONG)
@@ -250,17 +244,18 @@ def _payment(by_kind: dict[Kind, list[Material]], fine: Decimal | None, rules: R
                     out.append(_f(Code.FINE_NOT_FULLY_PAID, E, f"缴款凭证的大写金额与小写金额不一致（{note[13:]}），请核对凭证。",
                                   m, FieldId.PAID_AMOUNT))
     unread = [m for m in proofs if not m.value(FieldId.PAID_AMOUNT)]
-    if fine is not None and fine > 0 and paid < fine and unread:
+    sure_paid = all(m.fields[FieldId.PAID_AMOUNT].confidence >= STRONG and not any(
+        n.startswith("amount_words:") for n in m.notes) for m in proofs if m.value(FieldId.PAID_AMOUNT))
+    short = fine is not None and fine > 0 and paid < fine
+    if short and unread:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
                       f"已识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元；有缴款凭证的金额未能识别，请看原件核对。",
                       unread[0], FieldId.PAID_AMOUNT))
-    sure_paid = all(m.fields[FieldId.PAID_AMOUNT].confidence >= STRONG and not any(
-        n.startswith("amount_words:") for n in m.notes) for m in proofs if m.value(FieldId.PAID_AMOUNT))
-    if fine is not None and fine > 0 and paid < fine and not unread and not sure_paid:
+    elif short and not sure_paid:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, R,
                       f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",
                       proofs[0], FieldId.PAID_AMOUNT))
-    elif fine is not None and fine > 0 and paid < fine and not unread:
+    elif short:
         out.append(_f(Code.FINE_NOT_FULLY_PAID, E,
                       f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
                       proofs[0], FieldId.PAID_AMOUNT))

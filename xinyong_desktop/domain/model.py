@@ -95,6 +95,8 @@ Box = tuple[float, float, float, float]
 
 # confidence given to a seal that could be neither seen nor ruled out (a black-and-white copy)
 UNCONFIRMED = 0.3
+# a value read at least this surely is evidence of what the page says; below it a disagreement is for review
+STRONG = 0.9
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from xinyong_desktop.domain import identifiers as ids
-from xinyong_desktop.domain.model import FieldId, FieldValue, Kind, Material
+from xinyong_desktop.domain.model import STRONG, FieldId, FieldValue, Kind, Material
 from xinyong_desktop.domain.text import normalize_name, same_decision_number
 from xinyong_desktop.extract.find import find_value
 from xinyong_desktop.extract.layout import PageText
@@ -26,7 +26,6 @@ FACT_TYPES: dict[FieldId, str] = {
 # a fact also answers these fields of other materials (the payer of a fine is the enterprise)
 ALSO: dict[FieldId, tuple[FieldId, ...]] = {FieldId.ENTERPRISE_NAME: (FieldId.PAYER_NAME,)}
 
-STRONG = 0.9  # a reading at least this sure is evidence of what the page says
 CONFIRMED = 0.97  # a fact found printed on the page
 CONFLICT = "conflict:"  # note: the page shows the fact and, in the field's role, another value
 
@@ -39,8 +38,10 @@ class Fact:
 
 
 def same(fid: FieldId, a: str, b: str) -> bool:
+    """Whether two readings of a field are one value (decision numbers as printed differently, codes by case)."""
     if fid == FieldId.DECISION_NUMBER:
-        return bool(same_decision_number(a, b))
+        verdict = same_decision_number(a, b)
+        return verdict if verdict is not None else normalize_name(a) == normalize_name(b)
     if fid in (FieldId.USCC, FieldId.ID_NUMBER):
         return a.upper() == b.upper()
     return normalize_name(a) == normalize_name(b)
