@@ -28,7 +28,7 @@ class CaseListMixin:
     def refresh_cases(self, select_id: int | None = None) -> None:
         self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
         with self.db() as s:  # open errors and open review items counted apart, from the one stored verdict
-            data = [(c.id, self._case_name(c), c.status, errors, reviews)
+            data = [(c.id, desk.case_name(c), c.status, errors, reviews)
                     for c, errors, reviews in desk.class_counts(s, self.training_class)]
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(data))
@@ -50,16 +50,6 @@ class CaseListMixin:
             if cid == target:
                 self.cases.selectRow(r)
                 break
-
-    @staticmethod
-    def _case_name(c: Case) -> str:
-        if c.enterprise is not None:
-            return c.enterprise.name
-        for m in c.materials:
-            for f in m.fields:
-                if f.field == "enterprise_name":
-                    return f.value
-        return Path(c.packet_dir).name or f"案件 {c.id}"
 
     def _roster_case_without_packet(self) -> tuple[int, str] | None:
         """The selected case when it came from the roster and still waits for its packet: (id, severity)."""
@@ -162,7 +152,7 @@ class CaseListMixin:
             self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
             return False
         with self.db() as s:
-            name = self._case_name(s.get(Case, self.case_id))
+            name = desk.case_name(s.get(Case, self.case_id))
         if confirm and QMessageBox.question(self, S.REMOVE_CASE, S.CONFIRM_REMOVE_CASE.format(name=name)) \
                 != QMessageBox.StandardButton.Yes:
             return False

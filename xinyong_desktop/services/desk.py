@@ -37,7 +37,7 @@ def case_name(c: Case) -> str:
         for f in m.fields:
             if f.field == "enterprise_name":
                 return f.value
-    return Path(c.packet_dir).name if c.packet_dir else f"案件 {c.id}"
+    return Path(c.packet_dir or "").name or f"案件 {c.id}"
 
 
 def case_facts(c: Case) -> CaseFacts:
