@@ -178,6 +178,24 @@ def test_seal_missing(tmp_path, pool):
     specs = {"commitment_letter": Spec("commitment_letter", seal=False)}
     _, res = run(tmp_path, pool, specs=specs)
     assert ("SEAL_MISSING", "commitment_letter", "seal") in errors(res)
+    # the evidence points at where the seal should be: the line asking for it
+    letter = next(m for m in res.materials if m.kind == "commitment_letter")
+    seal = letter.fields["seal"]
+    assert seal.value == "absent" and seal.bbox is not None
+    page = res.pages[letter.path][seal.page - 1]
+    under = [ln.text for ln in page.lines if ln.bbox[1] <= (seal.bbox[1] + seal.bbox[3]) / 2 <= ln.bbox[3]]
+    assert any(label in t for t in under for label in ("盖章", "公章", "（章）")), under
+
+
+def test_signature_missing_points_at_the_place_to_sign(tmp_path, pool):
+    specs = {"application_form": Spec("application_form", signature=False)}
+    _, res = run(tmp_path, pool, specs=specs)
+    form = next(m for m in res.materials if m.kind == "application_form")
+    sig = form.fields["signature"]
+    assert sig.value == "absent" and sig.bbox is not None
+    page = res.pages[form.path][sig.page - 1]
+    under = [ln.text for ln in page.lines if ln.bbox[1] <= (sig.bbox[1] + sig.bbox[3]) / 2 <= ln.bbox[3]]
+    assert any("签" in t for t in under), under
 
 
 def test_seal_of_another_unit(tmp_path, pool):

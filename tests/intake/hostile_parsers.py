@@ -6,9 +6,12 @@ import os
 import time
 
 
-def install(hang: str | None = None, hog: str | None = None, grow_to: int | None = None) -> None:
-    """Wrap worker.parse_file: the file named `hang` never returns; the file named `hog` keeps allocating
-    touched memory (up to grow_to bytes, then sleeps 3 s and parses normally; without grow_to: forever)."""
+def install(hang: str | None = None, hog: str | None = None, grow_to: int | None = None,
+            spin: str | None = None, nap: str | None = None) -> None:
+    """Wrap worker.parse_file: the file named `hang` never returns (asleep); `spin` never returns (busy on
+    the CPU); `nap` waits 2.5 s off the CPU (a starved parser), then parses normally; the file named `hog`
+    keeps allocating touched memory (up to grow_to bytes, then sleeps 3 s and parses normally; without
+    grow_to: forever)."""
     from xinyong_desktop.intake import worker
 
     real = worker.parse_file
@@ -17,6 +20,11 @@ def install(hang: str | None = None, hog: str | None = None, grow_to: int | None
         name = os.path.basename(path)
         if name == hang:
             time.sleep(3600)
+        if name == spin:
+            while True:
+                pass
+        if name == nap:
+            time.sleep(2.5)
         if name == hog:
             held = []
             while grow_to is None or len(held) * (32 << 20) < grow_to:

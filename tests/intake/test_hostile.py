@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import time
@@ -12,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from tests.intake.hostile_parsers import install
 from xinyong_desktop.intake.limits import Limits
-from xinyong_desktop.intake.sandbox import ParserPool
+from xinyong_desktop.intake.sandbox import ParserPool, cpu_seconds
 
 
 def _pdf_with_text(path, text="信用修复承诺书", encrypt=None):
@@ -115,6 +116,29 @@ def test_hang_is_killed_at_the_deadline(files):
         assert time.monotonic() - t < 15
     assert out[str(files / "hang.pdf")]["ok"] is False and "超时" in out[str(files / "hang.pdf")]["reason"]
     assert out[str(files / "good.pdf")]["ok"] is True
+
+
+def test_the_limit_counts_the_parsers_cpu_time(files):
+    """A parser spinning on the CPU is stopped at its CPU limit; one that is slow only because it gets no CPU
+    (a loaded laptop: here it waits off the CPU for longer than the limit) finishes."""
+    limits = Limits(seconds_base=1.0, seconds_per_page_text=0.0)
+    for name in ("spin.pdf", "nap.pdf"):
+        (files / name).write_bytes((files / "good.pdf").read_bytes())
+    with ParserPool(workers=1, limits=limits, start_method="spawn", initializer=install,
+                    initargs=(None, None, None, "spin.pdf", "nap.pdf")) as pool:
+        out = pool.map([str(files / "spin.pdf"), str(files / "nap.pdf")], ocr=False)
+    assert out[str(files / "spin.pdf")]["ok"] is False and "超时" in out[str(files / "spin.pdf")]["reason"]
+    assert out[str(files / "nap.pdf")]["ok"] is True
+
+
+def test_cpu_seconds_reads_a_process_cpu_time():
+    before = cpu_seconds(os.getpid())
+    assert before is not None
+    t = time.process_time()
+    while time.process_time() - t < 0.3:
+        pass
+    assert cpu_seconds(os.getpid()) - before >= 0.2
+    assert cpu_seconds(2**22 + 12345) is None  # no such process
 
 
 def test_memory_limit_kills_and_recovers(files):

@@ -37,6 +37,21 @@ def _find_labels_loose(line, label):
         start = i + 1
 
 
+def _expected_place(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> tuple[int, Box | None]:
+    """Where a missing mark should be, for the instructor to look at: the last label asking for it (its page
+    and box); without one, the sign-off block (the last lines of the last page that has text)."""
+    for pno, page, _ in reversed(pages):
+        lbs = _label_boxes(page, labels)
+        if lbs:
+            return pno, max(lbs, key=lambda b: (b[1], b[0]))
+    for pno, page, _ in reversed(pages):
+        if page.lines:
+            from xinyong_desktop.extract.layout import union
+
+            return pno, union([ln.bbox for ln in page.lines[-3:]])
+    return pages[-1][0], None
+
+
 def _near(box: Box, label: Box, right: float, below: float, above: float) -> bool:
     return box[0] < label[2] + right and box[2] > label[0] - 20 and box[1] < label[3] + below and box[3] > label[1] - above
 
@@ -60,10 +75,11 @@ def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]
         if ink.colourless and ink.rings:
             return Mark(True, pno, ink.rings[0], 0.6)
     last = pages[-1]
+    pno, where = _expected_place(pages, labels)
     if any(ink.colourless for _, _, ink in pages):
         # a black-and-white copy without a visible ring: presence cannot be confirmed either way
-        return Mark(False, last[0], None, UNCONFIRMED)
-    return Mark(False, last[0], None, 0.8 if last[1].source != "none" else 0.5)
+        return Mark(False, pno, where, UNCONFIRMED)
+    return Mark(False, pno, where, 0.8 if last[1].source != "none" else 0.5)
 
 
 def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:
@@ -95,7 +111,8 @@ def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str,
         return Mark(False, last[0], None, 0.5)
     # no strokes where the page asks for a signature: missing; no place to sign found at all: unsure
     seen = any(_label_boxes(page, labels) for _, page, _ in pages)
-    return Mark(False, last[0], None, 0.8 if seen else 0.6)
+    pno, where = _expected_place(pages, labels)
+    return Mark(False, pno, where, 0.8 if seen else 0.6)
 
 
 __all__ = ["Mark", "find_seal", "find_signature"]

@@ -7,6 +7,10 @@ Memory: the parser processes share one budget (`Limits.memory_budget_bytes`, 2 G
 together): the pool reads their resident size while they work and stops the largest one when the sum goes
 over it.  Each process also has an address-space limit as a backstop (not on Windows).
 
+Time: the limit counts the parser's own CPU time (`cpu_seconds`), not the wall clock, so a laptop busy with
+other work slows the clock down instead of failing a scan as "timed out"; a parser that stops using the CPU
+altogether (a deadlock, a blocked read) is stopped by a wall-clock backstop of `WALL_SLACK` times its limit.
+
 Lifetime: a parser exits when the process that started the pool dies — it watches a lifeline pipe whose
 only writer is that process (EOF = gone) and polls that process's pid; on Linux the kernel also kills it
 when its parent (the forkserver) exits, and the forkserver and its resource tracker exit with their last
@@ -31,6 +35,7 @@ MEMORY_REASON = "解析时内存超出上限（文件可能是恶意构造或过
 DIED_REASON = "解析进程异常退出（可能超出内存上限或文件为恶意构造）"
 STARTUP_SECONDS = 60.0  # a new parser process imports its libraries before its first job (slow on a busy laptop)
 TIMEOUT_REASON = "文件解析超时（已强制停止），可能文件过于复杂或已损坏"
+WALL_SLACK = 6.0  # wall-clock backstop, in multiples of the CPU limit (a parser starved on a loaded laptop)
 
 
 def _die_with_parent(lifeline: Connection, parent_pid: int) -> None:
@@ -143,6 +148,37 @@ def resident_bytes(pid: int) -> int:
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, all threads) a process has used so far; None where it cannot be read (the
+    caller then counts wall time)."""
+    if sys.platform == "win32":
+        return _cpu_seconds_windows(pid)
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()  # the command name may hold spaces
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime (fields 14 and 15 of stat)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_seconds_windows(pid: int) -> float | None:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return None
+    try:
+        times = [wintypes.FILETIME() for _ in range(4)]  # creation, exit, kernel, user
+        if not kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times)):
+            return None
+        return sum((t.dwHighDateTime << 32 | t.dwLowDateTime) for t in times[2:]) / 1e7  # 100 ns units
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 _LIVE: weakref.WeakSet[ParserPool] = weakref.WeakSet()  # every pool of this process: one memory budget
@@ -154,7 +190,21 @@ class _Slot:
     conn: Connection
     lifeline: Connection
     job: tuple | None = None  # (job id, label, started, ocr)
-    deadline: float = 0.0
+    budget: float = 0.0  # CPU seconds this job may use (grows with its page count)
+    cpu0: float | None = None  # the parser's CPU time when the job's clock started
+    clock0: float = 0.0  # and the wall time then
+
+    def start_clock(self, budget: float) -> None:
+        self.budget, self.cpu0, self.clock0 = budget, cpu_seconds(self.proc.pid or 0), time.monotonic()
+
+    def out_of_time(self) -> bool:
+        """The job has used its CPU budget, or the wall-clock backstop has passed."""
+        wall = time.monotonic() - self.clock0
+        if wall >= self.budget * WALL_SLACK:
+            return True
+        now = cpu_seconds(self.proc.pid or 0) if self.cpu0 is not None else None
+        used = wall if now is None or self.cpu0 is None else now - self.cpu0
+        return used >= self.budget
 
 
 def _context(method: str | None = None) -> mp.context.BaseContext:
@@ -289,7 +339,7 @@ class ParserPool:
                     self._slots.append(idle)
                 label, what, args = queue.pop(0)
                 idle.job = (next_id, label, time.monotonic(), ocr)
-                idle.deadline = time.monotonic() + self.limits.seconds_base + STARTUP_SECONDS
+                idle.start_clock(self.limits.seconds_base + STARTUP_SECONDS)
                 next_id += 1
                 try:
                     idle.conn.send((idle.job[0], what, args, self.limits))
@@ -299,9 +349,7 @@ class ParserPool:
             busy = [s for s in self._slots if s.job]
             if not busy:
                 continue
-            now = time.monotonic()
-            timeout = max(0.0, min(s.deadline for s in busy) - now)
-            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=min(timeout, 0.1))
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=0.1)
             hog = self._over_budget(busy)
             for s in busy:
                 assert s.job is not None
@@ -315,11 +363,11 @@ class ParserPool:
                         continue
                     if msg == "started":
                         s.job = (s.job[0], label, time.monotonic(), s.job[3])
-                        s.deadline = time.monotonic() + self.limits.seconds_base
+                        s.start_clock(self.limits.seconds_base)
                         continue
                     if msg == "pages":
-                        # the deadline grows with the page count the worker has found
-                        s.deadline = s.job[2] + self.limits.timeout(int(payload), s.job[3])
+                        # the budget grows with the page count the worker has found (same clock start)
+                        s.budget = self.limits.timeout(int(payload), s.job[3])
                         continue
                     s.job = None
                     finish(label, payload)
@@ -329,7 +377,7 @@ class ParserPool:
                 elif s.proc.sentinel in ready or not s.proc.is_alive():
                     self._retire(s)
                     finish(label, {"ok": False, "reason": DIED_REASON})
-                elif time.monotonic() >= s.deadline:
+                elif s.out_of_time():
                     self._retire(s)
                     finish(label, {"ok": False, "reason": TIMEOUT_REASON})
         return results
