@@ -25,8 +25,10 @@ CACHE = Path(__import__("os").environ.get("XINYONG_PARSE_CACHE") or Path(tempfil
 
 def _intake_version() -> str:
     h = hashlib.sha256()
-    for p in sorted(Path(sandbox.__file__).parent.glob("*.py")):
-        h.update(p.read_bytes())
+    intake = Path(sandbox.__file__).parent
+    for p in sorted([*intake.glob("*.py"), intake.parent / "domain" / "glyph.py"]):
+        if p.name != "sandbox.py":  # how files are parsed, not how the parsers are run
+            h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 

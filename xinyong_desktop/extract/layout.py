@@ -9,7 +9,7 @@ import heapq
 import statistics
 from dataclasses import dataclass, field
 
-from xinyong_desktop.domain.glyph import Glyph
+from xinyong_desktop.domain.glyph import Glyph, char_width
 from xinyong_desktop.domain.model import Box
 
 
@@ -99,12 +99,6 @@ class _RunningMedian:
         return (-self._low[0] + self._high[0]) / 2
 
 
-def char_width(ch: str) -> float:
-    """Printed width of a character in ems: full-width (CJK, full-width punctuation) 1, others ½."""
-    o = ord(ch)
-    return 1.0 if o >= 0x2E80 or 0xFF00 <= o <= 0xFFEF or ch in "—…" else 0.5
-
-
 def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.2) -> list[Line]:
     """Group glyphs into reading-order lines; split a line into segments at wide gaps.
 
@@ -149,6 +143,13 @@ def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.
                     text.append(" ")
                     boxes.append(None)
                     conf.append(1.0)
+            if len(g.chars) == len(g.text):  # an OCR line with the recogniser's own character positions
+                for ch, (cx0, cx1, cconf) in zip(g.text, g.chars, strict=True):
+                    text.append(ch)
+                    boxes.append((cx0, g.top, cx1, g.bottom))
+                    conf.append(cconf)
+                prev = g
+                continue
             # an OCR line is one glyph: give each character its share of the box by its printed width
             # (a Han character or full-width mark is square, a digit or Latin letter about half as wide)
             widths = [char_width(ch) for ch in g.text]

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from xinyong_desktop.domain.glyph import Glyph
+from xinyong_desktop.domain.glyph import Glyph, char_width
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +33,35 @@ def drop_red(rgb: np.ndarray) -> np.ndarray:
     return np.repeat(red[..., None], 3, axis=2)
 
 
+def char_positions(txt: str, word: tuple | list | None) -> list[tuple[float, float, float]]:
+    """Each character of an OCR'd line: (x0, x1, confidence) in image pixels, from the recogniser's word
+    results (pieces of one or more characters, spaces left out, each with its confidence and 4-point box).
+    Empty when they do not spell the line (then the caller shares the line's box out by printed widths)."""
+    pieces = [p for p in (word or ()) if p and len(p) >= 3 and p[0]]
+    if "".join(str(p[0]) for p in pieces) != txt.replace(" ", ""):
+        return []
+    flat: list[tuple[float, float, float]] = []
+    for piece, conf, box in pieces:
+        xs = [float(pt[0]) for pt in box]
+        left, right = min(xs), max(xs)
+        widths = [char_width(ch) for ch in piece]
+        unit = (right - left) / (sum(widths) or 1.0)
+        x = left
+        for w in widths:
+            flat.append((x, x + w * unit, float(conf)))
+            x += w * unit
+    out: list[tuple[float, float, float]] = []
+    i = 0
+    for ch in txt:
+        if ch == " ":  # a space has no box of its own: zero width after the character before it
+            at = out[-1][1] if out else (flat[0][0] if flat else 0.0)
+            out.append((at, at, 1.0))
+        else:
+            out.append(flat[i])
+            i += 1
+    return out
+
+
 def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[Glyph], np.ndarray, list[list[float]]]:
     """OCR one page image (scale = pixels per point of `rgb`).
 
@@ -45,19 +74,25 @@ def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[G
     engine = _engine()
     prep = prepare(rgb, engine, photo=photo)
     # the engine keeps call flags between calls: say every one explicitly
-    result = engine(drop_red(prep.image), use_det=True, use_cls=False, use_rec=True)
+    result = engine(drop_red(prep.image), use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     out = []
     if result.boxes is not None and result.txts is not None:
-        for box, txt, score in zip(result.boxes, result.txts, result.scores, strict=False):
+        words = result.word_results if len(result.word_results or ()) == len(result.txts) else [()] * len(result.txts)
+        for box, txt, score, word in zip(result.boxes, result.txts, result.scores, words, strict=False):
             xs = [float(p[0]) for p in box]
             ys = [float(p[1]) for p in box]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            # the detector often swallows a signature written right after a label into the line box:
-            # clip the box to the width its characters need, so the strokes stay visible as ink
-            need = sum((y1 - y0) * (0.42 if ord(c) < 0x2E80 else 0.75) for c in txt) * 1.1
-            if need and x1 - x0 > need + (y1 - y0):
-                x1 = x0 + need
-            out.append(Glyph(txt, x0 / scale, y0 / scale, x1 / scale, y1 / scale, float(score)))
+            chars = char_positions(txt, word)
+            if chars:  # the recogniser's own character positions: the line ends at its last character
+                x1 = min(x1, chars[-1][1] + 0.2 * (y1 - y0))
+            else:
+                # the detector often swallows a signature written right after a label into the line box:
+                # clip the box to the width its characters need, so the strokes stay visible as ink
+                need = sum((y1 - y0) * (0.42 if ord(c) < 0x2E80 else 0.75) for c in txt) * 1.1
+                if need and x1 - x0 > need + (y1 - y0):
+                    x1 = x0 + need
+            out.append(Glyph(txt, x0 / scale, y0 / scale, x1 / scale, y1 / scale, float(score),
+                             tuple((a / scale, b / scale, c) for a, b, c in chars)))
     s = np.diag([scale, scale, 1.0])
     to_page = np.diag([1 / scale, 1 / scale, 1.0]) @ prep.back @ s
     return out, prep.image, to_page.tolist()

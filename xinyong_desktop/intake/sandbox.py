@@ -165,6 +165,8 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def _cpu_seconds_windows(pid: int) -> float | None:
+    if sys.platform != "win32":
+        return None
     import ctypes
     from ctypes import wintypes
 

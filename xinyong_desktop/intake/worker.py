@@ -160,7 +160,7 @@ def _ocr_page(rgb: np.ndarray, scale: float, photo: bool) -> dict:
 
     glyphs, upright, to_page = ocr_page(rgb, scale, photo=photo)
     uh, uw = upright.shape[:2]
-    page = _page(uw / scale, uh / scale, "ocr", [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf) for g in glyphs],
+    page = _page(uw / scale, uh / scale, "ocr", [(g.text, g.x0, g.top, g.x1, g.bottom, g.conf, g.chars) for g in glyphs],
                  "", upright, scale)
     page["to_page"] = to_page
     return page
