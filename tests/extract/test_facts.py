@@ -114,6 +114,10 @@ def test_a_blank_is_seen_only_where_the_label_stands_empty(rules):
     assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form", "申请单位名称|" + NAME, "决定文书号|",
                                               "处罚日期|2024.5.6")
     assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form", "决定文书号：|作出决定机关：常州市应急管理局")
+    # a scan's recogniser runs the next label and its value together: still the next label
+    assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form", "决定文书号|作出决定机关常州市消防救援支队")
+    # a value that merely contains label words further on is a value (the field is filled in)
+    assert FieldId.DECISION_NUMBER not in _blanks(rules, "application_form", "决定文书号|常消行罚决字〔2024〕0035号")
     assert FieldId.DECISION_NUMBER in _blanks(rules, "application_form",
                                               "我单位于2023.4.28被作出行政处罚（决定书文号：），处以罚款")
     # no label at all: nothing was seen, the field may be printed in a way the reader does not know
@@ -168,3 +172,54 @@ def test_a_page_titled_as_something_else_is_other(rules):
     pt = page((230, 20, "案件基本信息", 24), "案名：某某农资店经营过期农药案", "行政处罚决定书文号：罗农（农药）罚〔2025〕5号",
               "当事人：某某农资店", "处罚依据：依据《农药管理条例》罚款")
     assert classify_page(pt, rules).kind == "other"
+
+
+# ---------------------------------------------------------------- a code printed differently, seen on a scan
+USCC = "91320411DMGH6QAD3U"  # valid
+
+
+def ocr_line(text: str, y: float, weak: dict[int, float] | None = None) -> Glyph:
+    """One OCR'd line as RapidOCR hands it over: the line's box and each character's (x0, x1, confidence)."""
+    weak = weak or {}
+    chars = tuple((60 + 7.0 * i, 66 + 7.0 * i, weak.get(i, 0.999)) for i in range(len(text)))
+    return Glyph(text, 60, y, 60 + 7.0 * len(text), y + 12, min(c for _, _, c in chars), chars)
+
+
+def ocr_page(*lines: Glyph) -> PageText:
+    return PageText(595, 842, build_lines(list(lines)), "ocr")
+
+
+def test_ocr_lines_keep_each_characters_position_and_confidence():
+    pt = ocr_page(ocr_line("代码：91320411DMGH6QAD3U", 100, {12: 0.5}))
+    line = pt.lines[0]
+    assert line.conf[12] == 0.5 and line.conf[11] == 0.999
+    assert line.boxes[3][0] == 60 + 7.0 * 3  # the recogniser's own position, not a share of the line box
+
+
+def test_a_sure_different_character_is_what_is_printed():
+    from xinyong_desktop.extract.facts import printed_differently
+
+    # wrapped over two lines, the last character read surely as 1 where the licence has U
+    pt = ocr_page(ocr_line("统一社会信用代码：913204", 100), ocr_line("11DMGH6 QAD 31）于2024年", 124, {7: 0.7, 10: 0.55}))
+    near = printed_differently([(1, pt)], "uscc", USCC)
+    assert near is not None and near.read == "91320411DMGH6QAD31"
+
+
+@pytest.mark.parametrize("printed, weak", [
+    ("91320411DMGH60AD3U", {}),  # a 0 for a Q: a look-alike, maybe a misreading, however sure
+    ("91320411DMGH6QAD31", {17: 0.55}),  # a 1 for a U, but the recogniser was unsure of it
+])
+def test_a_look_alike_or_an_unsure_character_is_not_proof(printed, weak):
+    from xinyong_desktop.extract.facts import printed_differently
+
+    pt = ocr_page(ocr_line(f"统一社会信用代码：{printed}", 100, {9 + k: v for k, v in weak.items()}))
+    assert printed_differently([(1, pt)], "uscc", USCC) is None
+
+
+def test_the_known_code_printed_as_it_is_or_another_code_is_no_misprint():
+    from xinyong_desktop.extract.facts import printed_differently
+
+    right = ocr_page(ocr_line(f"信用代码：{USCC}", 100))
+    other = ocr_page(ocr_line("信用代码：913204127H5K2LQW9X", 100))  # another enterprise's code
+    assert printed_differently([(1, right)], "uscc", USCC) is None
+    assert printed_differently([(1, other)], "uscc", USCC) is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xinyong_desktop.domain.model import Box
-from xinyong_desktop.extract.layout import Line, PageText, union
+from xinyong_desktop.extract.layout import Line, PageText, span_conf, union
 
 
 @dataclass
@@ -61,8 +61,7 @@ class Cell:
         return union([b for b in self.boxes[start:end] if b])
 
     def span_conf(self, start: int, end: int) -> float:
-        cs = self.conf[start:end]
-        return min(cs) if cs else 0.0
+        return span_conf(self.text, self.conf, start, end)
 
 
 def segments(page: PageText) -> list[Segment]:

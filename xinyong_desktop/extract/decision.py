@@ -33,7 +33,7 @@ def number_line(pages: list[tuple[int, PageText]]) -> Hit | None:
                 continue
             v = normalize_decision_number(m["v"])
             if v:
-                return v, pno, line.bbox, 0.97 * min(line.conf or [1.0]), line.text
+                return v, pno, line.bbox, 0.97 * line.sure, line.text
     return None
 
 
@@ -80,7 +80,7 @@ def signature_block(pages: list[tuple[int, PageText]]) -> tuple[Hit | None, Hit 
             t = re.sub(r"[（(]?(?:印章|盖章|公章|章)[）)]?$", "", t)
             a = parse_authority(t)
             if a and a == t:
-                auth = (a, pno, page.lines[j].bbox, (sure - 0.02) * min(page.lines[j].conf or [1.0]), page.lines[j].text)
+                auth = (a, pno, page.lines[j].bbox, (sure - 0.02) * page.lines[j].sure, page.lines[j].text)
                 break
         return auth, date
     return None, None
@@ -101,7 +101,7 @@ def party_line(pages: list[tuple[int, PageText]]) -> Hit | None:
                 continue
             v = parse_org(t.rstrip("：:"))
             if v and v == t.rstrip("：:").replace("(", "（").replace(")", "）"):
-                return v, pno, line.bbox, 0.9 * min(line.conf or [1.0]), line.text
+                return v, pno, line.bbox, 0.9 * line.sure, line.text
     return None
 
 

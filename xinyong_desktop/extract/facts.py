@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import STRONG, FieldId, FieldValue, Kind, Material
 from xinyong_desktop.domain.text import normalize_name, same_decision_number
-from xinyong_desktop.extract.find import find_value
+from xinyong_desktop.extract.find import NearCode, find_value, near_codes
 from xinyong_desktop.extract.layout import PageText
 
 # fact → the type used to search it
@@ -87,22 +87,36 @@ def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldI
 _LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV")}
 
 
-def _surely_misprinted(fv: FieldValue, fact: str, ocr: bool, id_number: bool = False) -> bool:
-    """An OCR'd code that fails its checksum is surely printed wrong (not misread) when the recogniser was
-    all but certain of it and it differs from the case's code only where no OCR look-alike explains it."""
-    from xinyong_desktop.extract.patterns import UNREPAIRED
+SURE_CHARACTER = 0.9  # the recogniser's confidence in one character above which a difference is what is printed
 
-    valid = ids.is_valid_id_number(fv.value) if id_number else ids.is_valid_uscc(fv.value)
-    if not ocr or valid or len(fv.value) != len(fact) or fv.confidence / UNREPAIRED < 0.99:
+
+def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: str) -> NearCode | None:
+    """The case's code (or ID number) printed differently on an OCR'd page, surely: not found as it is, but
+    found with a few characters changed, at least one of which the recogniser is sure of and which is no
+    look-alike of the known character (a 1 where the licence has a U is printed so; a 0 for a D may be
+    a misreading)."""
+
+    ocr = [(pno, pt) for pno, pt in pages if pt.source == "ocr"]
+    if not ocr or find_value(pages, ftype, known) is not None:
+        return None
+    for near in near_codes(ocr, ftype, known):
+        if any(conf >= SURE_CHARACTER and frozenset((a, b)) not in _LOOKALIKE_PAIRS for a, b, conf in near.diffs):
+            return near
+    return None
+
+
+def _misprint(m: Material, pages: list[tuple[int, PageText]], target: FieldId, known: str) -> bool:
+    """Put the code as printed on m (sure) when the page shows the case's code printed differently."""
+    near = printed_differently(pages, "id_number" if target == FieldId.ID_NUMBER else FACT_TYPES[target], known)
+    if near is None:
         return False
-    diff = [(a, b) for a, b in zip(fv.value.upper(), fact.upper(), strict=False) if a != b]
-    return 0 < len(diff) <= 2 and not any(frozenset(d) in _LOOKALIKE_PAIRS for d in diff)
+    m.fields[target] = FieldValue(near.read, near.page, near.bbox, 0.92, near.read)
+    return True
 
 
 def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: FieldId, fact: Fact) -> None:
     fv = m.fields.get(target)
-    if target == FieldId.USCC and fv is not None and _surely_misprinted(fv, fact.value, m.text_source == "ocr"):
-        m.fields[target] = replace(fv, confidence=0.92)
+    if target in (FieldId.USCC, FieldId.ID_NUMBER) and m.text_source == "ocr" and _misprint(m, pages, target, fact.value):
         return
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
@@ -182,14 +196,18 @@ def _same_value(fid: FieldId, a: str, b: str) -> bool:
     return same(fid, a, b)
 
 
-def settle_id_numbers(materials: list[Material]) -> None:
-    """An OCR'd ID number that fails its check but was read all but surely is compared with the ID cards'
-    numbers: differing from one only where no look-alike explains it, it is surely printed wrong."""
+def settle_id_numbers(materials: list[Material], page_texts: dict[str, list[PageText]]) -> None:
+    """An OCR'd ID number that fails its check is compared with the ID cards' numbers: the page showing a
+    card's number printed differently (`printed_differently`) means it is surely printed wrong."""
     cards = [c for m in materials if m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID)
              if (c := m.value(FieldId.ID_NUMBER)) and ids.is_valid_id_number(c)]
     for m in materials:
         fv = m.fields.get(FieldId.ID_NUMBER)
-        if fv is None or m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID):
+        if (fv is None or m.kind in (Kind.LEGAL_REP_ID, Kind.AGENT_ID) or m.text_source != "ocr"
+                or ids.is_valid_id_number(fv.value) or m.path not in page_texts):
             continue
-        if any(_surely_misprinted(fv, c, m.text_source == "ocr", id_number=True) for c in cards):
-            m.fields[FieldId.ID_NUMBER] = replace(fv, confidence=0.92)
+        texts = page_texts[m.path]
+        pages = [(i, texts[i - 1]) for i in m.pages if 1 <= i <= len(texts)]
+        for card in cards:
+            if _misprint(m, pages, FieldId.ID_NUMBER, card):
+                break

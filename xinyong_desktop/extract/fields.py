@@ -286,7 +286,7 @@ def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
             t = re.sub(r"行政处罚决定书$", "", t)
             v = parse_authority(t)
             if v and v == t:
-                return _Hit(v, pno, line.bbox, (0.85 if page.source == "ocr" else 0.97) * min(line.conf or [1.0]),
+                return _Hit(v, pno, line.bbox, (0.85 if page.source == "ocr" else 0.97) * line.sure,
                             line.text)
     return None
 
@@ -347,6 +347,10 @@ def _is_label_text(text: str, labels: tuple[str, ...]) -> bool:
     for lb in labels:
         k = t.find(lb)
         if 0 <= k <= 4 and (k + len(lb) == len(t) or t[k + len(lb)] in "：:（("):
+            return True
+        # a scan's recogniser runs a label and its value together (作出决定机关常州市…): a cell that opens
+        # with a label of four characters or more (after at most two, as 作出…) is a label, not a value
+        if 0 <= k <= 2 and len(lb) >= 4:
             return True
     return False
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xinyong_desktop.domain.model import Box
 from xinyong_desktop.domain.text import to_halfwidth
 from xinyong_desktop.extract.cells import cells
-from xinyong_desktop.extract.layout import PageText, union
+from xinyong_desktop.extract.layout import PageText, span_conf, union
 
 _OPEN = "(（[［【〔{"
 _CLOSE = ")）]］】〕}"
@@ -86,12 +86,41 @@ def find_value(pages: list[tuple[int, PageText]], ftype: str, value: str) -> Fou
                     continue
                 i0, i1 = idx[k], idx[k + len(want) - 1] + 1
                 bb = union([b for b in boxes[i0:i1] if b])
-                cs = [c for c, b in zip(conf[i0:i1], boxes[i0:i1], strict=False) if b]
-                return Found(pno, bb, min(cs) if cs else 1.0, before, after)
+                return Found(pno, bb, span_conf(text, conf, i0, i1), before, after)
     return None
 
 
 _ID_CHAR = re.compile(r"[0-9A-Z]")
+_CODE_RUN = re.compile(r"[0-9A-Z*]+")
+
+
+@dataclass(frozen=True)
+class NearCode:
+    """An identifier printed on a page that differs from a known one in a few places."""
+
+    page: int
+    bbox: Box | None
+    read: str  # as the page shows it (spaces and wraps removed, no look-alike folded)
+    diffs: tuple[tuple[str, str, float], ...]  # (read, known, confidence of the read character) per difference
+
+
+def near_codes(pages: list[tuple[int, PageText]], ftype: str, known: str, max_diff: int = 3) -> list[NearCode]:
+    """Codes of `known`'s length on the pages that differ from it in 1..max_diff places — the same code
+    printed (or read) with a few characters changed; another enterprise's code differs almost everywhere."""
+    want = fold(known, ftype)[0]
+    out: list[NearCode] = []
+    for pno, page in pages:
+        for text, boxes, conf in _sources(page):
+            folded, idx = fold(text, ftype)
+            for m in _CODE_RUN.finditer(folded):
+                if len(m.group(0)) != len(want):
+                    continue
+                diffs = tuple((a, b, conf[idx[m.start() + j]]) for j, (a, b) in enumerate(zip(m.group(0), want, strict=True))
+                              if a != b)
+                if 0 < len(diffs) <= max_diff:
+                    bb = union([b for b in boxes[idx[m.start()] : idx[m.end() - 1] + 1] if b])
+                    out.append(NearCode(pno, bb, m.group(0), diffs))
+    return out
 
 
 def _boundary_ok(ftype: str, before: str, after: str) -> bool:

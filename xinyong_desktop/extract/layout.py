@@ -29,8 +29,22 @@ class Line:
         return union([b for b in self.boxes[start:end] if b])
 
     def span_conf(self, start: int, end: int) -> float:
-        cs = self.conf[start:end]
-        return min(cs) if cs else 0.0
+        """The confidence of a span: its least sure character that matters (brackets, colons and commas are
+        read as any of their variants alike, so an unsure one changes nothing)."""
+        return span_conf(self.text, self.conf, start, end)
+
+    @property
+    def sure(self) -> float:
+        """The confidence of the whole line (its least sure character that matters)."""
+        return span_conf(self.text, self.conf, 0, len(self.text)) if self.conf else 1.0
+
+
+_NEUTRAL = frozenset(" \t\n（）()[]［］【】〔〕{}：:，,、；;")
+
+
+def span_conf(text: str, conf: list[float], start: int, end: int) -> float:
+    cs = [c for ch, c in zip(text[start:end], conf[start:end], strict=False) if ch not in _NEUTRAL]
+    return min(cs) if cs else (min(conf[start:end]) if conf[start:end] else 0.0)
 
 
 def union(boxes: list[Box]) -> Box | None:

@@ -223,7 +223,7 @@ def check_against_facts(materials: list[Material], page_texts: dict[str, list[Pa
         corroborate(d, _material_pages(d, page_texts), forms)
         _found_boxes_to_page(d, before, page_texts[d.path])
     known = establish(materials, fact_sources(rules.consistency))
-    settle_id_numbers(materials)
+    settle_id_numbers(materials, page_texts)
     for m in materials:
         if m.kind == Kind.OTHER or not m.pages or m.path not in page_texts:
             continue
