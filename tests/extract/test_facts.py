@@ -223,3 +223,14 @@ def test_the_known_code_printed_as_it_is_or_another_code_is_no_misprint():
     other = ocr_page(ocr_line("信用代码：913204127H5K2LQW9X", 100))  # another enterprise's code
     assert printed_differently([(1, right)], "uscc", USCC) is None
     assert printed_differently([(1, other)], "uscc", USCC) is None
+
+
+def test_another_valid_code_read_in_the_role_is_printed_so():
+    from xinyong_desktop.extract.facts import printed_differently
+
+    other = "913204817FMGRXQX3B"  # valid, another enterprise's
+    pt = ocr_page(ocr_line(f"我单位（统一社会信用代码：{other}）于", 100, {14: 0.5}))
+    assert printed_differently([(1, pt)], "uscc", USCC, read=other).read == other
+    garbled = "913204817FMGRXQX3C"  # fails its check: a misreading as likely as a misprint
+    pt = ocr_page(ocr_line(f"我单位（统一社会信用代码：{garbled}）于", 100))
+    assert printed_differently([(1, pt)], "uscc", USCC, read=garbled) is None

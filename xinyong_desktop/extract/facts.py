@@ -90,16 +90,17 @@ _LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "
 SURE_CHARACTER = 0.9  # the recogniser's confidence in one character above which a difference is what is printed
 
 
-def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: str) -> NearCode | None:
+def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: str,
+                        read: str | None = None) -> NearCode | None:
     """The case's code (or ID number) printed differently on an OCR'd page, surely: not found as it is, but
-    found with a few characters changed, at least one of which the recogniser is sure of and which is no
-    look-alike of the known character (a 1 where the licence has a U is printed so; a 0 for a D may be
-    a misreading)."""
+    found with a few characters changed (or, as `read` in the field's role, another code), at least one of
+    which the recogniser is sure of and which is no look-alike of the known character (a 1 where the
+    licence has a U is printed so; a 0 for a D may be a misreading)."""
 
     ocr = [(pno, pt) for pno, pt in pages if pt.source == "ocr"]
     if not ocr or find_value(pages, ftype, known) is not None:
         return None
-    for near in near_codes(ocr, ftype, known):
+    for near in near_codes(ocr, ftype, known, read=read):
         if any(conf >= SURE_CHARACTER and frozenset((a, b)) not in _LOOKALIKE_PAIRS for a, b, conf in near.diffs):
             return near
     return None
@@ -107,7 +108,9 @@ def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: st
 
 def _misprint(m: Material, pages: list[tuple[int, PageText]], target: FieldId, known: str) -> bool:
     """Put the code as printed on m (sure) when the page shows the case's code printed differently."""
-    near = printed_differently(pages, "id_number" if target == FieldId.ID_NUMBER else FACT_TYPES[target], known)
+    fv = m.fields.get(target)
+    near = printed_differently(pages, "id_number" if target == FieldId.ID_NUMBER else FACT_TYPES[target], known,
+                               fv.value if fv else None)
     if near is None:
         return False
     m.fields[target] = FieldValue(near.read, near.page, near.bbox, 0.92, near.read)

@@ -104,10 +104,20 @@ class NearCode:
     diffs: tuple[tuple[str, str, float], ...]  # (read, known, confidence of the read character) per difference
 
 
-def near_codes(pages: list[tuple[int, PageText]], ftype: str, known: str, max_diff: int = 3) -> list[NearCode]:
+def _valid(ftype: str, code: str) -> bool:
+    from xinyong_desktop.domain import identifiers as ids
+
+    return ids.is_valid_id_number(code) if ftype == "id_number" else ids.is_valid_uscc(code)
+
+
+def near_codes(pages: list[tuple[int, PageText]], ftype: str, known: str, max_diff: int = 3,
+               read: str | None = None) -> list[NearCode]:
     """Codes of `known`'s length on the pages that differ from it in 1..max_diff places — the same code
-    printed (or read) with a few characters changed; another enterprise's code differs almost everywhere."""
+    printed (or read) with a few characters changed; another enterprise's code differs almost everywhere —
+    and, however much it differs, the code `read` in the field's role (the applicant's code on a form) when
+    it passes its check (a garbled reading differs everywhere too)."""
     want = fold(known, ftype)[0]
+    also = fold(read, ftype)[0] if read else None
     out: list[NearCode] = []
     for pno, page in pages:
         for text, boxes, conf in _sources(page):
@@ -117,7 +127,7 @@ def near_codes(pages: list[tuple[int, PageText]], ftype: str, known: str, max_di
                     continue
                 diffs = tuple((a, b, conf[idx[m.start() + j]]) for j, (a, b) in enumerate(zip(m.group(0), want, strict=True))
                               if a != b)
-                if 0 < len(diffs) <= max_diff:
+                if 0 < len(diffs) <= max_diff or (diffs and m.group(0) == also and _valid(ftype, also)):
                     bb = union([b for b in boxes[idx[m.start()] : idx[m.end() - 1] + 1] if b])
                     out.append(NearCode(pno, bb, m.group(0), diffs))
     return out
