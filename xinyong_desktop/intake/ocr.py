@@ -74,7 +74,10 @@ def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[G
     engine = _engine()
     prep = prepare(rgb, engine, photo=photo)
     # the engine keeps call flags between calls: say every one explicitly
-    result = engine(drop_red(prep.image), use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+    # word boxes per character (return_single_char_box: also in lines of digits and Latin letters only,
+    # which are otherwise grouped into words with their first character's confidence)
+    result = engine(drop_red(prep.image), use_det=True, use_cls=False, use_rec=True, return_word_box=True,
+                    return_single_char_box=True)
     out = []
     if result.boxes is not None and result.txts is not None:
         words = result.word_results if len(result.word_results or ()) == len(result.txts) else [()] * len(result.txts)
@@ -83,6 +86,12 @@ def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[G
             ys = [float(p[1]) for p in box]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             chars = char_positions(txt, word)
+            # a signature written after its label is read as an unsure symbol ("签字：~"): not text, so the
+            # strokes stay visible as ink
+            while chars and chars[-1][2] < 0.6 and not (txt[-1].isalnum() or ord(txt[-1]) >= 0x2E80):
+                txt, chars = txt[:-1].rstrip(), chars[: len(txt[:-1].rstrip())]
+            if not txt:
+                continue
             if chars:  # the recogniser's own character positions: the line ends at its last character
                 x1 = min(x1, chars[-1][1] + 0.2 * (y1 - y0))
             else:
