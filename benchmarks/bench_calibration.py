@@ -1,11 +1,11 @@
 """Calibration of field confidences: for each confidence band, how many given values are right.
 
-    python benchmarks/bench_calibration.py ../shared/corpus [--only text|scan|photo] [--no-ocr]
+    python benchmarks/bench_calibration.py ../shared/corpus [--only text|scan|photo] [--no-ocr] [--cached]
 
 Runs the engine in this process (one parser pool) on every packet with an expected.json, compares each
 field value it gives with the truth (normalised as ../shared/tools/score.py does) and prints a table:
 band → values given → share right.  The contract asks that values given with confidence ≥ 0.9 are right at
-least 99 times in 100.
+least 99 times in 100.  --cached reads the parses scripts/cached_check.py stored (the engine alone, in a minute).
 """
 from __future__ import annotations
 
@@ -50,12 +50,19 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--only", choices=["text", "scan", "photo"])
     ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--cached", action="store_true", help="parse through scripts/cached_check.py's cache")
     a = ap.parse_args()
+    pool_type = ParserPool
+    if a.cached:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+        from cached_check import CachingPool
+
+        pool_type = CachingPool
     counts = [[0, 0] for _ in BANDS]
     wrong_sure: list[str] = []
     t0 = time.perf_counter()
     n = 0
-    with ParserPool() as pool:
+    with pool_type() as pool:
         for tp in sorted(a.corpus.glob("*/expected.json")):
             truth = json.loads(tp.read_text(encoding="utf-8"))
             if a.only and any(m["media"] != a.only for m in truth["materials"]):

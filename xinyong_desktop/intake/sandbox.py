@@ -214,7 +214,11 @@ def _context(method: str | None = None) -> mp.context.BaseContext:
     if method:
         return mp.get_context(method)
     if sys.platform.startswith("linux"):
-        return mp.get_context("forkserver")
+        ctx = mp.get_context("forkserver")
+        # the fork server imports the parsers' libraries once; every parser process forked from it starts
+        # with them loaded (a check from the command line no longer waits for each one to import numpy)
+        ctx.set_forkserver_preload(["xinyong_desktop.intake.worker"])
+        return ctx
     return mp.get_context("spawn")
 
 
