@@ -199,13 +199,26 @@ def _naming(packet_dir: Path) -> Iterator[None]:
 
 def _checked(args):
     """(rules, result) for a packet command; the error hierarchy when it cannot run."""
-    from xinyong_desktop.rules.loader import default_rules
-    from xinyong_desktop.services.check_packet import check_packet
+    import threading
+
+    from xinyong_desktop.intake.sandbox import ParserPool
 
     _folder(args.packet_dir)
-    rules = default_rules()
-    with reading("材料文件夹", args.packet_dir), _naming(args.packet_dir):
-        return rules, check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules)
+    # the parser processes start (their own interpreter, their libraries) while this one loads the engine
+    pool = ParserPool()
+    starting = threading.Thread(target=pool.warm, name="parsers", daemon=True)
+    starting.start()
+    try:
+        from xinyong_desktop.rules.loader import default_rules
+        from xinyong_desktop.services.check_packet import check_packet
+
+        rules = default_rules()
+        starting.join()
+        with reading("材料文件夹", args.packet_dir), _naming(args.packet_dir):
+            return rules, check_packet(args.packet_dir, as_of=args.as_of, ocr=not args.no_ocr, rules=rules, pool=pool)
+    finally:
+        starting.join()
+        pool.close()
 
 
 def cmd_check(args) -> int:

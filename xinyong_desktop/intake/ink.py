@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from xinyong_desktop.domain.model import Box
@@ -21,39 +20,48 @@ class Blob:
 
 @dataclass
 class InkMap:
-    """Bit masks of one page at `scale` pixels per point."""
+    """Bit masks of one page at `scale` pixels per point, and the marks found in them.
+
+    The parser process finds the seal and stroke blobs (`pack`); what crosses to the checker is those
+    blobs, not the masks (a page's masks are ~300 kB, its blobs a few tuples)."""
 
     scale: float
     red: np.ndarray  # bool HxW
     ink: np.ndarray  # bool HxW: dark strokes outside text boxes and ruled lines
     colourless: bool = False  # a black-and-white copy: red seals cannot show as red
     rings: list[Box] | None = None  # seal-sized rings found on a colourless page
+    seals: list[Blob] | None = None  # found already (unpacked from a parser's result); None: find in the masks
+    strokes: list[Blob] | None = None
 
     def pack(self) -> dict:
-        return {"scale": self.scale, "shape": self.red.shape, "red": np.packbits(self.red),
-                "ink": np.packbits(self.ink), "colourless": self.colourless, "rings": self.rings or []}
+        return {"scale": self.scale, "shape": self.red.shape, "colourless": self.colourless, "rings": self.rings or [],
+                "seals": [(b.bbox, b.pixels, b.fill) for b in seal_blobs(self)],
+                "strokes": [(b.bbox, b.pixels, b.fill) for b in stroke_blobs(self)]}
 
     @classmethod
     def unpack(cls, d: dict) -> InkMap:
-        n = d["shape"][0] * d["shape"][1]
-        red = np.unpackbits(d["red"])[:n].reshape(d["shape"]).astype(bool)
-        ink = np.unpackbits(d["ink"])[:n].reshape(d["shape"]).astype(bool)
-        return cls(d["scale"], red, ink, d.get("colourless", False), [tuple(r) for r in d.get("rings", [])])
+        none = np.zeros((0, 0), dtype=bool)
+        return cls(d["scale"], none, none, d.get("colourless", False), [tuple(r) for r in d.get("rings", [])],
+                   [Blob(tuple(b), p, f) for b, p, f in d.get("seals", [])],
+                   [Blob(tuple(b), p, f) for b, p, f in d.get("strokes", [])])
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:
+    import cv2  # in the parser process only: the checker gets the blobs already found
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     return ((h <= 10) | (h >= 165)) & (s >= 70) & (v >= 90)
 
 
 def is_colourless(rgb: np.ndarray) -> bool:
+    import cv2  # in the parser process only: the checker gets the blobs already found
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     return float(((hsv[..., 1] > 60) & (hsv[..., 2] > 60)).mean()) < 0.0005
 
 
 def grey_rings(rgb: np.ndarray, scale: float) -> list[Box]:
     """Seal-sized dark rings (a red seal on a black-and-white copy)."""
+    import cv2  # in the parser process only: the checker gets the blobs already found
     grey = cv2.medianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 3)
     circles = cv2.HoughCircles(grey, cv2.HOUGH_GRADIENT, dp=1.2, minDist=60 * scale, param1=120, param2=45,
                                minRadius=int(22 * scale), maxRadius=int(95 * scale))
@@ -77,6 +85,7 @@ def grey_rings(rgb: np.ndarray, scale: float) -> list[Box]:
 
 
 def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: bool = False) -> InkMap:
+    import cv2  # in the parser process only: the checker gets the blobs already found
     red = red_mask(rgb)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # adaptive threshold copes with uneven light and grey scan backgrounds
@@ -104,6 +113,7 @@ def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: 
 
 
 def blobs(mask: np.ndarray, scale: float, join_pt: float, min_pixels: int) -> list[Blob]:
+    import cv2  # in the parser process only: the checker gets the blobs already found
     if not mask.any():
         return []
     k = max(int(join_pt * scale), 1)
@@ -122,6 +132,8 @@ def blobs(mask: np.ndarray, scale: float, join_pt: float, min_pixels: int) -> li
 
 def seal_blobs(inkmap: InkMap) -> list[Blob]:
     """Red, roughly round marks of seal size (a red letterhead line is too flat to count)."""
+    if inkmap.seals is not None:
+        return list(inkmap.seals)
     out = []
     for b in blobs(inkmap.red, inkmap.scale, join_pt=6, min_pixels=int(150 * inkmap.scale**2)):
         w, h = b.bbox[2] - b.bbox[0], b.bbox[3] - b.bbox[1]
@@ -132,6 +144,8 @@ def seal_blobs(inkmap: InkMap) -> list[Blob]:
 
 def stroke_blobs(inkmap: InkMap) -> list[Blob]:
     """Handwriting candidates: ink clusters wider than a speck, not text, not rules."""
+    if inkmap.strokes is not None:
+        return list(inkmap.strokes)
     out = []
     for b in blobs(inkmap.ink, inkmap.scale, join_pt=8, min_pixels=int(25 * inkmap.scale**2)):
         w, h = b.bbox[2] - b.bbox[0], b.bbox[3] - b.bbox[1]

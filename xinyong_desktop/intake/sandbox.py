@@ -217,7 +217,7 @@ def _context(method: str | None = None) -> mp.context.BaseContext:
         ctx = mp.get_context("forkserver")
         # the fork server imports the parsers' libraries once; every parser process forked from it starts
         # with them loaded (a check from the command line no longer waits for each one to import numpy)
-        ctx.set_forkserver_preload(["xinyong_desktop.intake.worker"])
+        ctx.set_forkserver_preload(["xinyong_desktop.intake.worker", "pypdfium2"])
         return ctx
     return mp.get_context("spawn")
 

@@ -65,8 +65,37 @@ def _split_ring(chars: list[dict]) -> tuple[list[tuple], list[str]]:
     return glyphs, ring
 
 
+def _pdfium_chars(page, height: float) -> list[dict]:
+    """A page's characters from PDFium's text layer: text, loose box (points from the top), text matrix and
+    fill colour (0–1 RGB).  Characters PDFium generates itself (spaces, line ends) are left out."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        h = textpage.raw
+        box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        out = []
+        for i in range(raw.FPDFText_CountChars(h)):
+            cp = raw.FPDFText_GetUnicode(h, i)
+            if raw.FPDFText_IsGenerated(h, i) == 1 or not 0x20 < cp < 0x110000 or 0xD800 <= cp < 0xE000:
+                continue
+            ch = chr(cp)
+            if not ch.strip() or not raw.FPDFText_GetLooseCharBox(h, i, box):
+                continue
+            raw.FPDFText_GetMatrix(h, i, matrix)
+            colour = (r.value / 255, g.value / 255, b.value / 255) if raw.FPDFText_GetFillColor(h, i, r, g, b, a) else None
+            out.append({"text": ch, "x0": box.left, "x1": box.right, "top": height - box.top, "bottom": height - box.bottom,
+                        "matrix": (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f),
+                        "non_stroking_color": colour})
+        return out
+    finally:
+        textpage.close()
+
+
 def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
-    import pdfplumber
     import pypdfium2 as pdfium
 
     try:
@@ -84,34 +113,29 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
     if on_pages:
         on_pages(n)
     pages: list[dict] = []
-    try:
-        plumber = pdfplumber.open(str(path))
-    except Exception as e:  # pdfminer raises many unrelated types on broken files
-        raise Unreadable("PDF 文件结构损坏，无法读取文字层") from e
-    with plumber:
-        for i in range(n):
-            page = doc[i]
-            w, h = page.get_size()
-            if w * h > 14400 * 14400 or w <= 0 or h <= 0:
-                raise Unreadable(f"第 {i + 1} 页尺寸异常（{w:.0f}×{h:.0f}），无法处理")
-            try:
-                chars = plumber.pages[i].chars
-            except Exception:  # noqa: BLE001 - a page whose characters pdfplumber cannot list is read by OCR
-                chars = []
-            glyphs, ring = _split_ring(chars)
-            scale = RENDER_SCALE
-            img_pages = len(glyphs) < MIN_TEXT_GLYPHS
-            if img_pages and ocr:
-                scale = OCR_SCALE
-            # a page of 14000×14000 pt is legal PDF: render it smaller rather than at 2 GB per bitmap
-            cap = limits.max_ocr_pixels if img_pages and ocr else limits.max_render_pixels
-            scale = min(scale, 0.995 * math.sqrt(cap / (w * h)))  # pdfium rounds sizes up
-            rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
-            if img_pages and ocr:
-                pages.append(_ocr_page(rgb, scale, photo=False))
-            else:
-                pages.append(_page(w, h, "none" if img_pages else "text", glyphs, "".join(ring), rgb, scale))
-            page.close()
+    for i in range(n):
+        page = doc[i]
+        w, h = page.get_size()
+        if w * h > 14400 * 14400 or w <= 0 or h <= 0:
+            raise Unreadable(f"第 {i + 1} 页尺寸异常（{w:.0f}×{h:.0f}），无法处理")
+        try:
+            chars = _pdfium_chars(page, h)
+        except pdfium.PdfiumError:  # a page whose text layer cannot be listed is read by OCR
+            chars = []
+        glyphs, ring = _split_ring(chars)
+        scale = RENDER_SCALE
+        img_pages = len(glyphs) < MIN_TEXT_GLYPHS
+        if img_pages and ocr:
+            scale = OCR_SCALE
+        # a page of 14000×14000 pt is legal PDF: render it smaller rather than at 2 GB per bitmap
+        cap = limits.max_ocr_pixels if img_pages and ocr else limits.max_render_pixels
+        scale = min(scale, 0.995 * math.sqrt(cap / (w * h)))  # pdfium rounds sizes up
+        rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
+        if img_pages and ocr:
+            pages.append(_ocr_page(rgb, scale, photo=False))
+        else:
+            pages.append(_page(w, h, "none" if img_pages else "text", glyphs, "".join(ring), rgb, scale))
+        page.close()
     doc.close()
     return pages
 
