@@ -234,3 +234,12 @@ def test_another_valid_code_read_in_the_role_is_printed_so():
     garbled = "913204817FMGRXQX3C"  # fails its check: a misreading as likely as a misprint
     pt = ocr_page(ocr_line(f"我单位（统一社会信用代码：{garbled}）于", 100))
     assert printed_differently([(1, pt)], "uscc", USCC, read=garbled) is None
+
+
+def test_an_id_number_printed_with_a_digit_changed_is_seen():
+    from xinyong_desktop.extract.facts import printed_differently
+
+    card = "320404196606278787"  # valid
+    pt = ocr_page(ocr_line("身份证件号码：320404196606278784", 100))  # the form's last digit, read surely
+    near = printed_differently([(1, pt)], "id_number", card)
+    assert near is not None and near.read == "320404196606278784" and near.diffs == (("4", "7", 0.999),)
