@@ -58,6 +58,8 @@ class CachingPool(sandbox.ParserPool):
         return results
 
 
+# the check command makes its pool from the sandbox module (cli._checked), check_packet() when given none
+sandbox.ParserPool = CachingPool  # type: ignore[misc]
 check_packet.ParserPool = CachingPool  # type: ignore[misc]
 
 if __name__ == "__main__":

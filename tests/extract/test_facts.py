@@ -243,3 +243,19 @@ def test_an_id_number_printed_with_a_digit_changed_is_seen():
     pt = ocr_page(ocr_line("身份证件号码：320404196606278784", 100))  # the form's last digit, read surely
     near = printed_differently([(1, pt)], "id_number", card)
     assert near is not None and near.read == "320404196606278784" and near.diffs == (("4", "7", 0.999),)
+
+
+@pytest.mark.parametrize("row", ["作出决定日期|2024年4月9日", "作出决定日期 2024-04-09|罚款金额 20,000元",
+                                 "作出决定日期：2024.4.9|罚款金额 20,000元"])
+def test_a_label_with_words_before_it_opens_its_cell(rules, row):
+    """作出决定日期 holds the label 决定日期 after two words; its value in the next cell or after a space
+    (as a scan's recogniser joins them) is the decision date."""
+    for source in ("text", "ocr"):
+        pages = [(1, page(row, source=source))]
+        got = read_fields(pages, rules.kinds["application_form"], rules)
+        assert got[FieldId.DECISION_DATE].value == "2024-04-09"
+
+
+def test_a_label_inside_prose_is_not_a_label_cell(rules):
+    pages = [(1, page("本单位于作出决定日期后十五日内缴纳了罚款"))]
+    assert FieldId.DECISION_DATE not in read_fields(pages, rules.kinds["application_form"], rules)

@@ -60,12 +60,17 @@ def _find_labels(line: Line, label: str):
 
 
 def _label_cell(line: Line, m: re.Match) -> bool:
-    """A label with a few words before it that fills its own cell (作出决定日期 | 2025年5月22日)."""
+    """A label with a few words before it that opens its own cell: filling it (作出决定日期 | 2025年5月22日),
+    or with its value after a space or a colon (作出决定日期 2024-04-09, as a scan's recogniser joins them)."""
     start = line.text.rfind("\t", 0, m.start()) + 1
     end = line.text.find("\t", m.end())
     end = len(line.text) if end < 0 else end
     head, tail = line.text[start:m.start()].strip(), line.text[m.end():end].strip(" ：:")
-    return 0 < len(head) <= 4 and all(_is_han(c) for c in head) and tail == "" and end < len(line.text)
+    if not (0 < len(head) <= 4 and all(_is_han(c) for c in head)):
+        return False
+    if tail == "":
+        return end < len(line.text)
+    return line.text[m.end()] in " ：:"
 
 
 def _segment_after(line: Line, pos: int) -> tuple[int, int]:

@@ -187,6 +187,9 @@ def parse_value(ftype: str, text: str) -> tuple[str, float] | None:
 
 
 UNREPAIRED = 0.4  # confidence factor of an OCR'd identifier whose checksum fails and no look-alike fixes
+# an OCR'd identifier repaired by look-alikes: the checksum passes, but with a few candidate characters a
+# wrong variant passes it too often to call the repair sure — it stays under 0.9 until a fact confirms it
+REPAIRED = 0.85
 
 
 def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, float]:
@@ -198,13 +201,13 @@ def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, floa
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_uscc(value)
-            return (fixed, 0.9) if ok else (value, UNREPAIRED)
+            return (fixed, REPAIRED) if ok else (value, UNREPAIRED)
         return value, 1.0
     if ftype == "id_number":
         if ids.is_valid_id_number(value):
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_id_number(value)
-            return (fixed, 0.9) if ok else (value, UNREPAIRED)
+            return (fixed, REPAIRED) if ok else (value, UNREPAIRED)
         return value, 1.0
     return value, 1.0
