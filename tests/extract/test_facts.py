@@ -259,3 +259,18 @@ def test_a_label_with_words_before_it_opens_its_cell(rules, row):
 def test_a_label_inside_prose_is_not_a_label_cell(rules):
     pages = [(1, page("本单位于作出决定日期后十五日内缴纳了罚款"))]
     assert FieldId.DECISION_DATE not in read_fields(pages, rules.kinds["application_form"], rules)
+
+
+@pytest.mark.parametrize("form_date, want", [("2025-05-14", 0.97), ("2025-05-24", 0.78)])
+def test_two_unsure_readings_that_agree_confirm_the_decision_date(form_date, want):
+    """A 落款 read under its seal (0.78) and the same date in a form's prose (0.85): independent readings that
+    agree; a form saying another date confirms nothing."""
+    from xinyong_desktop.extract.facts import corroborate
+
+    dec = Material("决定书.pdf", Kind.PENALTY_DECISION, [1], TextSource.OCR)
+    dec.fields[FieldId.DECISION_DATE] = FieldValue("2025-05-14", 1, (400, 700, 500, 715), 0.78)
+    form = Material("申请书.pdf", Kind.APPLICATION_FORM, [1], TextSource.TEXT)
+    form.fields[FieldId.DECISION_DATE] = FieldValue(form_date, 1, (100, 200, 180, 212), 0.85)
+    corroborate(dec, [(1, page("二〇二五年五月十四日"))], [form])
+    assert dec.fields[FieldId.DECISION_DATE].value == "2025-05-14"
+    assert dec.fields[FieldId.DECISION_DATE].confidence == pytest.approx(want)

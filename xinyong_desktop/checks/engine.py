@@ -15,6 +15,7 @@ from xinyong_desktop.domain.model import (
     Applicant,
     Code,
     FieldId,
+    FieldValue,
     Finding,
     Kind,
     Material,
@@ -58,19 +59,45 @@ def _readable(m: Material) -> bool:
     return m.text_source != TextSource.NONE
 
 
+_DECISION_ORDER = (Kind.PENALTY_DECISION, Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)
+
+
 def decision_facts(materials: list[Material]) -> tuple[dt.date | None, Decimal | None]:
     """Decision date and fine from the 行政处罚决定书, else from forms that restate them."""
-    date = fine = None
-    order = [Kind.PENALTY_DECISION, Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER]
-    for kind in order:
+    seen = decision_date_evidence(materials)
+    date = dt.date.fromisoformat(seen[1].value) if seen else None
+    fine = None
+    for kind in _DECISION_ORDER:
         for m in materials:
-            if m.kind != kind:
-                continue
-            if date is None and (d := m.value(FieldId.DECISION_DATE)):
-                date = dt.date.fromisoformat(d)
-            if fine is None and (a := m.value(FieldId.FINE_AMOUNT)):
+            if m.kind == kind and fine is None and (a := m.value(FieldId.FINE_AMOUNT)):
                 fine = Decimal(a)
     return date, fine
+
+
+def decision_date_evidence(materials: list[Material]) -> tuple[Material, FieldValue] | None:
+    """The material and value the case's decision date is taken from (the decision's, else a form's)."""
+    for kind in _DECISION_ORDER:
+        for m in materials:
+            if m.kind == kind and m.value(FieldId.DECISION_DATE):
+                return m, m.fields[FieldId.DECISION_DATE]
+    return None
+
+
+def _unsure_period(found: list[Finding], materials: list[Material], rules: RuleBook) -> list[Finding]:
+    """The period is counted from the decision date: when that date was not read surely (a 落款 under its
+    seal on a scan, no form restating it), whether the case may apply is for the instructor to confirm."""
+    seen = decision_date_evidence(materials)
+    if seen is None or seen[1].confidence >= STRONG:
+        return found
+    m, fv = seen
+    unsure = (f"处罚决定日期识别为 {fv.value}（{_name(rules, m.kind)}），但未能确认，"
+              "请核对原件上的日期：最短公示期按此日期计算。")
+    out = [Finding(f.code, R, f"{f.message}{unsure}", m.kind, FieldId.DECISION_DATE, m.path, fv.page)
+           if f.severity == E and f.code == Code.NOT_YET_ELIGIBLE else f for f in found]
+    if not any(f.code in (Code.NOT_YET_ELIGIBLE, Code.NOT_REPAIRABLE, Code.NO_REPAIR_NEEDED) for f in found):
+        out.append(Finding(Code.NOT_YET_ELIGIBLE, R, f"按识别的日期已满最短公示期；{unsure}", m.kind,
+                           FieldId.DECISION_DATE, m.path, fv.page))
+    return out
 
 
 def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rules: RuleBook,
@@ -154,7 +181,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     out += obligations.record_number_findings(materials, facts, rules)
     out += obligations.late_payment(by_kind, decision_date, fine)
     found, eligible_from = obligations.eligibility_findings(decision_date, facts, as_of, rules)
-    out += found
+    out += _unsure_period(found, materials, rules)
     return out, eligible_from
 
 

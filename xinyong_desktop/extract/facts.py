@@ -146,6 +146,7 @@ def _key(fid: FieldId, v: str) -> str:
 
 
 # ---------------------------------------------------------------- a decision's own facts, corroborated
+AGREEING = 0.6  # a reading good enough to confirm another, independent one when the two agree
 _RESTATED = (FieldId.DECISION_DATE, FieldId.PENALTY_AUTHORITY, FieldId.DECISION_NUMBER, FieldId.FINE_AMOUNT)
 
 
@@ -158,10 +159,17 @@ def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating
     from xinyong_desktop.domain.text import find_dates
 
     for fid in _RESTATED:
+        mine = decision.fields.get(fid)
+        # two independent readings that agree (the decision's own, a form's) confirm each other even when
+        # neither alone is sure: a 落款 under its seal and the same date in a form's prose
+        if mine is not None and mine.confidence < CONFIRMED and mine.confidence >= AGREEING and any(
+                m.fields[fid].confidence >= AGREEING and _same_value(fid, mine.value, m.fields[fid].value)
+                for m in restating if fid in m.fields):
+            decision.fields[fid] = replace(mine, confidence=CONFIRMED)
+            continue
         claims = [m.fields[fid] for m in restating if fid in m.fields and m.fields[fid].confidence >= STRONG]
         if not claims:
             continue
-        mine = decision.fields.get(fid)
         for claim in claims:
             if mine is not None and _same_value(fid, mine.value, claim.value):
                 if mine.confidence < CONFIRMED:
