@@ -84,7 +84,10 @@ def reconcile(m: Material, pages: list[tuple[int, PageText]], facts: dict[FieldI
             _reconcile_one(m, pages, target, fact)
 
 
-_LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV")}
+# characters a recogniser confuses on poor scans (shapes that differ by a stroke or a gap): a difference
+# between such a pair may be a misreading however sure the recogniser is, so it never proves a misprint
+_LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "S5", "B8", "G6", "UV",
+                                           "38", "17", "56", "CG", "EF", "MN", "PR")}
 
 
 SURE_CHARACTER = 0.9  # the recogniser's confidence in one character above which a difference is what is printed
