@@ -275,3 +275,14 @@ def test_two_unsure_readings_that_agree_confirm_the_decision_date(form_date, wan
     corroborate(dec, [(1, page("二〇二五年五月十四日"))], [form])
     assert dec.fields[FieldId.DECISION_DATE].value == "2025-05-14"
     assert dec.fields[FieldId.DECISION_DATE].confidence == pytest.approx(want)
+
+
+def test_a_wrapped_cell_on_a_scan_reads_top_line_first():
+    """A tall row: the label centred on a value wrapped onto two lines; the recogniser's second piece ("公司")
+    starts a hair left of the first — it still reads after it."""
+    pt = ocr_page(Glyph("申请主体", 72.5, 123.5, 121.0, 142.0, 0.99),  # as RapidOCR boxed them on a scan
+                  Glyph("常州市嘉禾电子科技有限责任", 155.0, 119.0, 293.5, 132.5, 0.99),
+                  Glyph("信用代码", 306.5, 126.0, 353.0, 142.0, 0.99),
+                  Glyph("91320402ULA6MXB33R", 377.0, 127.0, 477.5, 141.0, 0.99),
+                  Glyph("公司", 153.5, 133.5, 179.4, 150.5, 0.99))
+    assert pt.lines[0].text.startswith("申请主体\t常州市嘉禾电子科技有限责任公司\t信用代码"), pt.lines[0].text

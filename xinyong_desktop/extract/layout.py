@@ -113,6 +113,25 @@ class _RunningMedian:
         return (-self._low[0] + self._high[0]) / 2
 
 
+def _stack_in_reading_order(row: list[Glyph]) -> None:
+    """In a tall row (a table cell wrapped onto two lines beside a label centred on both), a scan's line
+    pieces lie one above the other at the same left edge: the upper one reads first ("常州市…有限责任" then
+    "公司"), whichever starts a hair further left.  Glyphs side by side keep their left-to-right order."""
+    for i in range(1, len(row)):
+        j = i
+        while j > 0 and _stacked_above(row[j], row[j - 1]):
+            row[j - 1], row[j] = row[j], row[j - 1]
+            j -= 1
+
+
+def _stacked_above(b: Glyph, a: Glyph) -> bool:
+    if len(a.text) < 2 and len(b.text) < 2:
+        return False  # characters of a text layer: side by side, in the order of their left edges
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    narrower = min(a.x1 - a.x0, b.x1 - b.x0)
+    return narrower > 0 and overlap > 0.5 * narrower and b.bottom <= a.top + 0.3 * min(a.height, b.height)
+
+
 def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.2) -> list[Line]:
     """Group glyphs into reading-order lines; split a line into segments at wide gaps.
 
@@ -141,6 +160,7 @@ def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.
     lines = []
     for row in rows:
         row.sort(key=lambda g: g.x0)
+        _stack_in_reading_order(row)
         h = statistics.median(g.height for g in row)
         text: list[str] = []
         boxes: list[Box | None] = []
