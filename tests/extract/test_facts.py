@@ -286,3 +286,20 @@ def test_a_wrapped_cell_on_a_scan_reads_top_line_first():
                   Glyph("91320402ULA6MXB33R", 377.0, 127.0, 477.5, 141.0, 0.99),
                   Glyph("公司", 153.5, 133.5, 179.4, 150.5, 0.99))
     assert pt.lines[0].text.startswith("申请主体\t常州市嘉禾电子科技有限责任公司\t信用代码"), pt.lines[0].text
+
+
+@pytest.mark.parametrize("form_code, sure", [(USCC, True), ("91320411DMGH6QAD3X", False)])
+def test_a_licence_read_unsure_is_a_fact_when_a_form_reads_the_same_code(form_code, sure):
+    """A scanned licence's code at 0.84 (one character under 0.9) is no fact alone; the same code read on a
+    form by its own reading makes it one (two independent readings agree)."""
+    from xinyong_desktop.extract.facts import establish, fact_sources
+
+    lic = Material("执照.pdf", Kind.BUSINESS_LICENSE, [1], TextSource.OCR)
+    lic.fields[FieldId.USCC] = FieldValue(USCC, 1, (100, 100, 300, 115), 0.84)
+    form = Material("申请书.pdf", Kind.APPLICATION_FORM, [1], TextSource.OCR)
+    form.fields[FieldId.USCC] = FieldValue(form_code, 1, (100, 100, 300, 115), 0.7)
+    from xinyong_desktop.rules.loader import default_rules
+
+    facts = establish([lic, form], fact_sources(default_rules().consistency))
+    assert (FieldId.USCC in facts) is sure
+    assert lic.fields[FieldId.USCC].confidence == (0.97 if sure else 0.84)

@@ -55,12 +55,24 @@ def establish(materials: list[Material], sources: dict[FieldId, tuple[Kind, ...]
             cands = [m for m in materials if m.kind == kind and m.value(fid)]
             cands = [m for m in cands if fid != FieldId.USCC or ids.is_valid_uscc(m.value(fid) or "")]
             cands.sort(key=lambda m: -m.fields[fid].confidence)
-            if cands and cands[0].fields[fid].confidence >= STRONG:
+            if cands and (cands[0].fields[fid].confidence >= STRONG or _agreed(materials, cands[0], fid)):
                 facts[fid] = Fact(fid, cands[0].value(fid) or "", cands[0])
                 break
         else:
             continue
     return facts
+
+
+def _agreed(materials: list[Material], m: Material, fid: FieldId) -> bool:
+    """An unsure reading that another material's own reading repeats: two independent readings that agree
+    (a licence scanned and a form, each ≥ AGREEING) make it sure; its confidence is raised accordingly."""
+    fv = m.fields[fid]
+    if fv.confidence < AGREEING or not any(
+            o is not m and fid in o.fields and o.fields[fid].confidence >= AGREEING and same(fid, o.fields[fid].value, fv.value)
+            for o in materials):
+        return False
+    m.fields[fid] = replace(fv, confidence=CONFIRMED)
+    return True
 
 
 def fact_sources(consistency: dict[FieldId, tuple[Kind, ...]]) -> dict[FieldId, tuple[Kind, ...]]:
