@@ -62,31 +62,18 @@ def _readable(m: Material) -> bool:
 _DECISION_ORDER = (Kind.PENALTY_DECISION, Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)
 
 
-def decision_facts(materials: list[Material]) -> tuple[dt.date | None, Decimal | None]:
-    """Decision date and fine from the 行政处罚决定书, else from forms that restate them."""
-    seen = decision_date_evidence(materials)
-    date = dt.date.fromisoformat(seen[1].value) if seen else None
-    fine = None
+def decision_evidence(materials: list[Material], fid: FieldId) -> tuple[Material, FieldValue] | None:
+    """Where the case's decision date or fine is taken from: the 行政处罚决定书, else a form restating it."""
     for kind in _DECISION_ORDER:
         for m in materials:
-            if m.kind == kind and fine is None and (a := m.value(FieldId.FINE_AMOUNT)):
-                fine = Decimal(a)
-    return date, fine
-
-
-def decision_date_evidence(materials: list[Material]) -> tuple[Material, FieldValue] | None:
-    """The material and value the case's decision date is taken from (the decision's, else a form's)."""
-    for kind in _DECISION_ORDER:
-        for m in materials:
-            if m.kind == kind and m.value(FieldId.DECISION_DATE):
-                return m, m.fields[FieldId.DECISION_DATE]
+            if m.kind == kind and m.value(fid):
+                return m, m.fields[fid]
     return None
 
 
-def _unsure_period(found: list[Finding], materials: list[Material], rules: RuleBook) -> list[Finding]:
-    """The period is counted from the decision date: when that date was not read surely (a 落款 under its
-    seal on a scan, no form restating it), whether the case may apply is for the instructor to confirm."""
-    seen = decision_date_evidence(materials)
+def _unsure_period(found: list[Finding], seen: tuple[Material, FieldValue] | None, rules: RuleBook) -> list[Finding]:
+    """The period is counted from the decision date (`seen`): when that date was not read surely (a 落款 under
+    its seal on a scan, no form restating it), whether the case may apply is for the instructor to confirm."""
     if seen is None or seen[1].confidence >= STRONG:
         return found
     m, fv = seen
@@ -109,7 +96,10 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     by_kind: dict[Kind, list[Material]] = {}
     for m in materials:
         by_kind.setdefault(m.kind, []).append(m)
-    decision_date, fine = decision_facts(materials)
+    dated = decision_evidence(materials, FieldId.DECISION_DATE)
+    decision_date = dt.date.fromisoformat(dated[1].value) if dated else None
+    fined = decision_evidence(materials, FieldId.FINE_AMOUNT)
+    fine = Decimal(fined[1].value) if fined else None
 
     out += obligations.required_materials(by_kind, facts, fine, rules)
 
@@ -181,7 +171,7 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     out += obligations.record_number_findings(materials, facts, rules)
     out += obligations.late_payment(by_kind, decision_date, fine)
     found, eligible_from = obligations.eligibility_findings(decision_date, facts, as_of, rules)
-    out += _unsure_period(found, materials, rules)
+    out += _unsure_period(found, dated, rules)
     return out, eligible_from
 
 

@@ -65,10 +65,12 @@ def establish(materials: list[Material], sources: dict[FieldId, tuple[Kind, ...]
 
 def _agreed(materials: list[Material], m: Material, fid: FieldId) -> bool:
     """An unsure reading that another material's own reading repeats: two independent readings that agree
-    (a licence scanned and a form, each ≥ AGREEING) make it sure; its confidence is raised accordingly."""
+    (a licence scanned and a form; a decision's 落款 and a form's prose; each ≥ AGREEING) make it sure; its
+    confidence is raised accordingly."""
     fv = m.fields[fid]
     if fv.confidence < AGREEING or not any(
-            o is not m and fid in o.fields and o.fields[fid].confidence >= AGREEING and same(fid, o.fields[fid].value, fv.value)
+            o is not m and fid in o.fields and o.fields[fid].confidence >= AGREEING
+            and _same_value(fid, o.fields[fid].value, fv.value)
             for o in materials):
         return False
     m.fields[fid] = replace(fv, confidence=CONFIRMED)
@@ -134,14 +136,14 @@ def _misprint(m: Material, pages: list[tuple[int, PageText]], target: FieldId, k
 
 def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: FieldId, fact: Fact) -> None:
     fv = m.fields.get(target)
-    if target in (FieldId.USCC, FieldId.ID_NUMBER) and m.text_source == "ocr" and _misprint(m, pages, target, fact.value):
-        return
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
             m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
         return
     found = find_value(pages, FACT_TYPES[fact.field], fact.value)
     if found is None:
+        if target == FieldId.USCC and m.text_source == "ocr":
+            _misprint(m, pages, target, fact.value)  # the code not found as it is: printed differently?
         return
     overlaps = fv is not None and (_key(fact.field, fact.value) in _key(fact.field, fv.value)
                                    or _key(fact.field, fv.value) in _key(fact.field, fact.value))
@@ -175,12 +177,8 @@ def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating
 
     for fid in _RESTATED:
         mine = decision.fields.get(fid)
-        # two independent readings that agree (the decision's own, a form's) confirm each other even when
-        # neither alone is sure: a 落款 under its seal and the same date in a form's prose
-        if mine is not None and mine.confidence < CONFIRMED and mine.confidence >= AGREEING and any(
-                m.fields[fid].confidence >= AGREEING and _same_value(fid, mine.value, m.fields[fid].value)
-                for m in restating if fid in m.fields):
-            decision.fields[fid] = replace(mine, confidence=CONFIRMED)
+        # a 落款 under its seal and the same date in a form's prose: two readings that agree
+        if mine is not None and mine.confidence < CONFIRMED and _agreed([decision, *restating], decision, fid):
             continue
         claims = [m.fields[fid] for m in restating if fid in m.fields and m.fields[fid].confidence >= STRONG]
         if not claims:

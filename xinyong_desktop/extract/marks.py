@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xinyong_desktop.domain.model import UNCONFIRMED, Box
-from xinyong_desktop.extract.layout import PageText
+from xinyong_desktop.extract.layout import PageText, union
 from xinyong_desktop.intake.ink import InkMap, seal_blobs, stroke_blobs
 
 
@@ -46,8 +46,6 @@ def _expected_place(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str
             return pno, max(lbs, key=lambda b: (b[1], b[0]))
     for pno, page, _ in reversed(pages):
         if page.lines:
-            from xinyong_desktop.extract.layout import union
-
             return pno, union([ln.bbox for ln in page.lines[-3:]])
     return pages[-1][0], None
 

@@ -1,6 +1,8 @@
 """Ink on a rendered page: red seals and handwritten strokes that are not text.
 
-Pure numpy/OpenCV on an RGB array; boxes in and out are in page points.
+Pure numpy/OpenCV on an RGB array; boxes in and out are in page points.  OpenCV is imported inside the
+functions that use it: they run in the parser process, and the checker, which only unpacks the blobs already
+found (`InkMap.unpack`), does not load it.
 """
 from __future__ import annotations
 
@@ -47,21 +49,21 @@ class InkMap:
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:
-    import cv2  # in the parser process only: the checker gets the blobs already found
+    import cv2
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     return ((h <= 10) | (h >= 165)) & (s >= 70) & (v >= 90)
 
 
 def is_colourless(rgb: np.ndarray) -> bool:
-    import cv2  # in the parser process only: the checker gets the blobs already found
+    import cv2
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     return float(((hsv[..., 1] > 60) & (hsv[..., 2] > 60)).mean()) < 0.0005
 
 
 def grey_rings(rgb: np.ndarray, scale: float) -> list[Box]:
     """Seal-sized dark rings (a red seal on a black-and-white copy)."""
-    import cv2  # in the parser process only: the checker gets the blobs already found
+    import cv2
     grey = cv2.medianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 3)
     circles = cv2.HoughCircles(grey, cv2.HOUGH_GRADIENT, dp=1.2, minDist=60 * scale, param1=120, param2=45,
                                minRadius=int(22 * scale), maxRadius=int(95 * scale))
@@ -85,7 +87,7 @@ def grey_rings(rgb: np.ndarray, scale: float) -> list[Box]:
 
 
 def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: bool = False) -> InkMap:
-    import cv2  # in the parser process only: the checker gets the blobs already found
+    import cv2
     red = red_mask(rgb)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # adaptive threshold copes with uneven light and grey scan backgrounds
@@ -113,7 +115,7 @@ def build_inkmap(rgb: np.ndarray, scale: float, text_boxes: list[Box], scanned: 
 
 
 def blobs(mask: np.ndarray, scale: float, join_pt: float, min_pixels: int) -> list[Blob]:
-    import cv2  # in the parser process only: the checker gets the blobs already found
+    import cv2
     if not mask.any():
         return []
     k = max(int(join_pt * scale), 1)
