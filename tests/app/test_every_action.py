@@ -10,29 +10,13 @@ import pytest
 pytest.importorskip("PySide6")
 pytestmark = pytest.mark.gui
 
+from tests.app.checklist_items import field_item, select_field  # noqa: E402
 from tests.app.dialogs import Driver, actions  # noqa: E402
 from tests.packetgen import Facts, Spec, write_packet  # noqa: E402
 
 
 def _status(w) -> str:
     return w.statusBar().currentMessage()
-
-
-def _field_item(w, kind_name: str, field_label: str):
-    root = w.tree.invisibleRootItem()
-    for i in range(root.childCount()):
-        top = root.child(i)
-        if top.text(0) == kind_name:
-            for j in range(top.childCount()):
-                if top.child(j).text(0) == field_label:
-                    return top.child(j)
-    raise AssertionError(f"{kind_name}/{field_label} not in the checklist")
-
-
-def _select(w, kind_name: str, field_label: str):
-    item = _field_item(w, kind_name, field_label)
-    w.tree.setCurrentItem(item)
-    return item
 
 
 def _findings(w) -> list[str]:
@@ -90,17 +74,17 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert w.findings.currentRow() == max(0, row - 1)
 
     # ---- field decisions on a selected field
-    _select(w, "信用修复申请书", "单位名称")
+    select_field(w, "信用修复申请书", "单位名称")
     do("确认此值")
-    assert _field_item(w, "信用修复申请书", "单位名称").text(3) == "✓ 已确认（张老师）"
-    _select(w, "信用修复申请书", "联系电话")
+    assert field_item(w, "信用修复申请书", "单位名称").text(3) == "✓ 已确认（张老师）"
+    select_field(w, "信用修复申请书", "联系电话")
     ans.text("13800001111")
     do("更正此值…")
-    assert _field_item(w, "信用修复申请书", "联系电话").text(3) == "✎ 已更正（张老师）"
-    assert _field_item(w, "信用修复申请书", "联系电话").text(1) == "138****1111"  # masked until revealed
+    assert field_item(w, "信用修复申请书", "联系电话").text(3) == "✎ 已更正（张老师）"
+    assert field_item(w, "信用修复申请书", "联系电话").text(1) == "138****1111"  # masked until revealed
     do("撤销上一步")
-    assert "已更正" not in _field_item(w, "信用修复申请书", "联系电话").text(3)
-    _select(w, "信用修复承诺书", "公章")
+    assert "已更正" not in field_item(w, "信用修复申请书", "联系电话").text(3)
+    select_field(w, "信用修复承诺书", "公章")
     ans.item("未识别材料")
     do("更改材料类型…")
     assert any("缺少信用修复承诺书" in t for t in _findings(w)), _findings(w)
@@ -117,7 +101,7 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert any("已忽略" in t and "原件已盖章" in t for t in _findings(w))
     do("撤销上一步")
     assert not any("已忽略" in t for t in _findings(w))
-    _select(w, "信用修复承诺书", "公章")
+    select_field(w, "信用修复承诺书", "公章")
     do("标记已见公章/签字")
     assert not any("公章" in t and "承诺书" in t for t in _findings(w)), _findings(w)
     do("重新检查")  # F5: read again; the decision still applies

@@ -8,6 +8,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytestmark = pytest.mark.gui
 
+from tests.app.checklist_items import select_field  # noqa: E402
 from tests.packetgen import Facts, Spec, write_packet  # noqa: E402
 
 
@@ -125,18 +126,6 @@ def test_forms_from_the_case(desk, qtbot, tmp_path):
     assert (tmp_path / "forms" / "告知单.pdf").exists()
 
 
-def _select_field(w, kind_name: str, field_label: str):
-    root = w.tree.invisibleRootItem()
-    for i in range(root.childCount()):
-        top = root.child(i)
-        if top.text(0) == kind_name:
-            for j in range(top.childCount()):
-                if top.child(j).text(0) == field_label:
-                    w.tree.setCurrentItem(top.child(j))
-                    return top.child(j)
-    raise AssertionError(f"{kind_name}/{field_label} not in the checklist")
-
-
 def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     from dataclasses import replace
 
@@ -150,24 +139,24 @@ def test_correct_a_value_and_the_finding_disappears(desk, qtbot, tmp_path):
     qtbot.waitUntil(lambda: w.running is None and w.last_result is not None, timeout=60000)
     assert not w.form.readyButton.isEnabled()
     assert "统一社会信用代码" in w.form.blockLabel.text()
-    _select_field(w, "信用修复承诺书", "统一社会信用代码")
+    select_field(w, "信用修复承诺书", "统一社会信用代码")
     assert w.correct_field(f.uscc)
     assert "统一社会信用代码" not in "".join(w.findings.item(i).text() for i in range(w.findings.count())
                                          if w.findings.item(i).text().startswith("[错误]"))
-    assert "已更正（张老师）" in _select_field(w, "信用修复承诺书", "统一社会信用代码").text(3)
+    assert "已更正（张老师）" in select_field(w, "信用修复承诺书", "统一社会信用代码").text(3)
     w.undo()
     assert not w.form.readyButton.isEnabled()
     assert any(w.findings.item(i).text().startswith("[错误]") and "统一社会信用代码" in w.findings.item(i).text()
                for i in range(w.findings.count()))
     # confirming a value is recorded and shown, and changes no verdict
-    _select_field(w, "信用修复申请书", "单位名称")
+    select_field(w, "信用修复申请书", "单位名称")
     assert w.confirm_field()
-    assert "已确认（张老师）" in _select_field(w, "信用修复申请书", "单位名称").text(3)
+    assert "已确认（张老师）" in select_field(w, "信用修复申请书", "单位名称").text(3)
     # marking a seal as seen
-    _select_field(w, "信用修复申请书", "公章")
+    select_field(w, "信用修复申请书", "公章")
     assert w.mark_seen()
     # calling the commitment letter something else makes it missing (信用中国 needs no 申请书 by default)
-    _select_field(w, "信用修复承诺书", "单位名称")
+    select_field(w, "信用修复承诺书", "单位名称")
     assert w.change_kind("other")
     assert any("缺少信用修复承诺书" in w.findings.item(i).text() for i in range(w.findings.count()))
 

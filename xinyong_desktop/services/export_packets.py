@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from xinyong_desktop.documents.forms import case_facts, write_forms
 from xinyong_desktop.export.usb import ExportItem, export_item
@@ -22,19 +24,31 @@ class ExportOutcome:
 
 def export_packets(packets: list[Path], dest: Path, rules: RuleBook, instructor: str = "", as_of: dt.date | None = None,
                    force_reason: str = "", pool=None, progress: Progress | None = None) -> ExportOutcome:
-    out = ExportOutcome()
-    dest.mkdir(parents=True, exist_ok=True)
-    if progress:
-        progress.start(len(packets), "导出")
-    for packet in packets:
-        if progress and progress.cancelled:
-            break
+    def one(packet: Path) -> tuple[Path, Path | None, str]:
         result = check_packet(packet, as_of=as_of, rules=rules, pool=pool)
         if not result.ready and not force_reason:
             errors = [f.message for f in result.findings if f.severity in ("error", "review")]
-            out.skipped.append((packet, f"未就绪（{len(errors)} 个问题），未导出：{errors[0] if errors else ''}"))
+            return packet, None, f"未就绪（{len(errors)} 个问题），未导出：{errors[0] if errors else ''}"
+        return packet, export_checked(result, packet, dest, rules, instructor, force_reason=force_reason), ""
+
+    return _export_each(packets, dest, progress, one)
+
+
+def _export_each(items: list, dest: Path, progress: Progress | None,
+                 one: Callable[[Any], tuple[Path, Path | None, str]]) -> ExportOutcome:
+    """Export item by item: `one` gives (packet, exported folder or None, the Chinese reason it was skipped)."""
+    out = ExportOutcome()
+    dest.mkdir(parents=True, exist_ok=True)
+    if progress:
+        progress.start(len(items), "导出")
+    for item in items:
+        if progress and progress.cancelled:
+            break
+        packet, final, why = one(item)
+        if final is None:
+            out.skipped.append((packet, why))
             continue
-        out.exported.append(export_checked(result, packet, dest, rules, instructor, force_reason=force_reason))
+        out.exported.append(final)
         out.exported_packets.append(packet)
         if progress:
             progress.step(packet.name)
@@ -57,8 +71,7 @@ def export_checked(result, packet: Path, dest: Path, rules: RuleBook, instructor
         present = {str(m.kind) for m in result.materials}
         generated = [g for g in write_forms(result, rules, Path(tmp), instructor, decisions, status)
                      if "审核意见表" in g.name or _form_kind(g.name) not in present]
-        name = case_facts(result).get("enterprise_name") or packet.name
-        item = ExportItem(name, packet, result.materials, generated, ready)
+        item = ExportItem(export_name(result, packet), packet, result.materials, generated, ready)
         return export_item(item, dest, instructor, names, "" if ready else force_reason)
 
 
@@ -76,29 +89,20 @@ def export_cases(db, case_ids: list[int], dest: Path, rules: RuleBook, instructo
     from xinyong_desktop.store import repo
     from xinyong_desktop.store.models import Case
 
-    out = ExportOutcome()
-    dest.mkdir(parents=True, exist_ok=True)
-    if progress:
-        progress.start(len(case_ids), "导出")
-    for cid in case_ids:
-        if progress and progress.cancelled:
-            break
+    def one(cid: int) -> tuple[Path, Path | None, str]:
         with db() as s:
             c = s.get(Case, cid)
             v = case_verdict(s, c)
             packet = Path(c.packet_dir)
             if not v.ready or c.status != "已就绪":
                 first = v.open[0].message if v.open else f"状态为“{c.status}”"
-                out.skipped.append((packet, f"未就绪（{len(v.open)} 个问题），未导出：{first}"))
-                continue
+                return packet, None, f"未就绪（{len(v.open)} 个问题），未导出：{first}"
             status_text = "可以提交" + (f"（{len(v.overrides)} 项经审核员忽略，理由见上表）" if v.overrides else "")
             final = export_checked(v.result, packet, dest, rules, instructor, v.decisions, status_text, ready=True)
         with db() as s, s.begin():
             c = s.get(Case, cid)
             note_exported(s, c, instructor)
             repo.audit(s, instructor, "export", str(final), cid)
-        out.exported.append(final)
-        out.exported_packets.append(packet)
-        if progress:
-            progress.step(packet.name)
-    return out
+        return packet, final, ""
+
+    return _export_each(case_ids, dest, progress, one)
