@@ -62,6 +62,7 @@ class FollowUpMixin:
         return self._follow_up(lambda s, c: record_outcome(s, c, outcome, reason, self.instructor))
 
     def _repaired_record(self):
+        """The selected case's record, repair date and query code — when the case is 已修复; else a hint."""
         from xinyong_desktop.services.classes import case_record
 
         with self.db() as s:
@@ -72,7 +73,10 @@ class FollowUpMixin:
             if rec is None:
                 self.statusBar().showMessage(S.NO_RECORD_FOR_CASE, 10000)
                 return None
-            return rec, c.submitted_on, c.query_code, c.status
+            if c.status != "已修复":
+                self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
+                return None
+            return rec, c.submitted_on, c.query_code
 
     def make_certificate(self, out: Path | None = None) -> Path | None:
         from xinyong_desktop.documents.letters import render_certificate
@@ -80,10 +84,7 @@ class FollowUpMixin:
         got = self._repaired_record()
         if got is None:
             return None
-        rec, repaired_on, code, status = got
-        if status != "已修复":
-            self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
-            return None
+        rec, repaired_on, code = got
         out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
             return None
@@ -97,10 +98,7 @@ class FollowUpMixin:
         got = self._repaired_record()
         if got is None:
             return None
-        rec, repaired_on, _code, status = got
-        if status != "已修复":
-            self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
-            return None
+        rec, repaired_on, _code = got
         if third_party is None:
             third_party, ok = QInputDialog.getText(self, S.MAKE_DELETION, S.ASK_THIRD_PARTY)
             if not ok:
