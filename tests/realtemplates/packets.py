@@ -1,4 +1,4 @@
-"""The real-template packet set: 13 packets (7 clean, 6 with one seeded real defect) built from the public
+"""The real-template packet set: 15 packets (8 clean, 7 with one seeded real defect) built from the public
 templates of PROVENANCE.md and filled with fictional enterprises.
 
     build_all(root) -> list of packet folders  root/<id>/packet/ (+ case.json) and root/<id>/expected.json
@@ -362,6 +362,41 @@ def packets() -> list[Packet]:
             lambda cv, c=c: F.draw_legal_rep_cert_creditchina(cv, c, {}), fields=f_cert(c)),
         Mat("缴款书.pdf", "payment_proof", "T09", lambda cv, c=c: F.draw_nontax_paper(cv, c, {}), fields=f_pay(c)),
         *common(c, XIAMEN)], defects=[{"code": "NOT_YET_ELIGIBLE", "kind": None}]))
+
+    # r08 应急 (天津) — everything an agent brings as scans and phone photos: the ICBC receipt scanned (merged
+    # 付款人 cell under OCR), the bidding 授权委托书 photographed (both names signed inline), the licence
+    # photographed (spaced title), the decision scanned (落款 date in Chinese numerals under the seal)
+    c = case(TIANJIN, 1414, "天津滨海鼎盛包装材料有限公司", "韩立军", "陶然", "天津港保税区应急管理局",
+             "（津保）应急罚〔2025〕k-71号", dt.date(2025, 10, 9), 20000, signed_after=140)
+    out.append(Packet("r08", "应急 (天津), agent; scanned decision + ICBC receipt, photographed 授权委托书 and licence", c,
+                      dt.date(2026, 3, 10), "agent", [
+        Mat("扫描全能王 2026-02-26 10.15.pdf", "penalty_decision", "D03",
+            decision=D.safety_tianjin(c, "(津保)应急罚[2025]k-71号"), media="scan", fields=f_decision(c)),
+        Mat("承诺书.pdf", "commitment_letter", "T01", lambda cv, c=c: F.draw_commitment_58(cv, c, {}), fields=f_commit(c)),
+        Mat("微信图片_20260226101733.jpg", "authorization_letter", "T05",
+            lambda cv, c=c: F.draw_authorization_bidding(cv, c, {}), media="photo", fields=f_auth(c, bidding=True)),
+        Mat("回单扫描.pdf", "payment_proof", "T07", lambda cv, c=c: F.draw_icbc_receipt(cv, c, {}), media="scan",
+            fields=f_pay(c)),
+        Mat("IMG_0412.jpg", "business_license", "T12", lambda cv, c=c: F.draw_licence_2015(cv, c, {}), media="photo",
+            fields=f_licence(c)),
+        agent_card(c, TIANJIN),
+        Mat("法人身份证.pdf", "legal_rep_id", "T13",
+            lambda cv, c=c: F.draw_id_card(cv, c.rep, c.rep_id, c.rep_sex, f"{TIANJIN.street}52号", TIANJIN.issuer),
+            fields=f_id(c.rep, c.rep_id))]))
+
+    # e14 人社 (咸宁) — the 承诺书 scanned IN COLOUR without the enterprise seal (the other pages show red seals)
+    c = case(XIANNING, 1515, "咸宁市九宫山茶业有限公司", "潘德胜", "余芳", "咸宁市人力资源和社会保障局",
+             "咸人社监罚字〔2025〕29号", dt.date(2025, 8, 14), 4500, signed_after=150)
+    out.append(Packet("e14", "人社 (咸宁); the 承诺书, scanned in colour, carries no seal", c, dt.date(2026, 2, 12),
+                      "legal_representative", [
+        Mat("人社局决定书.pdf", "penalty_decision", "D06", decision=D.hr_xianning(c, c.dn), fields=f_decision(c)),
+        Mat("承诺书扫描件.pdf", "commitment_letter", "T01",
+            lambda cv, c=c: F.draw_commitment_58(cv, c, {"seal": False}), media="scan",
+            fields=f_commit(c, seal="absent")),
+        Mat("法定代表人身份证明书.pdf", "legal_rep_certificate", "T03",
+            lambda cv, c=c: F.draw_legal_rep_cert_creditchina(cv, c, {}), fields=f_cert(c)),
+        Mat("缴款书.pdf", "payment_proof", "T09", lambda cv, c=c: F.draw_nontax_paper(cv, c, {}), fields=f_pay(c)),
+        *common(c, XIANNING)], defects=[{"code": "SEAL_MISSING", "kind": "commitment_letter"}]))
     return out
 
 
@@ -415,6 +450,39 @@ def scan(pdf: bytes, suffix: str, seed: int, angle: float = 0.6, dpi: int = 150)
     return out.getvalue(), len(images)
 
 
+def photo(pdf: bytes, seed: int, dpi: int = 130) -> tuple[bytes, int]:
+    """A phone photo of the first page: perspective (the phone held at a slant), light falling off across the
+    sheet, a desk around it, sensor noise, JPEG."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    w, h = page.size
+    pad = int(w * 0.08)
+    desk = Image.new("RGB", (w + 2 * pad, h + 2 * pad), (92, 78, 64))
+    desk.paste(page, (pad, pad))
+    W2, H2 = desk.size
+    j = [rng.uniform(0.0, 0.05) * W2 for _ in range(8)]
+    # QUAD maps the output's corners to these source points: the sheet appears as a trapezoid
+    quad = (j[0], j[1], j[2], H2 - j[3], W2 - j[4], H2 - j[5], W2 - j[6], j[7])
+    img = desk.transform((W2, H2), Image.QUAD, quad, resample=Image.BICUBIC)
+    arr = np.asarray(img).astype(np.float32)
+    yy, xx = np.mgrid[0:H2, 0:W2]
+    light = 1.0 - 0.22 * (xx / W2) - 0.12 * (yy / H2) + 0.05 * np.sin(yy / H2 * 3.1)
+    arr = arr * light[..., None] * np.array([1.0, 0.98, 0.93])
+    arr += nrng.normal(0, 5, arr.shape[:2])[..., None]
+    out = io.BytesIO()
+    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=80)
+    return out.getvalue(), 1
+
+
 def _pages(pdf: bytes) -> int:
     import pypdfium2 as pdfium
 
@@ -440,6 +508,8 @@ def build(p: Packet, root: Path) -> Path:
         suffix = Path(m.path).suffix.lower()
         if m.media == "text":
             data, pages = pdf, _pages(pdf)
+        elif m.media == "photo":
+            data, pages = photo(pdf, seed=1000 * int(p.id[1:]) + i)
         else:
             data, pages = scan(pdf, suffix, seed=1000 * int(p.id[1:]) + i)
         (packet / m.path).write_bytes(data)

@@ -28,27 +28,34 @@ APP_TITLE = ("classify: the Order 58 titles 《失信行为纠正后的信用信
              "application_form (kind 'other', no fields), so the office-required form is MATERIAL_MISSING as an *error* "
              "although an unrecognised document is in the packet")
 BID_AGENT = ("extract (authorization_letter): in the 标准施工招标文件 sentence '本人 X（姓名）系 Y 的法定代表人，现委托 Z（姓名）为我方"
-             "代理人' the agent Z is not read (agent_name FIELD_MISSING), and id_number is the FIRST ID number on the page — "
-             "the legal representative's, printed under 法定代表人 — with confidence 1.0, so AUTHORIZATION_INVALID (受托人身份证号码 "
-             "≠ 经办人身份证) is stated as an error")
+             "代理人' the agent Z is not read (also tried without the spaces around Z: still not read; on the r08 photo the "
+             "agent is found only because OCR reads the agent's inline signature after '委托代理人：' as the value); and "
+             "id_number is the FIRST ID number on the page — the legal representative's, printed under 法定代表人 — with "
+             "confidence 1.0, so AUTHORIZATION_INVALID (受托人身份证号码 ≠ 经办人身份证) is stated as an error")
 SIGN_LEFT = ("marks.find_signature: in '法定代表人：<ink>（签字）' the name is signed BEFORE the （签字） label; _near() only accepts "
              "strokes whose right edge reaches label.x0 − 20 pt, so this signature is outside the zone → signature 'absent' "
              "(0.8) → SIGNATURE_MISSING and AUTHORIZATION_INVALID as errors (r02/e12 pass only because those names are wider)")
-SIGN_OCR = ("scan: the name written inline after '法定代表人（签字）：' is recognised by OCR as characters of the label's line; "
-            "intake/worker.py passes every glyph box with confidence ≥ 0.6 to build_inkmap, which erases it from the ink mask, "
-            "so find_signature sees no strokes → 'absent' (0.8) → SIGNATURE_MISSING as an error")
+SIGN_OCR = ("scan/photo: the name written inline after the signing label is recognised by OCR as characters of the "
+            "label's line ('法定代表人（签字）由光明' r06, '法定代表人（签字）：潘德生' e14, '法定代表人：韩军 (签字)' r08); "
+            "intake/worker.py passes every glyph box with confidence ≥ 0.6 to build_inkmap, which erases it from the ink "
+            "mask, so find_signature sees no strokes → 'absent' (0.8) → SIGNATURE_MISSING (on a 授权委托书 also "
+            "AUTHORIZATION_INVALID) as an error; on r08 the signature read as text is also taken as the 法定代表人 value "
+            "('韩军' → LEGAL_REP_MISMATCH review)")
 FINE_TOTAL = ("extract/decision fine: '1.…罚款人民币0.35万元；2.…罚款人民币0.35万元。以上合计罚款人民币0.7万元' is summed items + "
               "total → fine_amount 14000.00 (confidence 0.95) for 7000, hence FINE_NOT_FULLY_PAID as an error on a paid fine")
 FINE_CONFISCATED = ("extract/decision fine (scan): '2.没收违法所得人民币3200元；3.罚款人民币10000元' → fine_amount 13200.00: the "
                     "confiscated income is added to the fine")
-DATE_SCAN = "extract/decision on the scanned 涪陵 decision: the 落款 date under the seal (2025年8月12日) is not read (FIELD_MISSING review)"
+DATE_SCAN = ("extract/decision on a scanned decision: the 落款 date under the seal loses a digit of the year in OCR "
+             "('重20年8月12日' r06, '二〇二年十月九日' r08) and the second look does not recover it → decision_date not "
+             "read (FIELD_MISSING review)")
 PARTY_PROSE = ("extract/decision party: '当事人应当自收到本决定书之日起十五日内…' (running text) is taken as the party, "
                "enterprise_name = '应当自收到本决定书之日起十五日内' with confidence 0.92; the real party block "
                "'企业名称:X,统一社会信用代码:Y' / '法定代表人或负责人姓名:R' (株洲 交通 layout) is not read (legal_representative None)")
 AUTH_LETTERHEAD = ("extract/decision authority: a customs decision names its authority only in the letterhead and the 落款 "
                    "('中华人民共和国海沧海关' / '梅山海关'); penalty_authority is not read (FIELD_MISSING review)")
-PAYER_LABEL = ("extract (payment_proof, OCR): on the 支付宝电子回单 row '付款方账户名 | X' the payer is read as the label word "
-               "'账户名' with confidence 1.0 (FINE_NOT_FULLY_PAID review on the payer)")
+PAYER_LABEL = ("extract (payment_proof, OCR): the 支付宝电子回单 row is OCR'd as '付款方账户名<tab><name>'; the label 付款方 "
+               "is matched inside the label cell and the rest of that cell, '账户名', is taken as the payer with confidence "
+               "1.0 (FINE_NOT_FULLY_PAID review on the payer)")
 DN_PREFIX = ("find/extract decision_number on the authorization letter: '（津保）应急罚〔2025〕k-57号' restated inside running "
              "text or inside '（决定书文号：…）' loses its bracketed prefix → '应急罚〔2025〕k-57号' with confidence 0.97")
 
@@ -82,6 +89,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("fields", "e12"): BID_AGENT,
     ("no_confident_wrong", "e12"): BID_AGENT,
     ("fields", "e13"): AUTH_LETTERHEAD,
+    ("verdict", "r08"): f"{SIGN_OCR}; {BID_AGENT}",
+    ("fields", "r08"): f"{SIGN_OCR}; {BID_AGENT}; {DN_PREFIX}; {DATE_SCAN}",
+    ("no_confident_wrong", "r08"): f"{BID_AGENT}; {DN_PREFIX}",
+    ("fields", "e14"): SIGN_OCR,
 }
 
 
