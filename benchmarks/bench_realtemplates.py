@@ -2,7 +2,7 @@
 
     python benchmarks/bench_realtemplates.py [--only text|scan] [--out DIR] [-v]
 
-Generates the 13 packets (7 clean, 6 with one seeded real defect) into DIR (default: a folder in the system's
+Generates the 16 packets (8 clean, 8 with one seeded real defect) into DIR (default: a folder in the system's
 temporary directory; nothing is committed) and runs ../shared/tools/score.py on them through
 scripts/cached_check.py, so scanned files are recognised once and then served from the parse cache
 ($XINYONG_PARSE_CACHE, as for the corpora).  Prints score.py's figures: false alarms on clean packets,

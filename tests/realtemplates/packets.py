@@ -1,4 +1,4 @@
-"""The real-template packet set: 15 packets (8 clean, 7 with one seeded real defect) built from the public
+"""The real-template packet set: 16 packets (8 clean, 8 with one seeded real defect) built from the public
 templates of PROVENANCE.md and filled with fictional enterprises.
 
     build_all(root) -> list of packet folders  root/<id>/packet/ (+ case.json) and root/<id>/expected.json
@@ -397,6 +397,21 @@ def packets() -> list[Packet]:
             lambda cv, c=c: F.draw_legal_rep_cert_creditchina(cv, c, {}), fields=f_cert(c)),
         Mat("缴款书.pdf", "payment_proof", "T09", lambda cv, c=c: F.draw_nontax_paper(cv, c, {}), fields=f_pay(c)),
         *common(c, XIANNING)], defects=[{"code": "SEAL_MISSING", "kind": "commitment_letter"}]))
+
+    # e15 海关 (海沧) — the decision SCANNED (落款 date under the customs seal), applied too early; the prose
+    # 承诺书 restates the decision date, so the date is vouched for by a second material
+    c = case(XIAMEN, 1616, "厦门嘉禾源食品进出口有限公司", "许明辉", "蔡佳", "中华人民共和国海沧海关",
+             "海沧关缉违字〔2025〕187号", dt.date(2025, 12, 18), 30000, paid_after=6, signed_after=45)
+    out.append(Packet("e15", "customs (海沧), decision scanned; applied 45 days after it; 承诺书 restates the date", c,
+                      dt.date(2026, 2, 3), "legal_representative", [
+        Mat("海关处罚决定书扫描.pdf", "penalty_decision", "D01", decision=D.customs_haicang(c, c.dn), media="scan",
+            fields=f_decision(c)),
+        Mat("承诺书.pdf", "commitment_letter", "T01b", lambda cv, c=c: F.draw_commitment_58_prose(cv, c, {}),
+            fields=f_commit(c)),
+        Mat("法定代表人身份证明书.pdf", "legal_rep_certificate", "T03",
+            lambda cv, c=c: F.draw_legal_rep_cert_creditchina(cv, c, {}), fields=f_cert(c)),
+        Mat("缴款书.pdf", "payment_proof", "T09", lambda cv, c=c: F.draw_nontax_paper(cv, c, {}), fields=f_pay(c)),
+        *common(c, XIAMEN)], defects=[{"code": "NOT_YET_ELIGIBLE", "kind": None}]))
     return out
 
 

@@ -96,6 +96,11 @@ KNOWN: dict[tuple[str, str], str] = {
     ("fields", "r08"): f"{SIGN_OCR}; {BID_AGENT}; {DN_PREFIX}; {DATE_SCAN}",
     ("no_confident_wrong", "r08"): f"{BID_AGENT}; {DN_PREFIX}",
     ("fields", "e14"): SIGN_OCR,
+    ("verdict", "e15"): ("scan: the 落款 date under the customs seal ('骑年盖月') is OCR'd as '20218日日' and not recovered by "
+                         "the second look; the only reading of the date is then the 承诺书's restatement (2025-12-18), one "
+                         "unconfirmed reading, so NOT_YET_ELIGIBLE is only review — issue 23 item 5 wants the 落款 read and "
+                         "confirmed by that restatement, making it an error"),
+    ("fields", "e15"): f"{DATE_SCAN}; {AUTH_LETTERHEAD}",
 }
 
 
