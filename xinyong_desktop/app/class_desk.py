@@ -230,11 +230,10 @@ class ClassDeskMixin:
         return out
 
     def packets_root(self) -> Path:
-        if self.db_path is not None:
-            return self.db_path.parent / "packets"
-        from platformdirs import user_data_dir
+        from xinyong_desktop.services.privacy import packets_root
+        from xinyong_desktop.store.db import data_dir
 
-        return Path(user_data_dir("xinyong-desktop", appauthor=False)) / "packets"
+        return packets_root(data_dir(self.db_path))  # the place purge_and_compact walks, in both modes
 
     def import_bundle(self, bundle: Path | None = None, into_current: bool | None = None) -> bool:
         """Another laptop's class: into a new class, or merged into the current one."""

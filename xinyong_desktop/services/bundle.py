@@ -34,6 +34,7 @@ from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
 from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
+from xinyong_desktop.services.privacy import neutral_name
 from xinyong_desktop.store.models import (
     Case,
     Decision,
@@ -287,26 +288,31 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
             s.add(case)
             s.flush()
             if packet:
-                folder = root / safe_name(f"{case.id:04d}_{cd['packet_name'] or 'packet'}")
+                folder = root / safe_name(f"{case.id:04d}_{neutral_name(cd['packet_name']) or 'packet'}")
+                if folder.exists():  # left by an import killed after its move, before its commit: not reused
+                    folder = folder.with_name(f"{folder.name}-{uuid.uuid4().hex[:6]}")
                 for f in packet:
-                    dest = staging / "packets" / folder.name / Path(*PurePosixPath(f["path"]).parts)
+                    # stored under a neutral name: an ID number in a file name is masked (privacy.neutral_name)
+                    dest = staging / "packets" / folder.name / Path(*PurePosixPath(neutral_name(f["path"])).parts)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(blobs[f["sha256"]], dest)
                     out.files += 1
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
-                row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
+                row = MaterialRow(path=neutral_name(m["path"]), sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
                                   text_source=m["text_source"], notes=m["notes"])  # validated in bundle_doc
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
-            case.findings.extend(FindingRow(**f) for f in cd["findings"])
+            case.findings.extend(FindingRow(**{**f, "path": f["path"] and neutral_name(f["path"])})
+                                 for f in cd["findings"])
             out.cases_added += 1
             if rec is not None:
                 by_record[rec.id] = case
         have = {(d.action, d.target, d.value, d.instructor, d.made_at)
                 for d in s.scalars(select(Decision).where(Decision.case_id == case.id))}
         for d in cd["decisions"]:
+            d = {**d, "target": neutral_name(d["target"])}
             key = (d["action"], d["target"], d["value"], d["instructor"], d["made_at"])
             if key in have:
                 continue
