@@ -40,3 +40,18 @@ def install_two(names: tuple[str, ...], grow_to: int) -> None:
     """Like install(hog=…), for several file names at once (each wraps the one before)."""
     for name in names:
         install(None, name, grow_to)
+
+
+def install_noisy_pdfium() -> None:
+    """What a fuzzed PDF does inside PDFium: a page index that fails (PdfiumError quoting the file), a warning,
+    and a native library's message written straight to fd 2 — all naming the file."""
+    import warnings
+
+    import pypdfium2 as pdfium
+
+    def getitem(self, i):
+        os.write(2, f"pdfium: bad xref in {self._input}\n".encode())
+        warnings.warn(f"odd page tree in {self._input}", stacklevel=1)
+        raise pdfium.PdfiumError(f"Failed to load page {i} of {self._input}")
+
+    pdfium.PdfDocument.__getitem__ = getitem

@@ -169,3 +169,52 @@ def test_cancel_stops_the_batch(files):
     with ParserPool(workers=1) as pool:
         out = pool.map([str(files / "good.pdf")] * 3, ocr=False, cancel=ev)
     assert out == {}
+
+
+_NOISY = """
+import json, sys
+from pathlib import Path
+from tests.intake import hostile_parsers
+from xinyong_desktop.intake.sandbox import ParserPool
+if sys.argv[2] != "-":
+    from xinyong_desktop.logs import setup_logging
+    setup_logging(Path(sys.argv[2]))
+with ParserPool(workers=1, initializer=hostile_parsers.install_noisy_pdfium) as pool:
+    print(json.dumps(pool.map([sys.argv[1]], ocr=False), ensure_ascii=False))
+"""
+
+
+@pytest.mark.parametrize("with_log", [True, False], ids=["app-log", "no-log"])
+def test_a_parser_prints_nothing_on_stderr(tmp_path, with_log):
+    """PdfiumError from a page index (the parser's logging.exception), a warning and a native message on fd 2
+    of the parser: nothing reaches the terminal; with a log, the records are in it, masked."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ID = "320413197807043678"
+    pdf = tmp_path / f"身份证{ID}.pdf"
+    _pdf_with_text(pdf)
+    log = tmp_path / "logs" / "x.log"
+    run = subprocess.run([sys.executable, "-c", _NOISY, str(pdf), str(log) if with_log else "-"],
+                         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    res = json.loads(run.stdout)[str(pdf)]
+    assert not res["ok"] and "PdfiumError" in res["reason"]  # the page index failed as aimed
+    assert run.stderr == ""  # was: Python's last-resort handler printing the traceback with the full path
+    if with_log:
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback" in text and "PdfiumError" in text  # what support needs …
+        assert "pdfium: bad xref" in text and "odd page tree" in text  # … the native message, the warning
+        assert ID not in text and "**************3678" in text  # … masked
+
+
+def test_a_file_the_app_may_not_open_is_said_so(tmp_path):
+    """Was "(PermissionError) 可能已损坏" with a traceback.  (Root reads every file: a folder named .pdf stands
+    in for the refused open.)"""
+    bad = tmp_path / "承诺书.pdf"
+    bad.mkdir()
+    with ParserPool(workers=1) as pool:
+        res = pool.map([str(bad)], ocr=False)[str(bad)]
+    assert not res["ok"] and "文件无法打开" in res["reason"] and "Error" not in res["reason"], res
