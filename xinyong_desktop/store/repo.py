@@ -12,7 +12,10 @@ from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, F
 
 
 def audit(s: Session, instructor: str, action: str, detail: str = "", case_id: int | None = None) -> None:
-    s.add(AuditEvent(case_id=case_id, instructor=instructor, action=action, detail=detail))
+    """An audit event; ID and phone numbers in its detail (a correction's value, a file name) are masked."""
+    from xinyong_desktop.logs import redact
+
+    s.add(AuditEvent(case_id=case_id, instructor=instructor, action=action, detail=redact(detail)))
 
 
 def create_class(s: Session, name: str, held_on: dt.date | None = None, place: str = "", instructors: str = "") -> TrainingClass:
