@@ -218,3 +218,29 @@ def test_a_file_the_app_may_not_open_is_said_so(tmp_path):
     with ParserPool(workers=1) as pool:
         res = pool.map([str(bad)], ocr=False)[str(bad)]
     assert not res["ok"] and "文件无法打开" in res["reason"] and "Error" not in res["reason"], res
+
+
+def test_the_budget_fits_what_the_file_can_hold(tmp_path):
+    """A small file declaring 60 pages gets the budget its bytes can hold, not 60 pages' worth (the 28 KB PDF
+    of 60 huge pages ran 535 s of a 930 s budget).  Scaled down: 1 s base, 2 s per page, 0.001 s per KiB."""
+    import threading
+
+    from tests.intake.hostile_parsers import install_many_pages
+
+    small = tmp_path / "small.pdf"
+    _pdf_with_text(small)
+    assert small.stat().st_size < 64 * 1024
+    limits = Limits(seconds_base=1.0, seconds_per_page_ocr=2.0, seconds_per_kib=0.001)
+    assert limits.timeout(60, True) == 121.0 and limits.timeout(60, True, small.stat().st_size) == 3.0
+    assert limits.timeout(60, True, 150 * 1024**2) == 121.0  # a large scan keeps its per-page budget
+    stop = threading.Event()
+    cancel = threading.Timer(60, stop.set)  # the old budget (121 s of CPU) would still be running
+    cancel.start()
+    start = time.monotonic()
+    try:
+        with ParserPool(workers=1, limits=limits, initializer=install_many_pages, initargs=("small.pdf", 60)) as pool:
+            out = pool.map([str(small)], ocr=True, cancel=stop)
+    finally:
+        cancel.cancel()
+    assert str(small) in out and "超时" in out[str(small)]["reason"], out
+    assert time.monotonic() - start < 60

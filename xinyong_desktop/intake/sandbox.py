@@ -475,7 +475,8 @@ class ParserPool:
                         continue
                     if msg == "pages":
                         # the budget grows with the page count the worker has found (same clock start)
-                        s.budget = self.limits.timeout(int(payload), s.job[3])
+                        # (capped by what the file's size can hold: Limits.timeout)
+                        s.budget = self.limits.timeout(int(payload), s.job[3], _size(label))
                         continue
                     s.job = None
                     finish(label, payload)
@@ -489,6 +490,13 @@ class ParserPool:
                     self._retire(s)
                     finish(label, {"ok": False, "reason": TIMEOUT_REASON})
         return results
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return None
 
 
 def _relog(payload: dict) -> None:
