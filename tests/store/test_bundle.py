@@ -271,3 +271,36 @@ def test_bundle_values_are_checked_against_the_contract(tmp_path, source, case, 
         import_bundle_file(B, bad, tmp_path / "victim_packets", "李老师")
     assert why in e.value.args[0], e.value.args[0]
     assert counts(B) == before
+
+
+def test_an_encrypted_bundle_travels_without_readable_personal_data(tmp_path, source):
+    """With a passphrase the whole bundle is encrypted (AES-256-GCM, key from scrypt): none of its ID numbers,
+    phones or names is in the file; without the passphrase, with a wrong one, or cut short it imports nothing."""
+    import sqlalchemy as sa
+
+    A, plain = source
+    with A() as s:
+        secrets = [v for (v,) in s.execute(sa.select(FieldRow.value).where(
+            FieldRow.field.in_(["id_number", "contact_phone", "enterprise_name"])))]
+        class_id = s.scalars(select(TrainingClass.id)).one()
+    assert secrets and all(v.encode() in zipfile.ZipFile(plain).read("bundle.json") for v in secrets)
+    sealed = tmp_path / "加密.xybundle"
+    with A() as s, s.begin():
+        export_bundle(s, class_id, sealed, "张老师", passphrase="第5期 口令")
+    data = sealed.read_bytes()
+    assert data.startswith(b"XYBUNDLE-AES1\n") and b"bundle.json" not in data
+    for v in secrets:
+        for enc in ("utf-8", "utf-16-le"):
+            assert v.encode(enc) not in data, v
+    B = _laptop(tmp_path, "b")
+    before = counts(B)
+    truncated = tmp_path / "cut.xybundle"
+    truncated.write_bytes(data[: len(data) - 100])
+    for bundle, word, why in ((sealed, None, "口令"), (sealed, "错误口令", "口令不正确"), (truncated, "第5期 口令", "口令不正确")):
+        with pytest.raises(BundleError) as e:
+            import_bundle_file(B, bundle, tmp_path / "b_packets", "李老师", passphrase=word)
+        assert why in e.value.args[0]
+        assert counts(B) == before
+    res = import_bundle_file(B, sealed, tmp_path / "b_packets", "李老师", passphrase="第5期 口令")
+    assert res.cases_added == 2
+    assert not [p for p in (tmp_path / "b_packets").iterdir() if p.name.startswith(".import-")]  # no plain copy left
