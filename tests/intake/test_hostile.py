@@ -244,3 +244,29 @@ def test_the_budget_fits_what_the_file_can_hold(tmp_path):
         cancel.cancel()
     assert str(small) in out and "超时" in out[str(small)]["reason"], out
     assert time.monotonic() - start < 60
+
+
+def test_a_file_with_nothing_readable_is_named_for_review(tmp_path, pool, rules):
+    """A blank PDF, and one whose stream length refers to itself (PDFium repairs it into a near-blank page),
+    were silently "other" materials: nothing told the instructor that 承诺书(1).pdf shows nothing."""
+    import datetime as dt
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from xinyong_desktop.services.check_packet import check_packet
+
+    d = tmp_path / "packet"
+    d.mkdir()
+    (d / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")
+    c = Canvas(str(d / "空白.pdf"))
+    c.showPage()
+    c.save()
+    (d / "承诺书(1).pdf").write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 4 0 R /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"BT /F1 24 Tf 72 700 Td (Commitment) Tj ET")[:9]
+        + b"\nendstream"]))
+    _pdf_with_text(d / "承诺书.pdf")  # a readable one is not named
+    res = check_packet(d, as_of=dt.date(2025, 3, 1), rules=rules, pool=pool)
+    named = {f.path for f in res.findings if f.severity == "review" and "没有可识别的文字" in f.message}
+    assert named == {"空白.pdf", "承诺书(1).pdf"}, [(f.code, f.path, f.message) for f in res.findings]
