@@ -221,3 +221,24 @@ def test_purge_leaves_no_number_anywhere_the_app_writes(tmp_path, pool, rules):
             hits = [p for p, b in after.items() if n.encode(enc) in b]
             assert not hits, (n, enc, hits)
     assert not [p for p in packets.iterdir()] if packets.exists() else True
+
+
+def test_a_killed_backups_part_file_is_removed_by_the_next_backup(tmp_path):
+    """A backup killed while written leaves a full copy as .part (38 after 40 kills); the next backup removes
+    the old ones, and leaves a recent one (another window's backup in progress) alone."""
+    import os
+    import time
+
+    db_path = tmp_path / "k.sqlite3"
+    Session = open_db(db_path)
+    _seed(Session, "甲")
+    Session.kw["bind"].dispose()
+    folder = backup.backup_dir(db_path)
+    old = folder / "k-20260101-000000-000000-auto.part"
+    old.write_bytes(ID.encode())
+    hour_ago = time.time() - 2 * backup.STALE_PART_SECONDS
+    os.utime(old, (hour_ago, hour_ago))
+    fresh = folder / "k-20260101-000001-000000-auto.part"
+    fresh.write_bytes(b"in progress")
+    backup.make_backup(db_path, "auto")
+    assert not old.exists() and fresh.exists()
