@@ -204,6 +204,35 @@ def scenarios(tmp: Path) -> dict:
         return run(check(d)), "IMG_0001.HEIC"
     out["heic"] = ("HEIC phone photo 3024×4032 (check)", heic)
 
+    def pdf60():  # the cheap ones: a few kilobytes that used to cost minutes
+        from reportlab.pdfgen.canvas import Canvas
+
+        d = packet("pdf60")
+        c = Canvas(str(d / "承诺书(1).pdf"), pagesize=(14_000, 14_000))
+        for i in range(60):
+            c.setLineWidth(40)
+            c.line(500, 500 + i * 200, 13_500, 13_000 - i * 150)  # vector art only: OCR'd, nothing to read
+            c.showPage()
+        c.save()
+        return run(check(d), timeout=900), "承诺书(1).pdf"
+    out["pdf60"] = ("PDF of 60 pages of 14000×14000 pt, vector art only (check)", pdf60)
+
+    def tiff60():
+        d = packet("tiff60")
+        frames = [Image.new("1", (6000, 8000), 1) for _ in range(60)]
+        for i, f in enumerate(frames):
+            f.paste(0, (100 + i * 50, 100, 400 + i * 50, 7900))  # one black bar per frame
+        frames[0].save(d / "scan.tif", save_all=True, append_images=frames[1:], compression="group4")
+        return run(check(d), timeout=900), "scan.tif"
+    out["tiff60"] = ("60-frame bilevel TIFF of 6000×8000 frames (check)", tiff60)
+
+    def merged():
+        from tests.intake.test_roster_bounds import _merged_xlsx
+
+        p = _merged_xlsx(tmp / "merged.xlsx", "A1:XFD1048576")
+        return run([sys.executable, "-m", "xinyong_desktop", "roster", str(p), "--json"], timeout=600), None
+    out["merged"] = ("XLSX roster merging A1:XFD1048576 (roster)", merged)
+
     def kill():
         d = packet("kill")
         huge_page_pdf(d / "hang.pdf")
@@ -238,8 +267,9 @@ def main() -> None:
             if wanted and key not in wanted:
                 continue
             r, name = fn()
+            size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file() and key in str(p))
             print(f"{what}: exit {r['rc']}, {outcome(r, name)}; {r['secs']:.1f} s, peak {r['peak_mb']:.0f} MB "
-                  f"(whole tree), left running {r['left']}", flush=True)
+                  f"(whole tree), left running {r['left']}; input {size / 1024:.1f} KB", flush=True)
 
 
 if __name__ == "__main__":

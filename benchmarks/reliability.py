@@ -130,6 +130,26 @@ def main(only: list[str]) -> None:
         finally:
             os.chmod(w / "readonly", 0o755)
             os.chmod(w / "unreadable", 0o755)
+    hostile(only)
+
+
+def hostile(only: list[str]) -> None:
+    """The second table: hostile and oversized inputs (benchmarks/bench_hostile.py's scenarios, the three
+    cheap files that used to cost minutes among them), same measure of the whole process tree."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_hostile
+
+    print()
+    print("| what was tried | input | outcome | time | peak memory (tree) | left running |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, (what, fn) in bench_hostile.scenarios(Path(tmp)).items():
+            if only and not any(o in key or o in what for o in only):
+                continue
+            r, name = fn()
+            size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file() and key in p.as_posix())
+            print(f"| {what} | {size / 1024:,.1f} KB | {bench_hostile.outcome(r, name)} | {r['secs']:.1f} s | "
+                  f"{r['peak_mb']:.0f} MB | {r['left']} |", flush=True)
 
 
 if __name__ == "__main__":

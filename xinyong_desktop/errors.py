@@ -51,6 +51,19 @@ class StoreError(XinyongError):
     """The database cannot be opened, migrated or written."""
 
 
+class ConcurrentEditError(StoreError):
+    """Another desk (a laptop on the office database, another window) changed the case first; nothing of this
+    change was saved."""
+
+    def __init__(self, message: str = "本案件刚被另一台电脑（或另一个窗口）修改过，您的这次操作未保存。"
+                                      "案件已重新载入，请查看最新内容后再操作一次。") -> None:
+        super().__init__(message)
+
+
+def _is_stale(e: BaseException) -> bool:
+    return type(e).__name__ == "StaleDataError" and type(e).__module__.startswith("sqlalchemy")
+
+
 _OS_REASONS = {getattr(errno, name): text for name, text in (  # getattr: not every name exists on Windows
     ("EACCES", "没有权限"), ("EPERM", "操作不被允许（没有权限）"), ("EROFS", "所在磁盘是只读的"),
     ("ENOSPC", "磁盘空间已满"), ("EDQUOT", "磁盘配额已满"), ("ENOENT", "不存在"),
@@ -132,6 +145,8 @@ def user_message(e: BaseException) -> str:
         return f"文件操作失败：{os_reason(e)}{_where(e)}"
     if isinstance(e, MemoryError):
         return "内存不足，操作未完成。请关闭其他程序后重试。"
+    if _is_stale(e):  # an UPDATE/DELETE found the row changed by another desk (store.models version)
+        return ConcurrentEditError().message
     if _is_database_error(e):
         return "数据库操作失败，本次操作未保存（之前已保存的数据不受影响）。详细信息已写入日志。"
     return f"程序内部错误（{type(e).__name__}），操作未完成。详细信息已写入日志。"

@@ -12,15 +12,29 @@ import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-# not part of a longer run of digits/letters: a USCC or a hash stays readable, an ID number does not
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{14,18}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{5})(\d{4})(?!\d)")
+# An ID number: 15–19 digits (a misread one too), the last may be X, not part of a longer run of digits —
+# also glued to letters ("ID320…", "sfz320…") and written in groups with single spaces ("320413 19780704 3678",
+# "3204 1319 7807 0436 78").  A USCC keeps its letters inside, so it never is one run of digits.
+_S = "[ \u3000]"  # a space between groups (an ID typed as 320413 19780704 3678)
+ID_NUMBER = re.compile("(?<![0-9])(?:[0-9]{14,18}"  # one run
+                       f"|[0-9]{{6}}{_S}[0-9]{{8}}{_S}[0-9]{{3}}"  # 6 8 4
+                       f"|[0-9]{{6}}(?:{_S}[0-9]{{4}}){{2}}{_S}[0-9]{{3}}"  # 6 4 4 4
+                       f"|(?:[0-9]{{4}}{_S}){{4}}[0-9])[0-9Xx](?![0-9])")  # 4 4 4 4 2
+# A mobile number: 1[3-9]x xxxx xxxx, with or without +86 / 86 / 0086 in front, spaces or dashes between the
+# groups ("+86 139-6123-4567", "139 6123 4567", "8613961234567").
+MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ \-]?)?(1[3-9][0-9])[ \-]?([0-9]{4})[ \-]?([0-9]{4})(?![0-9])")
+
+
+def _keep_last4(m: re.Match) -> str:
+    digits = re.sub(r"[^0-9Xx]", "", m.group())
+    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 def redact(text: str) -> str:
-    """`text` with every ID number (15–19 digits) and mobile number masked."""
-    text = _ID.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
-    return _MOBILE.sub(lambda m: "*" * 7 + m.group(2), text)
+    """`text` with every ID number (15–19 digits, in any of the forms above) and mobile number masked: only
+    the last four characters are kept."""
+    text = ID_NUMBER.sub(_keep_last4, text)
+    return MOBILE.sub(lambda m: "*" * 7 + m.group(3), text)
 
 
 class RedactingFilter(logging.Filter):

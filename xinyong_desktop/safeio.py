@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -94,3 +96,39 @@ def locate(path: Path) -> Path:
                 return path
         cur = nxt
     return cur
+
+
+PART = ".part"
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Write a result file under a temporary name beside it (`name.part`); only once the writer has finished,
+    the bytes are flushed to the device and the name is given: a full disk, a pulled stick or a kill never
+    leaves a 0-byte or truncated file under the final name.  Yields the temporary path to write to; on any
+    error the temporary file is removed and the error passes on."""
+    path = Path(path)
+    tmp = path.with_name(path.name + PART)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    if os.name != "nt":  # the new name itself is durable
+        try:
+            fd = os.open(path.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

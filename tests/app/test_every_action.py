@@ -132,10 +132,11 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
 
     # ---- export onto a "stick" that already holds this enterprise's folder: asked before replacing it
     usb = tmp_path / "usb"
-    (usb / facts.name).mkdir(parents=True)
+    folder = f"{facts.name}_{facts.decision_number}"  # one folder per penalty record
+    (usb / folder).mkdir(parents=True)
     ans.file(usb).yes()
     do("导出已就绪的材料包…")
-    assert (usb / facts.name / "manifest.json").exists()
+    assert (usb / folder / "manifest.json").exists()
     with w.db() as s:
         assert s.get(Case, packet_case).status == "已导出"
     ans.file(usb).ok()
@@ -195,10 +196,10 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     ans.file(tmp_path / "小结.pdf")
     do("生成培训班小结（PDF）…")
     assert (tmp_path / "小结.pdf").exists()
-    ans.file(tmp_path / "班.xybundle")
+    ans.file(tmp_path / "班.xybundle").text("第9期 口令")  # the bundle encrypted with a passphrase
     do("导出本班数据包（给其他电脑）…")
-    assert (tmp_path / "班.xybundle").exists()
-    ans.file(tmp_path / "班.xybundle").item("合并到当前培训班")
+    assert (tmp_path / "班.xybundle").read_bytes().startswith(b"XYBUNDLE-AES1")
+    ans.file(tmp_path / "班.xybundle").item("合并到当前培训班").text("第9期 口令")
     do("导入其他电脑的培训班数据包…")
     assert "数据包已导入" in _status(w)
     this_class = w.training_class

@@ -16,7 +16,7 @@ import pytest
 
 from tests.packetgen import Facts, Spec, write_packet
 from xinyong_desktop.export.names import safe_name, unique
-from xinyong_desktop.export.usb import INCOMPLETE, ExportError, verify
+from xinyong_desktop.export.usb import BATCH_MANIFEST, INCOMPLETE, ExportError, verify
 from xinyong_desktop.services.export_packets import export_packets
 
 AS_OF = dt.date(2025, 3, 1)
@@ -63,7 +63,8 @@ def test_not_enough_space(tmp_path, packets, pool, rules, monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**6, 10**6 - 1000, 1000))
     with pytest.raises(ExportError, match="剩余空间"):
         export_packets([good], tmp_path / "usb", rules, "张老师", AS_OF, pool=pool)
-    assert not any((tmp_path / "usb").iterdir())
+    assert [p.name for p in (tmp_path / "usb").iterdir()] == [BATCH_MANIFEST]  # only the batch record …
+    assert not any(r.ok for r in verify(tmp_path / "usb"))  # … which says the batch is not on the stick
 
 
 @pytest.mark.parametrize("raw,want", [
@@ -179,7 +180,7 @@ def test_export_onto_a_full_small_filesystem(small_fs, packets, pool, rules, mon
     assert sum(p.stat().st_size for p in good.iterdir()) > 120 * 1024  # the packet cannot fit
     with pytest.raises(ExportError, match="剩余空间"):  # the free-space check says so before writing
         export_packets([good], small_fs, rules, "张老师", AS_OF, pool=pool)
-    assert list(small_fs.iterdir()) == []
+    assert [p.name for p in small_fs.iterdir()] == [BATCH_MANIFEST]
     # when the free-space figure lies (a stick that reports wrongly), the write itself runs out of space:
     # the folder stays visibly incomplete and verify says so
     real = shutil.disk_usage
@@ -187,7 +188,7 @@ def test_export_onto_a_full_small_filesystem(small_fs, packets, pool, rules, mon
     with pytest.raises(ExportError, match="目标盘已满"):
         export_packets([good], small_fs, rules, "张老师", AS_OF, pool=pool)
     monkeypatch.setattr(shutil, "disk_usage", real)
-    left = list(small_fs.iterdir())
+    left = [p for p in small_fs.iterdir() if p.name != BATCH_MANIFEST]
     assert left and all(INCOMPLETE in p.name for p in left)
     reports = verify(small_fs)
     assert reports and not any(r.ok for r in reports) and all(r.incomplete for r in reports)

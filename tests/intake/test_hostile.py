@@ -169,3 +169,104 @@ def test_cancel_stops_the_batch(files):
     with ParserPool(workers=1) as pool:
         out = pool.map([str(files / "good.pdf")] * 3, ocr=False, cancel=ev)
     assert out == {}
+
+
+_NOISY = """
+import json, sys
+from pathlib import Path
+from tests.intake import hostile_parsers
+from xinyong_desktop.intake.sandbox import ParserPool
+if sys.argv[2] != "-":
+    from xinyong_desktop.logs import setup_logging
+    setup_logging(Path(sys.argv[2]))
+with ParserPool(workers=1, initializer=hostile_parsers.install_noisy_pdfium) as pool:
+    print(json.dumps(pool.map([sys.argv[1]], ocr=False), ensure_ascii=False))
+"""
+
+
+@pytest.mark.parametrize("with_log", [True, False], ids=["app-log", "no-log"])
+def test_a_parser_prints_nothing_on_stderr(tmp_path, with_log):
+    """PdfiumError from a page index (the parser's logging.exception), a warning and a native message on fd 2
+    of the parser: nothing reaches the terminal; with a log, the records are in it, masked."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ID = "320413197807043678"
+    pdf = tmp_path / f"身份证{ID}.pdf"
+    _pdf_with_text(pdf)
+    log = tmp_path / "logs" / "x.log"
+    run = subprocess.run([sys.executable, "-c", _NOISY, str(pdf), str(log) if with_log else "-"],
+                         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    res = json.loads(run.stdout)[str(pdf)]
+    assert not res["ok"] and "PdfiumError" in res["reason"]  # the page index failed as aimed
+    assert run.stderr == ""  # was: Python's last-resort handler printing the traceback with the full path
+    if with_log:
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback" in text and "PdfiumError" in text  # what support needs …
+        assert "pdfium: bad xref" in text and "odd page tree" in text  # … the native message, the warning
+        assert ID not in text and "**************3678" in text  # … masked
+
+
+def test_a_file_the_app_may_not_open_is_said_so(tmp_path):
+    """Was "(PermissionError) 可能已损坏" with a traceback.  (Root reads every file: a folder named .pdf stands
+    in for the refused open.)"""
+    bad = tmp_path / "承诺书.pdf"
+    bad.mkdir()
+    with ParserPool(workers=1) as pool:
+        res = pool.map([str(bad)], ocr=False)[str(bad)]
+    assert not res["ok"] and "文件无法打开" in res["reason"] and "Error" not in res["reason"], res
+
+
+def test_the_budget_fits_what_the_file_can_hold(tmp_path):
+    """A small file declaring 60 pages gets the budget its bytes can hold, not 60 pages' worth (the 28 KB PDF
+    of 60 huge pages ran 535 s of a 930 s budget).  Scaled down: 1 s base, 2 s per page, 0.001 s per KiB."""
+    import threading
+
+    from tests.intake.hostile_parsers import install_many_pages
+
+    small = tmp_path / "small.pdf"
+    _pdf_with_text(small)
+    assert small.stat().st_size < 64 * 1024
+    limits = Limits(seconds_base=1.0, seconds_per_page_ocr=2.0, seconds_per_kib=0.001)
+    assert limits.timeout(60, True) == 121.0 and limits.timeout(60, True, small.stat().st_size) == 3.0
+    assert limits.timeout(60, True, 150 * 1024**2) == 121.0  # a large scan keeps its per-page budget
+    stop = threading.Event()
+    cancel = threading.Timer(60, stop.set)  # the old budget (121 s of CPU) would still be running
+    cancel.start()
+    start = time.monotonic()
+    try:
+        with ParserPool(workers=1, limits=limits, initializer=install_many_pages, initargs=("small.pdf", 60)) as pool:
+            out = pool.map([str(small)], ocr=True, cancel=stop)
+    finally:
+        cancel.cancel()
+    assert str(small) in out and "超时" in out[str(small)]["reason"], out
+    assert time.monotonic() - start < 60
+
+
+def test_a_file_with_nothing_readable_is_named_for_review(tmp_path, pool, rules):
+    """A blank PDF, and one whose stream length refers to itself (PDFium repairs it into a near-blank page),
+    were silently "other" materials: nothing told the instructor that 承诺书(1).pdf shows nothing."""
+    import datetime as dt
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from xinyong_desktop.services.check_packet import check_packet
+
+    d = tmp_path / "packet"
+    d.mkdir()
+    (d / "case.json").write_text('{"record_severity": "general"}', encoding="utf-8")
+    c = Canvas(str(d / "空白.pdf"))
+    c.showPage()
+    c.save()
+    (d / "承诺书(1).pdf").write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 4 0 R /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"BT /F1 24 Tf 72 700 Td (Commitment) Tj ET")[:9]
+        + b"\nendstream"]))
+    _pdf_with_text(d / "承诺书.pdf")  # a readable one is not named
+    res = check_packet(d, as_of=dt.date(2025, 3, 1), rules=rules, pool=pool)
+    named = {f.path for f in res.findings if f.severity == "review" and "没有可识别的文字" in f.message}
+    assert named == {"空白.pdf", "承诺书(1).pdf"}, [(f.code, f.path, f.message) for f in res.findings]

@@ -120,3 +120,43 @@ def test_a_fifo_named_like_a_roster_is_refused_without_waiting(tmp_path):
     os.mkfifo(tmp_path / "名单.csv")
     out = _read_in_child(tmp_path / "名单.csv", timeout=60)
     assert out.startswith("REFUSED") and "不是普通文件" in out, out
+
+
+def _merged_xlsx(path: Path, ref: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        z.writestr("xl/worksheets/sheet1.xml",
+                   b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                   b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+                   b'</row></sheetData><mergeCells count="1"><mergeCell ref="' + ref.encode() + b'"/></mergeCells>'
+                   b'</worksheet>')
+    return path
+
+
+def test_a_kilobyte_sheet_merging_every_cell_is_refused_at_once(tmp_path):
+    """A 1.5 KB XLSX merging A1:XFD1048576 (was: 51 s and 2.18 GB before the memory backstop stopped it)."""
+    p = _merged_xlsx(tmp_path / "merged.xlsx", "A1:XFD1048576")
+    assert p.stat().st_size < 2000
+    out = _read_in_child(p, timeout=60)
+    assert out.startswith("REFUSED") and "合并单元格" in out, out
+    ok = _merged_xlsx(tmp_path / "title.xlsx", "A1:H2")  # a title merged over the columns is read
+    assert sum(len(t.rows) for t in read_tables(ok)) == 2
+
+
+def test_a_broken_deflate_stream_is_a_roster_error_and_nothing_on_stderr(tmp_path):
+    """zlib.error from a damaged sheet (was: the sandbox's traceback on stderr)."""
+    p = _xlsx(tmp_path / "broken.xlsx", 3000)
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 200, start + 260):  # the deflate stream of the sheet, past its first block header
+        data[k] = 0xFF
+    p.write_bytes(bytes(data))
+    run = subprocess.run([sys.executable, "-m", "xinyong_desktop", "roster", str(p)], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 2 and "已损坏" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and "zlib" not in run.stderr.replace("（error）", ""), run.stderr

@@ -73,8 +73,8 @@ def test_round_trip_and_merge(tmp_path, source):
     assert (merged.cases_added, merged.cases_merged, merged.decisions_added) == (0, 2, 1)
 
 
-def _rewrite(src, dst, edit_doc=None, extra=None, drop_prefix=None):
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+def _rewrite(src, dst, edit_doc=None, extra=None, drop_prefix=None, method=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", method) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "bundle.json" and edit_doc:
@@ -233,3 +233,74 @@ def test_material_notes_travel_and_are_validated(tmp_path, source):
     with pytest.raises(BundleError, match="notes"):
         import_bundle_file(C, bad, tmp_path / "c_packets", "李老师")
     assert counts(C) == before
+
+
+def _decision(**d):
+    def edit(doc):
+        doc["cases"][0]["decisions"] = [{"instructor": "张老师", "made_at": "2026-05-01T10:00:00", **d}]
+    return edit
+
+
+def _many_empty_cases(doc):
+    doc["cases"] = [{} for _ in range(349_525)]  # a 1 MB bundle.json of {} entries
+
+
+def _empty_case(doc):
+    doc["cases"].append({})
+
+
+@pytest.mark.parametrize("case,edit,why", [
+    ("set_kind_passport", _decision(action="set_kind", target="kind:身份证.pdf#1", value="passport"), "value"),
+    ("correct_unknown_field", _decision(action="correct", target="field:a.pdf#1/shoe_size", value="42"), "target"),
+    ("unknown_action", _decision(action="delete_all", target="kind:a.pdf#1"), "action"),
+    ("override_unknown_code", _decision(action="override", target="finding:NO_SUCH/-/-/-", reason="x"), "target"),
+    ("override_without_reason", _decision(action="override", target="finding:SEAL_MISSING/-/-/-"), "reason"),
+    ("349525_empty_cases", _many_empty_cases, "案件过多"),
+    ("one_empty_case", _empty_case, "空的案件"),
+    ("too_many_findings", _edit_case(findings=[{"code": "SEAL_MISSING", "severity": "review", "message": "x"}] * 1001),
+     "条目过多"),
+])
+def test_bundle_values_are_checked_against_the_contract(tmp_path, source, case, edit, why):
+    """Each of these was imported (and set_kind → "passport" then stopped the desk at every start; 349,525
+    empty cases took 216 s and broke the class list)."""
+    _, bundle = source
+    bad = _rewrite(bundle, tmp_path / f"{case}.xybundle", edit, method=zipfile.ZIP_STORED)  # no ratio to trip
+    B = _laptop(tmp_path, "victim")
+    before = counts(B)
+    with pytest.raises(BundleError) as e:
+        import_bundle_file(B, bad, tmp_path / "victim_packets", "李老师")
+    assert why in e.value.args[0], e.value.args[0]
+    assert counts(B) == before
+
+
+def test_an_encrypted_bundle_travels_without_readable_personal_data(tmp_path, source):
+    """With a passphrase the whole bundle is encrypted (AES-256-GCM, key from scrypt): none of its ID numbers,
+    phones or names is in the file; without the passphrase, with a wrong one, or cut short it imports nothing."""
+    import sqlalchemy as sa
+
+    A, plain = source
+    with A() as s:
+        secrets = [v for (v,) in s.execute(sa.select(FieldRow.value).where(
+            FieldRow.field.in_(["id_number", "contact_phone", "enterprise_name"])))]
+        class_id = s.scalars(select(TrainingClass.id)).one()
+    assert secrets and all(v.encode() in zipfile.ZipFile(plain).read("bundle.json") for v in secrets)
+    sealed = tmp_path / "加密.xybundle"
+    with A() as s, s.begin():
+        export_bundle(s, class_id, sealed, "张老师", passphrase="第5期 口令")
+    data = sealed.read_bytes()
+    assert data.startswith(b"XYBUNDLE-AES1\n") and b"bundle.json" not in data
+    for v in secrets:
+        for enc in ("utf-8", "utf-16-le"):
+            assert v.encode(enc) not in data, v
+    B = _laptop(tmp_path, "b")
+    before = counts(B)
+    truncated = tmp_path / "cut.xybundle"
+    truncated.write_bytes(data[: len(data) - 100])
+    for bundle, word, why in ((sealed, None, "口令"), (sealed, "错误口令", "口令不正确"), (truncated, "第5期 口令", "口令不正确")):
+        with pytest.raises(BundleError) as e:
+            import_bundle_file(B, bundle, tmp_path / "b_packets", "李老师", passphrase=word)
+        assert why in e.value.args[0]
+        assert counts(B) == before
+    res = import_bundle_file(B, sealed, tmp_path / "b_packets", "李老师", passphrase="第5期 口令")
+    assert res.cases_added == 2
+    assert not [p for p in (tmp_path / "b_packets").iterdir() if p.name.startswith(".import-")]  # no plain copy left

@@ -69,3 +69,16 @@ def test_filter_masks_arguments_traceback_and_stack():
     assert RedactingFilter().filter(rec)
     out = logging.Formatter("%(message)s").format(rec)
     assert ID_NUMBER not in out and MOBILE not in out and "ValueError" in out
+
+
+@pytest.mark.parametrize("written", [
+    "ID320413197807043678", "sfz320413197807043678", "SFZ32041319780704367X", "身份证号:320413 19780704 3678",
+    "3204 1319 7807 0436 78", "320413 1978 0704 3678", "+86 139-6123-4567", "+8613961234567", "0086 139 6123 4567",
+    "139-6123-4567", "139 6123 4567", "8613961234567"])
+def test_redaction_covers_written_variants(written):
+    """The forms people type: glued to letters, grouped with spaces, +86 and dashed phones."""
+    out = redact(f"文件 {written}.pdf 无法读取")
+    digits = "".join(c for c in written if c.isdigit())
+    core = digits[-11:] if len(digits) <= 15 else digits  # a phone without its country code
+    assert core not in "".join(c for c in out if c.isdigit() or c == "*"), out
+    assert out.endswith(".pdf 无法读取") and "".join(c for c in written if c.isdigit() or c in "Xx")[-4:] in out

@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
@@ -214,7 +214,8 @@ class ClassDeskMixin:
         self._forms_done(out.parent, [out])
         return out
 
-    def export_bundle(self, out: Path | None = None) -> Path | None:
+    def export_bundle(self, out: Path | None = None, passphrase: str = "") -> Path | None:
+        """out given: no dialog (the passphrase, if any, as given); else the file and the passphrase are asked."""
         from xinyong_desktop.services.bundle import export_bundle
 
         if out is None:
@@ -224,21 +225,23 @@ class ClassDeskMixin:
             if not f:
                 return None
             out = Path(f)
+            passphrase, ok = QInputDialog.getText(self, S.EXPORT_BUNDLE, S.BUNDLE_PASSPHRASE, QLineEdit.EchoMode.Password)
+            if not ok:
+                return None
         with self.db() as s, s.begin():
-            export_bundle(s, self.training_class, out, self.instructor)
+            export_bundle(s, self.training_class, out, self.instructor, passphrase or None)
         self.statusBar().showMessage(S.SAVED_TO.format(path=out), 10000)
         return out
 
     def packets_root(self) -> Path:
-        if self.db_path is not None:
-            return self.db_path.parent / "packets"
-        from platformdirs import user_data_dir
+        from xinyong_desktop.services.privacy import packets_root
+        from xinyong_desktop.store.db import data_dir
 
-        return Path(user_data_dir("xinyong-desktop", appauthor=False)) / "packets"
+        return packets_root(data_dir(self.db_path))  # the place purge_and_compact walks, in both modes
 
     def import_bundle(self, bundle: Path | None = None, into_current: bool | None = None) -> bool:
         """Another laptop's class: into a new class, or merged into the current one."""
-        from xinyong_desktop.services.bundle import BundleError, import_bundle_file
+        from xinyong_desktop.services.bundle import BundleError, import_bundle_file, is_encrypted
 
         if bundle is None:
             f, _ = QFileDialog.getOpenFileName(self, S.IMPORT_BUNDLE, "", S.BUNDLE_FILTER)
@@ -250,9 +253,15 @@ class ClassDeskMixin:
             if not ok:
                 return False
             into_current = S.BUNDLE_TARGETS[choice]
+        passphrase = None
+        if is_encrypted(bundle):
+            passphrase, ok = QInputDialog.getText(self, S.IMPORT_BUNDLE, S.BUNDLE_ASK_PASSPHRASE,
+                                                  QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
         try:
             res = import_bundle_file(self.db, bundle, self.packets_root(), self.instructor,
-                                     self.training_class if into_current else None)
+                                     self.training_class if into_current else None, passphrase)
         except BundleError as e:
             QMessageBox.warning(self, S.IMPORT_BUNDLE, S.BUNDLE_FAILED.format(err=e))
             return False

@@ -111,6 +111,9 @@ BUNDLE_WHERE = "导入到："
 BUNDLE_TARGETS = {"新建一个培训班": False, "合并到当前培训班": True}
 BUNDLE_FAILED = "数据包未导入，现有数据没有任何改动。\n\n原因：{err}"
 BUNDLE_DONE = "数据包已导入：新增 {a} 家，合并 {m} 家，新增审核决定 {d} 条"
+BUNDLE_PASSPHRASE = ("设一个口令给数据包加密（对方导入时要输入同一口令）；留空则不加密。\n"
+                     "不加密时，数据包里的身份证号、电话和材料都可被任何拿到文件的人读取。")
+BUNDLE_ASK_PASSPHRASE = "该数据包已加密，请输入导出时设定的口令："
 CHOOSE_DRIVE = "选择U盘（可移动磁盘排在前面）："
 OTHER_PLACE = "其他位置…"
 FIT_PAGE = "整页显示"

@@ -25,6 +25,7 @@ from xinyong_desktop.domain.model import (
 )
 from xinyong_desktop.domain.text import normalize_name
 from xinyong_desktop.extract.facts import same
+from xinyong_desktop.logs import redact
 from xinyong_desktop.rules.loader import RuleBook
 
 E, R, W = Severity.ERROR, Severity.REVIEW, Severity.WARNING
@@ -52,7 +53,8 @@ def _f(code: Code, sev: Severity, msg: str, m: Material | None = None, fid: Fiel
     if m is not None:
         fv = m.fields.get(fid) if fid else None
         page = fv.page if fv else (m.pages[0] if m.pages else None)
-    return Finding(code, sev, msg, kind or (m.kind if m else None), fid, m.path if m else None, page)
+    # a message refers to the field; an ID or phone number it quotes is masked (the field itself is stored)
+    return Finding(code, sev, redact(msg), kind or (m.kind if m else None), fid, m.path if m else None, page)
 
 
 def _readable(m: Material) -> bool:

@@ -127,10 +127,15 @@ def table(rows: list[list[str]], widths: list[float], header: bool = False, size
 
 
 def build(path: Path, story: list, title: str) -> Path:
+    """Write the PDF under a temporary name, flushed, then renamed (safeio.atomic_output): a full disk never
+    leaves a 0-byte or truncated PDF under its final name."""
+    from xinyong_desktop.safeio import atomic_output
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=30 * mm, bottomMargin=28 * mm, leftMargin=28 * mm,
-                            rightMargin=26 * mm, title=title, author="信用修复小班审核台")
-    doc.build(story)
+    with atomic_output(path) as tmp:
+        doc = SimpleDocTemplate(str(tmp), pagesize=A4, topMargin=30 * mm, bottomMargin=28 * mm, leftMargin=28 * mm,
+                                rightMargin=26 * mm, title=title, author="信用修复小班审核台")
+        doc.build(story)
     return path
 
 

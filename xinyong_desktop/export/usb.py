@@ -175,7 +175,83 @@ def verify_folder(folder: Path, check_name: bool = True) -> VerifyReport:
 
 
 def verify(dest: Path) -> list[VerifyReport]:
-    """Verify one exported enterprise folder, or every one under a destination."""
+    """Verify one exported enterprise folder, or every one under a destination — and, where the destination
+    has a batch record (BATCH_MANIFEST), that every case a batch was to contain is there."""
     if (dest / MANIFEST).exists() or dest.name.endswith(INCOMPLETE):
         return [verify_folder(dest)]
-    return [verify_folder(p) for p in sorted(dest.iterdir()) if p.is_dir()]
+    return [verify_folder(p) for p in sorted(dest.iterdir()) if p.is_dir()] + verify_batches(dest)
+
+
+# ---------------------------------------------------------------- the batch record
+BATCH_MANIFEST = "导出清单.json"
+
+
+class BatchRecord:
+    """The stick's top-level record of each batch export: written before the first folder, listing every case
+    the batch is to contain (pending), then each case's folder as it is verified (exported) or why it was not
+    (skipped), and finally `complete`.  A batch killed half-way leaves pending cases, which verify reports as
+    missing: a folder per enterprise cannot tell that a whole enterprise never arrived."""
+
+    def __init__(self, dest: Path, sources: list[str], instructor: str):
+        self.path = dest / BATCH_MANIFEST
+        doc = _read_batches(self.path)
+        self.doc: dict[str, Any] = doc if doc is not None else {"app": "xinyong-desktop", "batches": []}
+        self.batch: dict[str, Any] = {
+            "started_at": dt.datetime.now().replace(microsecond=0).isoformat(), "instructor": instructor,
+            "version": __version__, "complete": False,
+            "cases": [{"source": src, "state": "pending"} for src in sources]}
+        self.doc["batches"].append(self.batch)
+        self._save()
+
+    def exported(self, i: int, folder: Path) -> None:
+        self.batch["cases"][i].update(state="exported", folder=folder.name)
+        self._save()
+
+    def skipped(self, i: int, why: str) -> None:
+        self.batch["cases"][i].update(state="skipped", reason=why)
+        self._save()
+
+    def finish(self) -> None:
+        self.batch["complete"] = True
+        self._save()
+
+    def _save(self) -> None:
+        from xinyong_desktop.safeio import atomic_output
+
+        try:
+            with atomic_output(self.path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(self.doc, fh, ensure_ascii=False, indent=1)
+        except OSError as e:
+            why = "目标盘已满" if e.errno == errno.ENOSPC else f"写入失败（{os_reason(e)}）"
+            raise ExportError(f"导出清单（{BATCH_MANIFEST}）{why}，本批导出未完成") from e
+
+
+def _read_batches(path: Path) -> dict | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return doc if isinstance(doc, dict) and isinstance(doc.get("batches"), list) else None
+
+
+def verify_batches(dest: Path) -> list[VerifyReport]:
+    """One failing report per case a recorded batch was to contain that is not on the stick, complete."""
+    path = dest / BATCH_MANIFEST
+    if not path.exists():
+        return []
+    doc = _read_batches(path)
+    if doc is None:
+        return [VerifyReport(path, changed=[BATCH_MANIFEST], incomplete=True)]
+    out = []
+    for b in doc["batches"]:
+        for c in b.get("cases", []) if isinstance(b, dict) else []:
+            if not isinstance(c, dict) or c.get("state") == "skipped":
+                continue
+            folder = str(c.get("folder") or "")
+            if c.get("state") == "exported" and folder and (dest / folder / MANIFEST).is_file():
+                continue  # the folder itself is verified with the others
+            what = f"批次 {b.get('started_at', '?')} 中的“{folder or c.get('source', '?')}”"
+            out.append(VerifyReport(dest / (folder or str(c.get("source", "?"))),
+                                    missing=[what + ("（导出中断，未写入）" if c.get("state") == "pending" else "")],
+                                    incomplete=True))
+    return out

@@ -16,7 +16,15 @@ class Limits:
     seconds_base: float = 30.0
     seconds_per_page_ocr: float = 15.0
     seconds_per_page_text: float = 3.0
+    # what a file's bytes can legitimately hold: a page worth reading by OCR is tens of kilobytes of image;
+    # a 28 KB PDF declaring 60 pages of 14000 pt (or a 300 KB TIFF of 60 huge frames) is not 60 pages of work
+    seconds_per_kib: float = 0.15
 
-    def timeout(self, pages: int, ocr: bool) -> float:
+    def timeout(self, pages: int, ocr: bool, size_bytes: int | None = None) -> float:
+        """CPU seconds for a file: a base plus a budget per page (page count or TIFF frames), capped by what
+        the file's size can hold — never less than one page's budget."""
         per = self.seconds_per_page_ocr if ocr else self.seconds_per_page_text
-        return self.seconds_base + per * max(pages, 1)
+        full = self.seconds_base + per * max(pages, 1)
+        if size_bytes is None:
+            return full
+        return min(full, max(self.seconds_base + per, self.seconds_base + self.seconds_per_kib * size_bytes / 1024))

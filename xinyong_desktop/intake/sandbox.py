@@ -18,6 +18,7 @@ client.  Nothing is left running after a crash or a kill of the app.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import sys
@@ -83,9 +84,89 @@ def _alive(pid: int) -> bool:
     return True
 
 
+LOG_RECORDS_PER_JOB = 200  # a parser that logs in a loop cannot flood the app's log
+
+
+class _ToParent(logging.Handler):
+    """In a parser process: every log record — masked by logs.RedactingFilter first — goes to the app over the
+    job pipe, which writes it to its own (redacted) log.  Nothing is printed: Python's last-resort handler
+    would put an unmasked traceback with the file's full path on the user's terminal."""
+
+    def __init__(self, send: Callable[[tuple], None]):
+        super().__init__(logging.DEBUG)
+        from xinyong_desktop.logs import RedactingFilter
+
+        self.addFilter(RedactingFilter())
+        self._send, self.sent = send, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.sent >= LOG_RECORDS_PER_JOB:
+            return
+        self.sent += 1
+        try:
+            self._send(("log", None, {"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
+                                      "msg": record.msg, "exc_text": record.exc_text, "created": record.created,
+                                      "process": record.process}))
+        except Exception:  # noqa: BLE001 - the app has gone (the lifeline ends this process) or the pipe is full
+            pass
+
+
+_DRAIN = b"\x00xinyong-drain\n"
+
+
+def _stderr_to_log() -> Callable[[], None]:
+    """fd 2 of a parser process becomes a pipe whose lines are logged (masked, sent to the app): native
+    libraries (PDFium, libjpeg, OpenCV) and Python's own tracebacks write there, with file names.  Returns
+    drain(): waits until what was written so far has been logged (called before a job's result is sent)."""
+    r, w = os.pipe()
+    os.dup2(w, 2)
+    os.close(w)
+    log = logging.getLogger("xinyong.parser.stderr")
+    drained = threading.Event()
+
+    def pump() -> None:
+        with os.fdopen(r, "rb") as fh:
+            for line in fh:
+                if line.endswith(_DRAIN):
+                    line = line[: -len(_DRAIN)]
+                    drained.set()
+                text = line.decode("utf-8", "replace").rstrip()
+                if text:
+                    log.warning("%s", text)
+
+    def drain() -> None:
+        drained.clear()
+        try:
+            os.write(2, _DRAIN)
+        except OSError:
+            return
+        drained.wait(1.0)
+
+    threading.Thread(target=pump, name="stderr-pump", daemon=True).start()
+    return drain
+
+
+def _route_logging(conn: Connection) -> tuple[Callable[[tuple], None], _ToParent, Callable[[], None]]:
+    lock = threading.Lock()
+
+    def send(msg: tuple) -> None:
+        with lock:  # the job loop, the stderr pump and any library thread share the pipe
+            conn.send(msg)
+
+    handler = _ToParent(send)
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)  # warnings.warn (Pillow, openpyxl) name the file too
+    return send, handler, _stderr_to_log()
+
+
 def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_bytes: int,
                 initializer: Callable | None, initargs: tuple, preload: bool = True) -> None:
     _die_with_parent(lifeline, parent_pid)
+    send, handler, drain = _route_logging(conn)
     if memory_bytes and sys.platform != "win32":
         import resource
 
@@ -105,16 +186,36 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
         if job is None:
             return
         job_id, what, args, limits = job
-        if what == "file":
-            from xinyong_desktop.intake import worker  # the parsers' libraries, loaded before the first file
-        conn.send(("started", job_id, None))  # the time limit counts from here, not from the process start
-        if what == "file":
-            path, ocr = args
-            result = worker.parse_file(path, ocr=ocr, limits=limits,
-                                       on_pages=lambda n, j=job_id: conn.send(("pages", j, n)))
-        else:
-            result = run_call(what, args)
-        conn.send(("done", job_id, result))
+        handler.sent = 0
+        send(("started", job_id, None))  # the time limit counts from here, not from the process start
+        try:
+            if what == "file":
+                from xinyong_desktop.intake import worker  # the parsers' libraries, loaded before the first file
+
+                path, ocr = args
+                result = _unopenable(path) or worker.parse_file(
+                    path, ocr=ocr, limits=limits, on_pages=lambda n, j=job_id: send(("pages", j, n)))
+            else:
+                result = run_call(what, args)
+        except MemoryError:  # the address-space limit, hit outside the parser's own handling
+            result = {"ok": False, "reason": MEMORY_REASON}
+        except Exception as e:  # a bug in a parser: logged (masked, to the app), one failure
+            logging.getLogger("xinyong.intake").exception("parser job failed")
+            result = {"ok": False, "reason": f"文件无法解析（{type(e).__name__}），可能已损坏"}
+        drain()  # the job's messages on fd 2 reach the app before its result
+        send(("done", job_id, result))
+
+
+def _unopenable(path: str) -> dict | None:
+    """A file the app may not open (permissions, gone meanwhile) is that, in Chinese — not a parser's
+    "(PermissionError) 可能已损坏" with a traceback."""
+    from xinyong_desktop.errors import os_reason
+
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as e:
+        return {"ok": False, "reason": f"文件无法打开（{os_reason(e)}）"}
 
 
 def run_call(func: str, args: tuple) -> dict:
@@ -131,8 +232,6 @@ def run_call(func: str, args: tuple) -> dict:
     except Exception as e:  # the caller turns the reason into its own error
         chinese = any("\u4e00" <= c <= "\u9fff" for c in str(e))
         if not chinese:
-            import logging
-
             logging.getLogger("xinyong.intake").exception("sandboxed call failed: %s", func)
         return {"ok": False, "reason": str(e) if chinese else f"文件无法读取（{type(e).__name__}），可能已损坏",
                 "error": type(e).__name__}
@@ -367,13 +466,17 @@ class ParserPool:
                         self._retire(s)
                         finish(label, {"ok": False, "reason": DIED_REASON})
                         continue
+                    if msg == "log":
+                        _relog(payload)
+                        continue
                     if msg == "started":
                         s.job = (s.job[0], label, time.monotonic(), s.job[3])
                         s.start_clock(self.limits.seconds_base)
                         continue
                     if msg == "pages":
                         # the budget grows with the page count the worker has found (same clock start)
-                        s.budget = self.limits.timeout(int(payload), s.job[3])
+                        # (capped by what the file's size can hold: Limits.timeout)
+                        s.budget = self.limits.timeout(int(payload), s.job[3], _size(label))
                         continue
                     s.job = None
                     finish(label, payload)
@@ -387,6 +490,25 @@ class ParserPool:
                     self._retire(s)
                     finish(label, {"ok": False, "reason": TIMEOUT_REASON})
         return results
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return None
+
+
+def _relog(payload: dict) -> None:
+    """A parser's record (already masked in the parser) into the app's log; dropped when the app has no log
+    configured — Python's last-resort handler would print it on the terminal."""
+    try:
+        record = logging.makeLogRecord(payload)
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno) and logger.hasHandlers():
+            logger.handle(record)
+    except Exception:  # noqa: BLE001 - a malformed record from a hostile parser is not the app's problem
+        pass
 
 
 def call_sandboxed(func: str, *args, seconds: float | None = None) -> dict:

@@ -66,7 +66,8 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
     for row in ws.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    tmp.replace(out)
+    from xinyong_desktop.safeio import atomic_output
+
+    with atomic_output(out) as tmp:  # flushed before the rename (was: renamed unflushed)
+        wb.save(tmp)
     return out

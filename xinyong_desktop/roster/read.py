@@ -12,6 +12,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,26 @@ MAX_ROWS = 50_000  # per file: a city's whole list is a few thousand
 READ_SECONDS = 120.0  # time limit of one roster read in the sandbox
 HEADER_SCAN_ROWS = 30
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+# openpyxl makes one cell object per cell of a merged range: a 1.5 KB file merging A1:XFD1048576 asks for 17
+# billion of them.  The cells of all merged ranges of a file are capped at what a roster can hold.
+MAX_MERGED_CELLS = 1_000_000
+_MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})'
+                    rb'(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?')
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _merged_cells(xml: bytes) -> int:
+    total = 0
+    for m in _MERGE.finditer(xml):
+        if m[3]:
+            total += (abs(_col(m[3]) - _col(m[1])) + 1) * (abs(int(m[4]) - int(m[2])) + 1)
+    return total
 
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^（）()]*[)）]$")
 
@@ -123,7 +144,7 @@ def _check_zip(path: Path) -> None:
                 if (i.file_size > MAX_UNZIPPED_BYTES or declared > MAX_UNZIPPED_BYTES
                         or (i.file_size > 1 << 20 and i.file_size > MAX_ENTRY_RATIO * max(i.compress_size, 1))):
                     raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
-            inflated = rows = 0
+            inflated = rows = merged = 0
             for i in infos:
                 sheet = i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
                 got, tail = 0, b""
@@ -135,10 +156,14 @@ def _check_zip(path: Path) -> None:
                             raise RosterFileError("Excel 文件解压后异常巨大，已拒绝读取（可能是恶意文件）")
                         if sheet:
                             rows += len(_ROW_TAG.findall(tail + block)) - len(_ROW_TAG.findall(tail))
-                            tail = block[-32:]
+                            merged += _merged_cells(tail + block) - _merged_cells(tail)
+                            if merged > MAX_MERGED_CELLS:
+                                raise RosterFileError(f"Excel 文件中合并单元格的范围过大（超过 {MAX_MERGED_CELLS:,} 个"
+                                                      "单元格），已拒绝读取（可能是恶意文件）")
+                            tail = block[-200:]
                             if rows > MAX_ROWS:
                                 raise RosterFileError(f"名单超过 {MAX_ROWS:,} 行的上限，已拒绝读取（请按地区或批次拆分）")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, zlib.error) as e:
         raise RosterFileError(f"Excel 文件已损坏，无法打开（{type(e).__name__}）") from None
 
 

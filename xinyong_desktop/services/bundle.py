@@ -34,6 +34,7 @@ from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
 from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
+from xinyong_desktop.services.privacy import neutral_name
 from xinyong_desktop.store.models import (
     Case,
     Decision,
@@ -63,12 +64,105 @@ CASE_COLUMNS = ("record_severity", "applicant", "status", "checked_at", "as_of",
 log = logging.getLogger("xinyong.bundle")
 
 
+# ---------------------------------------------------------------- encryption (optional, with a passphrase)
+# An encrypted bundle is the whole zip, encrypted: MAGIC, the scrypt parameters and salt, a nonce prefix, then
+# chunks of at most CHUNK bytes, each AES-256-GCM with its index and a last-chunk flag in the nonce (a chunk
+# cannot be moved, dropped or the file cut short without the tag failing).  What travels in clear: that it is
+# an encrypted bundle, the parameters, and its approximate size.
+MAGIC = b"XYBUNDLE-AES1\n"
+CHUNK = 1 << 20
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+
+
+def _key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(passphrase.encode("utf-8"))
+
+
+def _nonce(prefix: bytes, i: int, last: bool) -> bytes:
+    return prefix + i.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def encrypt_file(src: Path, dst: Path, passphrase: str) -> None:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, prefix = os.urandom(16), os.urandom(7)
+    header = MAGIC + b"%d,%d,%d\n" % (SCRYPT_N, SCRYPT_R, SCRYPT_P) + salt + prefix
+    aead = AESGCM(_key(passphrase, salt))
+    size = src.stat().st_size
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        fo.write(header)
+        i = 0
+        while True:
+            block = fi.read(CHUNK)
+            last = fi.tell() >= size
+            sealed = aead.encrypt(_nonce(prefix, i, last), block, header)
+            fo.write(len(sealed).to_bytes(4, "big") + sealed)
+            i += 1
+            if last:
+                break
+        fo.flush()
+        os.fsync(fo.fileno())
+
+
+def is_encrypted(bundle: Path) -> bool:
+    with open(bundle, "rb") as fh:
+        return fh.read(len(MAGIC)) == MAGIC
+
+
+def decrypt_file(src: Path, dst: Path, passphrase: str, cap: int) -> None:
+    """Decrypt into dst (at most cap bytes); a wrong passphrase or any change to the file is a BundleError."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        if fi.read(len(MAGIC)) != MAGIC:
+            raise BundleError("不是加密的培训班数据包")
+        params = fi.readline(40)
+        try:
+            n, r, p = (int(x) for x in params.strip().split(b","))
+        except ValueError:
+            raise BundleError("加密数据包的文件头已损坏") from None
+        if (n, r, p) != (SCRYPT_N, SCRYPT_R, SCRYPT_P):  # parameters are not taken from the file: no KDF bomb
+            raise BundleError("加密数据包的参数不受支持（可能来自更新版本的审核台）")
+        salt, prefix = fi.read(16), fi.read(7)
+        header = MAGIC + params + salt + prefix
+        aead = AESGCM(_key(passphrase, salt))
+        i, total, last = 0, 0, False
+        while not last:
+            raw = fi.read(4)
+            if len(raw) < 4:
+                raise BundleError("加密数据包不完整（文件被截断），无法导入")
+            length = int.from_bytes(raw, "big")
+            if length > CHUNK + 16:
+                raise BundleError("加密数据包已损坏，无法导入")
+            sealed = fi.read(length)
+            for flag in (False, True):
+                try:
+                    block = aead.decrypt(_nonce(prefix, i, flag), sealed, header)
+                except InvalidTag:
+                    continue
+                last = flag
+                break
+            else:
+                raise BundleError("口令不正确，或数据包已被改动/损坏，无法导入")
+            total += len(block)
+            if total > cap:
+                raise BundleError("解压后总大小超过限制，已拒绝")
+            fo.write(block)
+            i += 1
+        if fi.read(1):
+            raise BundleError("加密数据包末尾有多余内容，已拒绝")
+
+
 # ---------------------------------------------------------------- export
 def _date(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path:
+def export_bundle(s: Session, class_id: int, out: Path, instructor: str, passphrase: str | None = None) -> Path:
+    """Write the class's bundle to out; with a passphrase the whole file is encrypted (see encrypt_file)."""
     tc = s.get(TrainingClass, class_id)
     if tc is None:
         raise BundleError(f"没有编号为 {class_id} 的培训班，无法导出")
@@ -120,10 +214,17 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str) -> Path
         z.writestr("bundle.json", json.dumps(doc, ensure_ascii=False, indent=1))
         for sha, p in files.items():
             z.write(p, f"files/{sha}")
+    if passphrase:
+        sealed = out.with_name(out.name + ".enc.part")
+        try:
+            encrypt_file(tmp, sealed, passphrase)
+        finally:
+            tmp.unlink(missing_ok=True)
+        tmp = sealed
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     tmp.replace(out)
-    audit(s, instructor, "export_bundle", str(out))
+    audit(s, instructor, "export_bundle", f"{out.name}{'（已加密）' if passphrase else ''}")
     return out
 
 
@@ -197,13 +298,22 @@ def clean_leftovers(packets_root: Path) -> int:
 
 
 def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
-                  into_class: int | None = None) -> ImportResult:
+                  into_class: int | None = None, passphrase: str | None = None) -> ImportResult:
     """Import into a new class (or into_class).  The caller's transaction is rolled back on any error and the
-    extracted files removed, so a failed import changes nothing.  Every failure is a BundleError."""
+    extracted files removed, so a failed import changes nothing.  Every failure is a BundleError.  An
+    encrypted bundle needs its passphrase; it is decrypted into the staging folder (removed afterwards)."""
     clean_leftovers(packets_root)
     staging = packets_root / f".import-{uuid.uuid4().hex[:8]}{INCOMPLETE}"
     placed: list[Path] = []
     try:
+        if is_encrypted(bundle):
+            if not passphrase:
+                raise BundleError("该数据包已加密，请输入导出时设定的口令")
+            staging.mkdir(parents=True)
+            plain = staging / "bundle.zip"
+            decrypt_file(bundle, plain, passphrase, MAX_TOTAL_BYTES + MAX_JSON_BYTES)
+            bundle_name, bundle = bundle.name, plain
+            return _import(s, bundle, packets_root, staging, placed, instructor, into_class, bundle_name)
         return _import(s, bundle, packets_root, staging, placed, instructor, into_class)
     except BaseException as e:
         for folder in placed:
@@ -224,7 +334,7 @@ def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
 
 
 def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Path], instructor: str,
-            into_class: int | None) -> ImportResult:
+            into_class: int | None, shown_name: str | None = None) -> ImportResult:
     out = ImportResult()
     with zipfile.ZipFile(bundle) as z:
         entries = _check_entries(z)
@@ -235,7 +345,7 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
             for f in cd["packet"]:
                 if "files/" + f["sha256"] not in entries:
                     raise BundleError(f"数据包缺少文件 {f['path']!r}")
-        staging.mkdir(parents=True)
+        staging.mkdir(parents=True, exist_ok=True)
         blobs: dict[str, Path] = {}
         for name, info in entries.items():
             if name == "bundle.json":
@@ -287,26 +397,31 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
             s.add(case)
             s.flush()
             if packet:
-                folder = root / safe_name(f"{case.id:04d}_{cd['packet_name'] or 'packet'}")
+                folder = root / safe_name(f"{case.id:04d}_{neutral_name(cd['packet_name']) or 'packet'}")
+                if folder.exists():  # left by an import killed after its move, before its commit: not reused
+                    folder = folder.with_name(f"{folder.name}-{uuid.uuid4().hex[:6]}")
                 for f in packet:
-                    dest = staging / "packets" / folder.name / Path(*PurePosixPath(f["path"]).parts)
+                    # stored under a neutral name: an ID number in a file name is masked (privacy.neutral_name)
+                    dest = staging / "packets" / folder.name / Path(*PurePosixPath(neutral_name(f["path"])).parts)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(blobs[f["sha256"]], dest)
                     out.files += 1
                 moved.append((staging / "packets" / folder.name, folder))
                 case.packet_dir = str(folder)
             for m in cd["materials"]:
-                row = MaterialRow(path=m["path"], sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
+                row = MaterialRow(path=neutral_name(m["path"]), sha256=m["sha256"], kind=m["kind"], pages=m["pages"],
                                   text_source=m["text_source"], notes=m["notes"])  # validated in bundle_doc
                 row.fields.extend(FieldRow(**fv) for fv in m["fields"])
                 case.materials.append(row)
-            case.findings.extend(FindingRow(**f) for f in cd["findings"])
+            case.findings.extend(FindingRow(**{**f, "path": f["path"] and neutral_name(f["path"])})
+                                 for f in cd["findings"])
             out.cases_added += 1
             if rec is not None:
                 by_record[rec.id] = case
         have = {(d.action, d.target, d.value, d.instructor, d.made_at)
                 for d in s.scalars(select(Decision).where(Decision.case_id == case.id))}
         for d in cd["decisions"]:
+            d = {**d, "target": neutral_name(d["target"])}
             key = (d["action"], d["target"], d["value"], d["instructor"], d["made_at"])
             if key in have:
                 continue
@@ -324,20 +439,20 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
         src.replace(dest)
         placed.append(dest)
     out.notes = [str(dest) for _, dest in moved]
-    audit(s, instructor, "import_bundle", f"{bundle.name}：新增 {out.cases_added}，合并 {out.cases_merged}，"
+    audit(s, instructor, "import_bundle", f"{shown_name or bundle.name}：新增 {out.cases_added}，合并 {out.cases_merged}，"
                                            f"决定 {out.decisions_added}")
     s.flush()
     return out
 
 
 def import_bundle_file(sessionmaker_, bundle: Path, packets_root: Path, instructor: str,
-                       into_class: int | None = None) -> ImportResult:
+                       into_class: int | None = None, passphrase: str | None = None) -> ImportResult:
     """One transaction: commit, or roll back and remove the packet folders that were put in place."""
     s = sessionmaker_()
     result = None
     try:
         with s.begin():
-            result = import_bundle(s, bundle, packets_root, instructor, into_class)
+            result = import_bundle(s, bundle, packets_root, instructor, into_class, passphrase)
         return result
     except BaseException as e:
         if result is not None:

@@ -21,8 +21,16 @@ from xinyong_desktop.services.classes import STATUSES
 OUTCOMES = ("", *PORTAL_OUTCOMES)
 PLATFORMS = ("creditchina", "necips")
 SHA = re.compile(r"[0-9a-f]{64}")
-ACTION = re.compile(r"[a-z_]{1,20}")
+ACTIONS = ("confirm", "correct", "override", "set_kind", "mark_seen")  # store.models.Decision.action
 MAX_TEXT = 100_000
+# what one class can be: a class is tens of enterprises; these are generous by two orders of magnitude
+MAX_CASES = 2_000
+MAX_PACKET_FILES = 500  # per case
+MAX_MATERIALS = 300  # per case
+MAX_FIELDS = 100  # per material
+MAX_PAGES = 60  # per material (intake.limits.Limits.max_pages)
+MAX_FINDINGS = 1_000  # per case
+MAX_DECISIONS = 5_000  # per case
 
 
 class BundleError(InputError):
@@ -47,12 +55,14 @@ def _obj(v: Any, where: str, optional: bool = False) -> dict | None:
     return v
 
 
-def _list(d: dict, key: str, where: str) -> list:
+def _list(d: dict, key: str, where: str, cap: int = MAX_TEXT) -> list:
     v = d.get(key)
     if v is None:
         return []
     if not isinstance(v, list):
         raise _bad(f"{where}.{key}", "应为一个列表")
+    if len(v) > cap:
+        raise _bad(f"{where}.{key}", f"条目过多（{len(v):,} 条，一个培训班最多 {cap:,} 条）")
     return v
 
 
@@ -139,6 +149,8 @@ def parse_doc(doc: Any) -> dict:
     """The validated document: {'class': {...}, 'cases': [...]} with values of the types the store wants."""
     if not isinstance(doc, dict) or doc.get("format") != 1 or not isinstance(doc.get("cases"), list):
         raise BundleError("数据包格式不受支持（可能来自更新版本的审核台）")
+    if len(doc["cases"]) > MAX_CASES:  # counted before any case is looked at
+        raise BundleError(f"数据包中的案件过多（{len(doc['cases']):,} 件，一个培训班最多 {MAX_CASES:,} 件），已拒绝")
     c = _obj(doc.get("class") or {}, "class")
     out_class = {"name": _text(c, "name", "class", 200) or "导入的培训班", "held_on": _date(c, "held_on", "class"),
                  "place": _text(c, "place", "class", 200), "instructors": _text(c, "instructors", "class", 200)}
@@ -168,8 +180,10 @@ def _case(cd: Any, w: str) -> dict:
     if first_codes is not None and not (isinstance(first_codes, list) and len(first_codes) <= 1000
                                         and all(isinstance(x, str) and len(x) <= 40 for x in first_codes)):
         raise _bad(f"{w}.first_codes", "应为问题代码的列表")
+    if not (e or r or cd.get("packet") or cd.get("materials")):
+        raise _bad(w, "是空的案件（没有企业、处罚记录或材料）")
     packet, seen = [], set()
-    for i, f in enumerate(_list(cd, "packet", w)):
+    for i, f in enumerate(_list(cd, "packet", w, MAX_PACKET_FILES)):
         f = _obj(f, f"{w}.packet[{i}]")
         rel = safe_rel(f.get("path"))
         if rel.casefold() in seen:
@@ -190,17 +204,19 @@ def _case(cd: Any, w: str) -> dict:
         "portal_outcome": _choice(cd, "portal_outcome", w, OUTCOMES, ""),
         "portal_reason": _text(cd, "portal_reason", w),
         "packet_name": _text(cd, "packet_name", w, 200), "packet": packet,
-        "materials": [_material(m, f"{w}.materials[{i}]") for i, m in enumerate(_list(cd, "materials", w))],
-        "findings": [_finding(f, f"{w}.findings[{i}]") for i, f in enumerate(_list(cd, "findings", w))],
-        "decisions": [_decision(d, f"{w}.decisions[{i}]") for i, d in enumerate(_list(cd, "decisions", w))],
+        "materials": [_material(m, f"{w}.materials[{i}]")
+                      for i, m in enumerate(_list(cd, "materials", w, MAX_MATERIALS))],
+        "findings": [_finding(f, f"{w}.findings[{i}]") for i, f in enumerate(_list(cd, "findings", w, MAX_FINDINGS))],
+        "decisions": [_decision(d, f"{w}.decisions[{i}]")
+                      for i, d in enumerate(_list(cd, "decisions", w, MAX_DECISIONS))],
     }
 
 
 def _material(m: Any, w: str) -> dict:
     m = _obj(m, w)
-    pages = _list(m, "pages", w)
+    pages = _list(m, "pages", w, MAX_PAGES)
     fields = []
-    for i, fv in enumerate(_list(m, "fields", w)):
+    for i, fv in enumerate(_list(m, "fields", w, MAX_FIELDS)):
         fv = _obj(fv, f"{w}.fields[{i}]")
         bbox = fv.get("bbox")
         if bbox is not None and not (isinstance(bbox, list) and len(bbox) == 4):
@@ -229,12 +245,32 @@ def _finding(f: Any, w: str) -> dict:
 
 
 def _decision(d: Any, w: str) -> dict:
+    """A decision is checked against what the desk applies: an unknown action, a correction of a field the app
+    does not have, a kind it does not know (set_kind → "passport") or an override of an unknown finding code
+    would be stored and fail the desk at every start."""
     d = _obj(d, w)
-    action = _text(d, "action", w, 20, required=True)
-    if not ACTION.fullmatch(action):
-        raise _bad(f"{w}.action", f"取值无效：{action!r}")
-    return {"action": action, "target": _text(d, "target", w, 2000, required=True),
-            "value": _opt_text(d, "value", w), "reason": _text(d, "reason", w),
+    action = _choice(d, "action", w, ACTIONS, None) or _fail_missing(f"{w}.action")
+    target = _text(d, "target", w, 2000, required=True)
+    value = _opt_text(d, "value", w, 2000)
+    reason = _text(d, "reason", w, 2000)
+    if action == "set_kind":
+        if not target.startswith("kind:"):
+            raise _bad(f"{w}.target", f"不是材料类别的决定对象：{target[:60]!r}")
+        _choice({"value": value}, "value", w, Kind, None) or _fail_missing(f"{w}.value")
+    elif action == "override" or (action == "confirm" and target.startswith("finding:")):
+        code = target[len("finding:"):].split("/", 1)[0] if target.startswith("finding:") else ""
+        _choice({"code": code}, "code", f"{w}.target", Code, None) or _fail_missing(f"{w}.target")
+        if action == "override" and not reason.strip():
+            raise _bad(f"{w}.reason", "缺失（驳回一项问题必须有理由）")
+    elif action in ("confirm", "correct"):
+        if target.startswith("field:"):
+            fid = target.rsplit("/", 1)[-1]
+        elif "/field:" in target:
+            fid = target.rsplit("/field:", 1)[-1]
+        else:
+            raise _bad(f"{w}.target", f"不是字段的决定对象：{target[:60]!r}")
+        _choice({"field": fid}, "field", f"{w}.target", FieldId, None)
+    return {"action": action, "target": target, "value": value, "reason": reason,
             "instructor": _text(d, "instructor", w, 50, required=True),
             "made_at": _datetime(d, "made_at", w), "undone_at": _datetime(d, "undone_at", w)}
 

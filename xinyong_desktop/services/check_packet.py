@@ -268,6 +268,7 @@ def check_packet(
         progress.start(len(files), "读取材料")
     materials: list[Material] = []
     unreadable: list[tuple[str, str]] = []
+    blank: list[str] = []  # files with nothing readable on any page
     page_texts: dict[str, list[PageText]] = {}
 
     def on_result(path: str, res: dict) -> None:
@@ -276,6 +277,8 @@ def check_packet(
             unreadable.append((r, res.get("reason", "未知原因")))
             materials.append(Material(r, Kind.OTHER, [], TextSource.NONE))
         else:
+            if ocr and not any(pg["glyphs"] or pg["ring"] for pg in res["pages"]):
+                blank.append(r)
             pages = _page_texts(res)
             page_texts[r] = [p for p, _, _ in pages]
             ms = build_materials(r, pages, rules)
@@ -299,6 +302,10 @@ def check_packet(
     _assign_id_roles(materials, facts)
     check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
+    for r in sorted(blank):  # blank, or a broken file PDFium repaired into near-blank pages: the instructor looks
+        findings.append(Finding(Code.KIND_UNCERTAIN, Severity.REVIEW,
+                                f"“{r}”的每一页都没有可识别的文字（空白页，或文件损坏后只剩空白），"
+                                "请打开原件核对它应是哪份材料。", None, None, r, 1))
     for r, why in found.skipped:
         findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
                                 f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))

@@ -41,15 +41,39 @@ def apply_decisions(materials: list, decisions: Iterable) -> list:
         if d.action == "set_kind" and d.target.startswith("kind:"):
             m = by_key.get(d.target[5:])
             if m is not None and d.value:
+                if d.value not in Kind.__members__.values():  # stored by an older/other app: marked, not fatal
+                    m.notes = [*m.notes, f"{UNKNOWN_NOTE}材料类别“{d.value[:40]}”"]
+                    continue
                 m.kind = Kind(d.value)
         elif d.action == "correct" and d.target.startswith("field:"):
             key, _, fid = d.target[6:].rpartition("/")
             m = by_key.get(key)
             if m is None or not d.value:
                 continue
+            if fid not in FieldId.__members__.values():
+                m.notes = [*m.notes, f"{UNKNOWN_NOTE}字段“{fid[:40]}”的更正"]
+                continue
             old = m.fields.get(FieldId(fid))
             m.fields[FieldId(fid)] = dc_replace(old, value=d.value, confidence=1.0, raw="人工更正") if old else \
                 FieldValue(d.value, m.pages[0] if m.pages else 1, None, 1.0, "人工更正")
+    return out
+
+
+UNKNOWN_NOTE = "unknown:"  # a material note: the database holds a value this version does not know
+
+
+def unknown_value_findings(materials) -> list:
+    """One review finding per material whose stored data holds a value this version does not know (a kind, a
+    field): the case is marked for the instructor, the desk itself keeps working."""
+    from xinyong_desktop.domain.model import Code, Finding, Severity
+
+    out = []
+    for m in materials:
+        what = [n[len(UNKNOWN_NOTE):] for n in m.notes if n.startswith(UNKNOWN_NOTE)]
+        if what:
+            out.append(Finding(Code.KIND_UNCERTAIN, Severity.REVIEW,
+                               f"“{m.path}”的记录中有本程序不认识的内容（{'、'.join(what)}），已忽略；"
+                               "请看原件，重新指定材料类别或更正。", m.kind, None, m.path, m.pages[0] if m.pages else None))
     return out
 
 
@@ -59,8 +83,16 @@ def materials_from_rows(rows) -> list:
 
     out = []
     for r in rows:
-        m = Material(r.path, Kind(r.kind), list(r.pages), TextSource(r.text_source), notes=list(r.notes or []))
+        notes = list(r.notes or [])
+        kind = Kind(r.kind) if r.kind in Kind.__members__.values() else Kind.OTHER
+        if kind != r.kind:
+            notes.append(f"{UNKNOWN_NOTE}材料类别“{str(r.kind)[:40]}”")
+        source = TextSource(r.text_source) if r.text_source in TextSource.__members__.values() else TextSource.NONE
+        m = Material(r.path, kind, list(r.pages), source, notes=notes)
         for f in r.fields:
+            if f.field not in FieldId.__members__.values():
+                m.notes.append(f"{UNKNOWN_NOTE}字段“{str(f.field)[:40]}”")
+                continue
             m.fields[FieldId(f.field)] = FieldValue(f.value, f.page, tuple(f.bbox) if f.bbox else None, f.confidence)
         out.append(m)
     return out
@@ -79,6 +111,7 @@ def recheck_case(case, decisions, rules, as_of=None, facts=None):
     readable = [m for m in materials if m.pages]
     unreadable = [(f.path, f.message) for f in case.findings if f.code == "FILE_UNREADABLE"]
     findings, eligible_from = run_checks(readable, facts, as_of or case.as_of or dt.date.today(), rules)
+    findings = findings + unknown_value_findings(materials)
     from xinyong_desktop.domain.model import Code, Finding, Severity
 
     findings = [Finding(Code.FILE_UNREADABLE, Severity.ERROR, msg, None, None, path, None) for path, msg in unreadable] + findings

@@ -50,6 +50,25 @@ def make_backup(db_path: Path, reason: str = "auto", keep: int = KEEP) -> Path |
     return out
 
 
+STALE_PART_SECONDS = 3600.0
+
+
+def remove_stale_parts(db_path: Path, older_than: float = STALE_PART_SECONDS) -> int:
+    """Delete the `.part` files of backups killed while being written (each a full copy of the database, ID
+    numbers included); a recent one may still be in progress in another window and is left alone."""
+    import time
+
+    n = 0
+    for p in backup_dir(db_path).glob(f"{db_path.stem}-*.part"):
+        try:
+            if time.time() - p.stat().st_mtime > older_than:
+                p.unlink()
+                n += 1
+        except OSError:
+            continue
+    return n
+
+
 def list_backups(db_path: Path) -> list[BackupInfo]:
     out = []
     for p in backup_dir(db_path).glob(f"{db_path.stem}-*.sqlite3"):
@@ -65,6 +84,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 def prune(db_path: Path, keep: int = KEEP) -> None:
     for b in list_backups(db_path)[keep:]:
         b.path.unlink(missing_ok=True)
+    remove_stale_parts(db_path)
 
 
 def restore_backup(backup: Path, db_path: Path) -> Path | None:

@@ -22,6 +22,16 @@ def default_db_path() -> Path:
     return d / "xinyong.sqlite3"
 
 
+def data_dir(db_path: Path | None) -> Path:
+    """The desk's data folder (packets/ of imported bundles, backups/): beside the SQLite file, or — with the
+    office database, which has no file here — the user's data folder."""
+    if db_path is not None:
+        return Path(db_path).parent
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("xinyong-desktop", appauthor=False))
+
+
 def database_url() -> str | None:
     """An office database (PostgreSQL) instead of the laptop's SQLite file: XINYONG_DB_URL, e.g.
     postgresql+psycopg://user:password@server/xinyong.  None: the embedded SQLite database."""

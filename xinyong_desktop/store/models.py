@@ -79,6 +79,9 @@ class Case(Base):
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="cases")
     materials: Mapped[list[MaterialRow]] = relationship(back_populates="case", cascade="all, delete-orphan")
     findings: Mapped[list[FindingRow]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    # optimistic concurrency: every UPDATE checks and bumps it; a stale one is refused (StaleDataError)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class MaterialRow(Base):
@@ -119,6 +122,8 @@ class FindingRow(Base):
     page: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
     case: Mapped[Case] = relationship(back_populates="findings")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # a finding deleted by another desk is not deleted twice
 
 
 class Decision(Base):

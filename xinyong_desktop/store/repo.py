@@ -12,7 +12,10 @@ from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, F
 
 
 def audit(s: Session, instructor: str, action: str, detail: str = "", case_id: int | None = None) -> None:
-    s.add(AuditEvent(case_id=case_id, instructor=instructor, action=action, detail=detail))
+    """An audit event; ID and phone numbers in its detail (a correction's value, a file name) are masked."""
+    from xinyong_desktop.logs import redact
+
+    s.add(AuditEvent(case_id=case_id, instructor=instructor, action=action, detail=redact(detail)))
 
 
 def create_class(s: Session, name: str, held_on: dt.date | None = None, place: str = "", instructors: str = "") -> TrainingClass:
@@ -51,10 +54,29 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
                needs_correction=any(str(f.severity) == "error" for f in result.findings))
 
 
+def touch(case: Case) -> None:
+    """Mark the case changed, so its UPDATE checks and bumps its version even when no column of its own
+    changed (a decision, new findings): a second desk working from the same version is then refused."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    flag_modified(case, "status")
+
+
 def record_decision(s: Session, case: Case, action: str, target: str, instructor: str, value: str | None = None,
                     reason: str = "") -> Decision:
+    """Record a decision; the same decision made again (a double click, two desks) is the one already there."""
     if action == "override" and not reason.strip():
         raise ValueError("驳回（忽略）一项问题必须填写理由")
+    if action == "correct" and target.startswith("field:"):  # "1.2万元" → "12000.00", or a Chinese refusal
+        from xinyong_desktop.services.corrections import normalize_correction
+
+        value = normalize_correction(target.rsplit("/", 1)[-1], value)
+    same = s.scalars(select(Decision).where(Decision.case_id == case.id, Decision.action == action,
+                                            Decision.target == target, Decision.undone_at.is_(None))
+                     .order_by(Decision.id.desc())).first()
+    if same is not None and same.value == value and same.reason == reason:
+        return same
+    touch(case)
     d = Decision(case_id=case.id, action=action, target=target, value=value, reason=reason, instructor=instructor)
     s.add(d)
     s.flush()
@@ -74,6 +96,7 @@ def active_decisions(s: Session, case_id: int) -> list[Decision]:
 
 def replace_findings(s: Session, case: Case, findings, eligible_from=None) -> None:
     """Findings recomputed after a decision; the stored materials (what was read) stay as they are."""
+    touch(case)
     case.findings.clear()
     for f in findings:
         case.findings.append(FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,

@@ -25,8 +25,18 @@ class StatusError(XinyongError, ValueError):
     """A status change the flow does not allow; the message is Chinese."""
 
 
-def set_status(s: Session, case: Case, new: str, instructor: str, why: str = "") -> None:
-    """Every status change goes through here: checked against the flow and written to the audit trail."""
+def set_status(s: Session, case: Case, new: str, instructor: str, why: str = "",
+               seen_version: int | None = None) -> None:
+    """Every status change goes through here: checked against the flow and written to the audit trail.
+
+    The check is against the case as it is in this transaction, and its UPDATE is conditional on the version
+    read (store.models.Case.version): another desk's change in between refuses this one.  seen_version: the
+    version the instructor was looking at when choosing the change (the desk passes it) — a case changed since
+    is refused at once with ConcurrentEditError."""
+    from xinyong_desktop.errors import ConcurrentEditError
+
+    if seen_version is not None and case.version != seen_version:
+        raise ConcurrentEditError()
     old = case.status or "未开始"
     if new == old:
         return
