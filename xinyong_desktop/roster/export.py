@@ -13,8 +13,9 @@ from xinyong_desktop.roster.board import Roster, list_titles
 
 HEADERS = ("企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "处罚机关", "可申请修复日期",
            "终止公示日期", "高频失信", "来源文件", "行号", "待核对")
-SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "withdrawn": "已达最长公示期",
-               "not_repairable": "不得提前终止", "listing": "严重失信主体名单", "incomplete": "缺少处罚日期"}
+SHEET_NAMES = {"eligible": "可申请", "soon": "即将可申请", "not_yet": "未到期", "to_confirm": "日期待确认",
+               "minor_unpublished": "轻微原则上不公示", "withdrawn": "已达最长公示期", "not_repairable": "不得提前终止",
+               "not_published": "不予公示", "listing": "严重失信主体名单", "incomplete": "缺少处罚日期"}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -47,7 +48,7 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
         for r in items:
             ws.append([r.enterprise_name, r.uscc or r.registration_number, r.decision_number, r.decision_date,
                        r.severity_label, r.authority, r.eligible_from, r.withdrawn_on,
-                       "、".join(r.high_frequency_rules), r.file, r.row, "；".join(r.problems + ([r.route()] if r.listing else []))])
+                       "、".join(r.high_frequency_rules), r.file, r.row, "；".join(r.problems + ([r.route()] if r.listing else []) + ([r.note] if r.note else []))])
             as_text(ws[ws.max_row])
         for row in ws.iter_rows(min_row=3):
             for i in (3, 6, 7):
