@@ -44,6 +44,7 @@ class CaseFacts:
     penalty_text: str = ""  # 处罚内容 as the instructor knows it: sector words, restriction periods (rules.assess)
     art14: tuple[bool | None, ...] = ()  # NECIPS 第十四条 conditions answered on the case (None: not asked yet)
     natural_person: bool = False  # a natural person / 个体工商户: NECIPS's own small-fine threshold
+    province: str = ""  # whose NECIPS small-fine threshold applies (empty: the authority's, else penalties.toml's)
 
 
 def _name(rules: RuleBook, kind: Kind) -> str:

@@ -76,7 +76,8 @@ def record_facts(decision_date: dt.date, facts, rules: RuleBook, fine: Decimal |
         platform = rules.penalties.propose_platform(authority, decision_date) or "creditchina"
     severity = None if "record_severity" in assumed else facts.record_severity
     return RecordFacts(decision_date, severity, "unknown" if severity is None else "given", platform, types, fine,
-                       text, getattr(facts, "published_on", None), bool(getattr(facts, "natural_person", False)))
+                       text, getattr(facts, "published_on", None), bool(getattr(facts, "natural_person", False)),
+                       getattr(facts, "province", "") or None)
 
 
 def case_eligibility(decision_date: dt.date, facts, as_of: dt.date, rules: RuleBook,

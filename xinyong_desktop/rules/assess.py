@@ -116,6 +116,14 @@ def _latest(options: list[Option], as_of: dt.date, category: str, platform: str)
     return el, "to_confirm"  # the status depends on the fact to confirm: never stated
 
 
+def _short(rs: RuleSet) -> str:
+    """"第58号令" / "第36号令" / "527号" from a rule set's title (its id when none is found)."""
+    for key in ("第58号", "第36号", "527号", "第45号"):
+        if key in rs.title:
+            return key + ("令" if key.startswith("第") else "文")
+    return rs.title
+
+
 def assess(rules: RuleBook, rec: RecordFacts, as_of: dt.date) -> Assessment:
     if rec.platform == "necips":
         return _necips(rules, rec, as_of)
@@ -171,15 +179,14 @@ def _creditchina(rules: RuleBook, rec: RecordFacts, as_of: dt.date) -> Assessmen
             alt = dates(sev, alt_lo, alt_hi)
             who = f"{SEVERITY_CN[sev]}失信行为" if sev is not None and (alt_lo.by_severity or alt_hi.by_severity) else ""
             if alt.eligible_from != el.eligible_from and alt_lo is not rs_min:
-                bits.append(f"{who}自{cn_date(alt.eligible_from)}起可申请" if alt.eligible_from
-                            else f"{who}不得提前终止公示")
+                bits.append(f"按{_short(alt_lo)}，{who}" + (f"自{cn_date(alt.eligible_from)}起可申请" if alt.eligible_from
+                                                         else "不得提前终止公示"))
             if alt.withdrawn_on != el.withdrawn_on and alt_hi is not rs_max:
                 verb = "已于" if alt.withdrawn_on <= as_of else "将于"
-                bits.append(f"{who}最长公示期{verb}{cn_date(alt.last_published_day)}届满")
+                bits.append(f"按{_short(alt_hi)}，{who}最长公示期{verb}{cn_date(alt.last_published_day)}届满")
         if bits:
             differs = True
-            titles = "、".join(dict.fromkeys(r.title for r in (alt_lo, alt_hi) if r not in (rs_min, rs_max)))
-            notes.append(f"该处罚于{cn_date(rec.decision_date)}作出，按{titles}计算：" + "，".join(bits)
+            notes.append(f"该处罚于{cn_date(rec.decision_date)}作出：" + "；".join(dict.fromkeys(bits))
                          + f"。两种规定结果不同，{rules.portal_disclaimer}")
     period = rs_min.periods[category] if category else None
     return Assessment(el, status, rs_min, rs_max, category, tuple(options), tuple(notes), differs, period)
