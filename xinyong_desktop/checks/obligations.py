@@ -188,7 +188,8 @@ def late_payment(by_kind: dict[Kind, list[Material]], decision_date: dt.date | N
                     f"罚款缴纳日期 {paid_on.isoformat()} 距处罚决定日期 {decision_date.isoformat()} 已超过 {PAYMENT_DAYS} 日"
                     f"（送达日期不详，按决定日期计算，逾期 {late_days} 日）。依《行政处罚法》第七十二条，逾期缴纳罚款的每日按"
                     f"罚款数额的3%加处罚款，加处罚款不超过罚款数额，按此计算可能为 {amount:.2f} 元。请核实是否已缴纳加处罚款"
-                    "（以送达日期为准）；未缴清的，法定义务尚未履行完毕。",
+                    "（以送达日期为准）；未缴清的，法定义务尚未履行完毕。经处罚机关批准暂缓或者分期缴纳的，按批准的期限计算"
+                    "（第六十六条第二款）；申请行政复议或者提起行政诉讼的，复议、诉讼期间不计算加处罚款（第七十三条第三款）。",
                     Kind.PAYMENT_PROOF, FieldId.PAYMENT_DATE, last.path, fv.page)]
 
 

@@ -205,11 +205,9 @@ def _necips(rules: RuleBook, rec: RecordFacts, as_of: dt.date) -> Assessment:
         cats: tuple[str, ...] = (cat.category,)
     elif cat.candidates:
         cats = cat.candidates
-    elif rec.severity is not None:
-        cats = (rs.category(rec.severity),)
-    else:
+    else:  # NECIPS has no severity classes: without the penalty's types its category is not known
         cats = ("light", "standard")
-        notes.append("处罚种类和失信程度均未知，无法判断公示期（待确认）")
+        notes.append("处罚种类未知，无法判断国家企业信用信息公示系统的公示期（待确认）")
     if cat.note:
         notes.append(cat.note)
     if rec.published_on is not None:
