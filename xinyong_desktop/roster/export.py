@@ -6,6 +6,7 @@ cell starting with =, +, -, @ or a tab into a formula as soon as it is edited.  
 cell as a string with Excel's quote prefix (shown as typed, never evaluated, also after editing)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -69,5 +70,40 @@ def write_board_xlsx(roster: Roster, soon_days: int, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
+    tmp.replace(out)
+    return out
+
+
+CONTACT_HEADERS = ("企业名称", "统一社会信用代码", "法定代表人", "联系电话", "处罚决定书文号", "处罚机关", "可申请修复日期",
+                   "申请平台")
+
+
+def reaching_date(roster: Roster, days: int) -> list:
+    """Records whose repair opens within ``days`` of the board's date (a firm date only: a date still to confirm
+    is never sent to an enterprise)."""
+    horizon = roster.as_of + dt.timedelta(days=days)
+    return sorted((r for r in roster.records if r.status == "not_yet" and r.eligible_from
+                   and r.eligible_from <= horizon and r.assessment is not None and r.assessment.firm),
+                  key=lambda r: (r.eligible_from, r.enterprise_name))
+
+
+def write_contacts_csv(roster: Roster, days: int, out: Path) -> Path:
+    """The contact list (CSV, UTF-8 with BOM for Excel) of enterprises reaching their date within ``days``, for the
+    office's SMS or 政企通 channel.  A cell that a spreadsheet would read as a formula is written with a quote."""
+    import csv
+
+    def cell(v: object) -> str:
+        t = "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
+        return "'" + t if t.startswith(FORMULA_STARTS) else t
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(CONTACT_HEADERS)
+        for r in reaching_date(roster, days):
+            w.writerow([cell(v) for v in (r.enterprise_name, r.uscc or r.registration_number, r.legal_representative,
+                                          r.phone, r.decision_number, r.authority, r.eligible_from,
+                                          r.platform_label)])
     tmp.replace(out)
     return out

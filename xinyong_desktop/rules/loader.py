@@ -430,6 +430,10 @@ class RosterRules:
     samr_min_months: int = 12
     samr_max_months: int = 36
     samr_source: str = ""
+    urge_days: tuple[int, ...] = (0, 30, 60)
+    waiting_working_days: int = 10
+    follow_up_source: str = ""
+    channels: tuple[str, ...] = ()
 
 
 ROSTER_COLUMNS = ("enterprise_name", "uscc", "registration_number", "decision_number", "decision_date", "case_closed",
@@ -464,7 +468,19 @@ def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
                        lt.get("route", str), lt.get("source", str, ""), lt.date("single_window_from"),
                        lt.get("route_single_window", str), lt.get("single_window_source", str, ""),
                        lt.str_list("samr_words", ()), lt.str_list("samr_units", ()), lt.get("samr_min_months", int, 12),
-                       lt.get("samr_max_months", int, 36), lt.get("samr_source", str, ""))
+                       lt.get("samr_max_months", int, 36), lt.get("samr_source", str, ""),
+                       *_follow_up(root))
+
+
+def _follow_up(root: _Reader) -> tuple:
+    if "follow_up" not in root.data:
+        return (0, 30, 60), 10, "", ()
+    ft = root.table("follow_up")
+    days = ft.get("urge_days", list)
+    if len(days) != 3 or not all(isinstance(d, int) and d >= 0 for d in days) or days != sorted(days):
+        raise ft.fail("urge_days", "应为三个从小到大的天数（一提醒三督促的三次督促）")
+    return (tuple(days), ft.get("waiting_working_days", int), ft.get("source", str, ""),
+            ft.str_list("channels", ()))
 
 
 @lru_cache(maxsize=1)
