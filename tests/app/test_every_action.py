@@ -157,6 +157,9 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     ans.text("某信用服务公司").file(tmp_path / "删除函.pdf")
     do("生成删除失信信息的函…")
     assert (tmp_path / "删除函.pdf").exists()
+    do("跟进清单与登记簿（一提醒三督促）")  # the register holds the certificate and the letter, numbered
+    reg = w.follow_up_window.register
+    assert reg.rowCount() == 2 and reg.item(0, 0).text().startswith("常信修证〔")
 
     # ---- the view
     t0 = w.view.transform().m11()

@@ -31,7 +31,7 @@ def test_corrections_and_kind_changes_rerun_the_checks(tmp_path, pool, rules):
     f = Facts.random(71)
     bad = f.uscc[:-1] + ("0" if f.uscc[-1] != "0" else "1")
     d = write_packet(tmp_path / "p", f, specs={"application_form": Spec("application_form", facts=replace(f, uscc=bad))})
-    as_of = f.decision_date + dt.timedelta(days=200)
+    as_of = f.decision_date + dt.timedelta(days=400)  # past the 1-year minimum of a fire penalty (Order 58)
     res = check_packet(d, as_of=as_of, pool=pool)
     assert any(x.code == "USCC_INVALID" for x in res.findings)
     app = next(m for m in res.materials if m.kind == "application_form")

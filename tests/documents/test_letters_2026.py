@@ -15,9 +15,10 @@ from xinyong_desktop.roster.board import RosterRecord
 AS_OF = dt.date(2026, 5, 10)
 
 
-def _rec(severity=RecordSeverity.GENERAL, platform="creditchina", decided=dt.date(2026, 4, 20), **kw) -> RosterRecord:
+def _rec(severity=RecordSeverity.GENERAL, platform="creditchina", decided=dt.date(2026, 4, 20),
+         authority="常州市市场监督管理局", **kw) -> RosterRecord:
     r = RosterRecord("名单.xlsx", "", 2, "常州某某商贸有限公司", "91320402MA1XXXXX0X", "常市监处罚〔2026〕15号", decided,
-                     severity, platform, "常州市市场监督管理局", **kw)
+                     severity, platform, authority, **kw)
     return r
 
 
@@ -47,7 +48,7 @@ def test_general_record_letter_uses_civil_code_dates(rules, out):
 
 def test_necips_letter_cites_samr_and_counts_from_publication(rules, out):
     rec = _rec(platform="necips", published_on=dt.date(2026, 5, 5), penalty_types=frozenset({"fine"}),
-               fine_yuan=Decimal(80000))
+               fine_yuan=Decimal(80000), authority="贵州省遵义市市场监督管理局")
     t = _reminder(rec, rules, out)
     assert "市场监管总局令第45号" in t and "自公示之日起计算" in t and "国家发展改革委" not in t
     assert "国家企业信用信息公示系统" in t
@@ -58,7 +59,8 @@ def test_necips_records_that_may_not_end_early_are_told_so(rules, out):
     rec = _rec(platform="necips", published_on=dt.date(2026, 5, 5), penalty_types=frozenset({"revoke_licence"}))
     t = _reminder(rec, rules, out)
     assert rec.status == "not_repairable" and rec.eligible_from is None
-    assert "不适用提前终止公示" in t and "2029年5月5日" in t
+    assert "不得提前终止公示，期满自动停止公示" in t and "2029年5月5日" in t
+    assert "申请时需提交的材料" not in t  # nothing to apply for: no material list
 
 
 def test_listing_letter_routes_to_the_listing_unit(rules, out):

@@ -75,14 +75,18 @@ def test_rule_sets_chosen_by_date(rules, day, want):
 
 def test_serious_minimum_by_rule_set(rules):
     assert rules.ruleset_for(D("2022-06-01")).periods["serious"].min_months == 6
-    assert rules.ruleset_for(D("2024-06-01")).periods["serious"].min_months == 12
+    o58 = rules.ruleset_for(D("2024-06-01"))
+    assert not o58.by_severity and set(o58.periods) == {"all", "special_sectors"}  # Order 58: no severity classes
+    assert (o58.periods["all"].min_months, o58.periods["all"].max_months) == (3, 36)
+    assert o58.periods["special_sectors"].min_months == 12
+    assert rules.ruleset_for(D("2026-04-01")).periods["serious"].min_months == 12
 
 
 @pytest.mark.parametrize("as_of,severity,eligible,withdrawn,published", [
-    # the same record judged the day before and the day Order 36 takes effect
-    ("2026-03-31", MINOR, "2026-01-10", "2026-04-11", True),  # Order 58: minor, no minimum
+    # one rule set at a time (rules.assess chooses between them): the day before and the day Order 36 starts
+    ("2026-03-31", MINOR, "2026-04-11", "2029-01-11", True),  # Order 58: no classes, 3 months / 3 years
     ("2026-04-01", MINOR, "2026-01-10", "2026-04-11", False),  # Order 36: in principle not published
-    ("2026-03-31", GENERAL, "2026-04-11", "2027-01-11", True),
+    ("2026-03-31", GENERAL, "2026-04-11", "2029-01-11", True),
     ("2026-04-01", GENERAL, "2026-04-11", "2027-01-11", True),
     ("2026-04-01", SERIOUS, "2027-01-11", "2029-01-11", True),
 ])
@@ -108,15 +112,17 @@ def test_necips_without_publication_date_estimates_and_says_so(rules):
 
 
 @pytest.mark.parametrize("text,fine,category,repairable,months", [
-    ("罚款", 3000, "light", False, 3),  # a small fine: published 3 months, just ends
+    ("贵州省某县市场监督管理局 罚款", 3000, "light", False, 3),  # a small fine: published 3 months, just ends
     ("通报批评", None, "light", False, 3),
-    ("罚款", 80000, "standard", True, 36),
-    ("没收违法所得、罚款", 80000, "standard", True, 36),
+    ("贵州省 罚款", 80000, "standard", True, 36),
+    ("湖北省 没收违法所得、罚款", 180000, "standard", True, 36),
+    ("限制开展生产经营活动", None, "not_early", False, 36),
     ("吊销营业执照", None, "not_early", False, 36),
     ("责令停产停业；罚款", 20000, "not_early", False, 36),
     ("降低资质等级", None, "not_early", False, 36),
     ("限制从业", None, "not_early", False, 36),
     ("警告", None, "not_published", False, 0),
+    ("简易程序 罚款", 200, "not_published", False, 0),
 ])
 def test_necips_categories(rules, text, fine, category, repairable, months):
     from decimal import Decimal
@@ -134,7 +140,7 @@ def test_necips_food_and_drugs_wait_a_year(rules):
     from decimal import Decimal
 
     types = rules.penalties.types_in("罚款")
-    assert rules.penalties.necips_category(types, Decimal(100000), "食品安全 常州市市场监督管理局") == "special_sectors"
+    assert rules.penalties.necips_category(types, Decimal(100000), "食品安全 贵州省某市市场监督管理局") == "special_sectors"
     el = rules.eligibility(D("2025-01-10"), GENERAL, D("2025-03-01"), "necips", D("2025-01-20"), "special_sectors")
     assert el.eligible_from == D("2026-01-21")
 

@@ -81,7 +81,9 @@ def test_shuanggongshi_two_level_header_in_wanyuan(tmp_path):
     r1, r2, r3, r4 = roster.records
     assert [r.row for r in roster.records] == [5, 6, 7, 8]  # the second header row is not a record
     assert (r1.uscc, r1.fine_yuan, r1.decision_date) == (u1, Decimal("5000.00"), dt.date(2025, 1, 15))
-    assert r1.problems == ["失信程度按处罚内容建议为“一般”，待确认（以“信用中国”网站显示为准）"]
+    assert r1.problems == ["失信程度按处罚种类和金额建议为“一般”，待确认（以“信用中国”网站显示为准）",
+                           "公示平台按处罚机关建议为国家企业信用信息公示系统（2026年4月1日前市场监管部门的处罚在该系统修复），待确认"]
+    assert (r1.platform, r1.platform_source, r1.platform_label) == ("necips", "proposed", "国家企业信用信息公示系统（待确认）")
     assert (r2.uscc, r2.registration_number, r2.fine_yuan) == ("", "320412600123456", Decimal("2000.00"))
     assert any("工商注册号" in p for p in r2.problems)
     assert r2.decision_number == "常某市监处罚〔2025〕22号"
@@ -125,7 +127,8 @@ def test_serious_dishonesty_listing_is_routed_not_repaired(tmp_path):
     assert listing.listing and listing.status == "listing" and listing.eligible_from is None
     assert "常州市应急管理局" in listing.route() and "移出" in listing.route()
     assert not penalty.listing and penalty.status == "eligible"
-    assert not serious.listing and serious.record_severity == RecordSeverity.SERIOUS and serious.status == "not_yet"
+    # Order 58 (2024): no severity classes, 3 months for every penalty outside the five sectors
+    assert not serious.listing and serious.record_severity == RecordSeverity.SERIOUS and serious.status == "eligible"
     lists = roster.lists(30)
     assert lists["listing"] == [listing] and listing not in lists["not_yet"]
 

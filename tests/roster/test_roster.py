@@ -94,7 +94,7 @@ def test_doubtful_rows_are_kept_with_their_problems_named(tmp_path):
     by_row = {r.row: r for r in roster.records}
     assert by_row[first_extra + 1].decision_date is None and by_row[first_extra + 1].status == "incomplete"
     assert "失信程度" in problems[first_extra + 2] and "待确认" in problems[first_extra + 2]
-    assert by_row[first_extra + 2].severity_source == "assumed"
+    assert by_row[first_extra + 2].severity_source == "unknown"  # never assumed
     assert "文号" in problems[first_extra + 3]
     assert "较重" in problems[first_extra + 5]
     assert first_extra + 4 not in problems  # the blank row is not a record
@@ -149,9 +149,10 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     rng = random.Random(11)
     hf, old = make_uscc(rng), make_uscc(rng)
     extra_rows = [
-        # general, decided 2023-11-30: 3 months end 2024-02-29 (clamped) → from 2024-03-01; off from 2024-12-01
+        # Order 58 (no severity classes): decided 2023-11-30, 3 months end 2024-02-29 (clamped) → from
+        # 2024-03-01; 3 years → off from 2026-12-01
         ["常州甲有限公司", make_uscc(rng), "常市监处罚〔2023〕1号", "2023-11-30", "一般"],
-        # serious, decided 2024-08-31: eligible 2025-09-01, off 2027-09-01 → not yet, not within 30 days
+        # "serious" on the roster, decided 2024-08-31 under Order 58: 3 months too → from 2024-12-01, off 2027-09-01
         ["常州乙有限公司", make_uscc(rng), "常环行罚[2024]2号", "2024-08-31", "严重"],
         # general, decided 2025-03-15: eligible 2025-06-16 → within 30 days of 2025-06-01
         ["常州丙有限公司", make_uscc(rng), "常税稽罚（2025）3号", "2025-03-15", "一般"],
@@ -161,10 +162,10 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
         ["常州戊有限公司", hf, "常市监处罚〔2024〕5号", "2024-07-10", "一般"],
         ["常州戊有限公司", hf, "常市监处罚〔2024〕6号", "2024-10-10", "一般"],
         ["常州戊有限公司", hf, "常市监处罚〔2025〕7号", "2025-05-09", "一般"],
-        # three within 12 months, but the first is no longer published: not counted, no flag
-        ["常州己有限公司", old, "常市监处罚〔2024〕8号", "2024-01-10", "一般"],
-        ["常州己有限公司", old, "常市监处罚〔2024〕9号", "2024-06-10", "一般"],
-        ["常州己有限公司", old, "常市监处罚〔2025〕10号", "2025-01-09", "一般"],
+        # three within 12 months, but the first (527号: 一般 1 year) is no longer published: not counted, no flag
+        ["常州己有限公司", old, "常市监处罚〔2023〕8号", "2023-04-30", "一般"],
+        ["常州己有限公司", old, "常市监处罚〔2023〕9号", "2023-05-10", "一般"],
+        ["常州己有限公司", old, "常市监处罚〔2024〕10号", "2024-01-10", "一般"],
     ]
     header = ["企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度"]
     path = tmp_path / "board.csv"
@@ -173,10 +174,10 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     recs = {r["decision_number"]: r for r in out["records"]}
     a = recs["常市监处罚〔2023〕1号"]
-    assert (a["eligible_from"], a["withdrawn_on"], a["status"], a["row"]) == ("2024-03-01", "2024-12-01", "withdrawn", 2)
+    assert (a["eligible_from"], a["withdrawn_on"], a["status"], a["row"]) == ("2024-03-01", "2026-12-01", "eligible", 2)
     b = recs["常环行罚〔2024〕2号"]
     assert (b["eligible_from"], b["withdrawn_on"], b["status"], b["record_severity"]) == (
-        "2025-09-01", "2027-09-01", "not_yet", "serious")
+        "2024-12-01", "2027-09-01", "eligible", "serious")
     assert recs["常税稽罚〔2025〕3号"]["status"] == "not_yet"
     assert recs["常应急罚〔2025〕4号"]["status"] == "eligible"
     assert [r["high_frequency"] for r in out["records"]] == [False] * 4 + [True] * 3 + [False] * 3
@@ -185,8 +186,8 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     roster = read_rosters([path], dt.date(2025, 6, 1))
     lists = roster.lists(30)
     assert [r.decision_number for r in lists["soon"]] == ["常税稽罚〔2025〕3号"]
-    assert "常环行罚〔2024〕2号" in [r.decision_number for r in lists["not_yet"]]
-    assert [r.decision_number for r in lists["withdrawn"]] == ["常市监处罚〔2023〕1号", "常市监处罚〔2024〕8号"]
+    assert "常环行罚〔2024〕2号" in [r.decision_number for r in lists["eligible"]]
+    assert [r.decision_number for r in lists["withdrawn"]] == ["常市监处罚〔2023〕8号"]
 
 
 def test_high_frequency_window_is_strict():
@@ -208,7 +209,9 @@ def test_flag_counts_across_files(tmp_path):
                                             encoding="utf-8")
     roster = read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2024, 6, 1))
     assert [r.high_frequency for r in roster.records] == [True, True, True]
-    assert read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2025, 3, 1)).records[0].high_frequency is False  # off
+    # Order 58 publishes 3 years: still counted a year later; the 2027 board no longer counts the first
+    assert read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2025, 3, 1)).records[0].high_frequency is True
+    assert read_rosters(sorted(tmp_path.glob("*.csv")), dt.date(2027, 1, 6)).records[0].high_frequency is False
     single = read_rosters([tmp_path / "r0.csv"], dt.date(2024, 6, 1))
     assert single.records[0].high_frequency is False
 
@@ -221,7 +224,7 @@ def test_board_xlsx_export(tmp_path):
     out = tmp_path / "看板.xlsx"
     assert main(["roster", str(path), "--as-of", "2025-06-01", "--xlsx", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["可申请", "即将可申请", "未到期", "已达最长公示期", "不得提前终止", "严重失信主体名单",
-                             "缺少处罚日期", "有问题的行"]
-    counted = sum(wb[s].max_row - 2 for s in wb.sheetnames[:7])
+    assert wb.sheetnames == ["可申请", "即将可申请", "未到期", "日期待确认", "轻微原则上不公示", "已达最长公示期",
+                             "不得提前终止", "不予公示", "严重失信主体名单", "缺少处罚日期", "有问题的行"]
+    counted = sum(wb[s].max_row - 2 for s in wb.sheetnames[:10])
     assert counted == 40

@@ -140,9 +140,30 @@ def test_bad_case_json_is_exit_2_with_a_chinese_message(tmp_path, capsys, case, 
     assert why in err and "Traceback" not in err
 
 
-def test_no_case_json_is_exit_2(tmp_path, capsys):
-    assert main(["check", str(tmp_path), "--json"]) == 2
-    assert "record_severity" in capsys.readouterr().err
+@pytest.mark.parametrize("sample", ["p001", "p003"])
+def test_no_case_json_checks_with_the_assumed_facts_named(tmp_path, capsys, sample):
+    """An enterprise's stick never has a case.json: the check runs, says what it assumed, and leaves to review
+    what depends on it (p003, decided before 2023-05-01: the 527号 periods differ by severity)."""
+    import shutil
+    from pathlib import Path
+
+    src = Path("/work/shared/samples") / sample
+    as_of = json.loads((src / "expected.json").read_text(encoding="utf-8"))["as_of"]
+    packet = tmp_path / "packet"
+    shutil.copytree(src / "packet", packet)
+    (packet / "case.json").unlink()
+    rc = main(["check", str(packet), "--as-of", as_of, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc in (0, 1) and rc == (0 if out["ready"] else 1)
+    assert out["record_severity"] is None
+    assert set(out["assumed"]) == {"record_severity", "platform", "applicant"}
+    assert out["assumed"]["record_severity"]["value"] is None
+    period = [f for f in out["findings"] if f["code"] == "NOT_YET_ELIGIBLE"]
+    assert period and all(f["severity"] in ("review", "warning") for f in period)
+    if sample == "p003":
+        assert out["assumed"]["applicant"]["value"] == "agent"  # it carries a 授权委托书
+        (both,) = [f for f in period if f["severity"] == "review" and "一般失信行为" in f["message"]]
+        assert "严重失信行为" in both["message"] and out["eligible_from"] is None
 
 
 def test_case_json_keys_are_read(tmp_path):
@@ -178,3 +199,44 @@ def test_outdated_templates_by_title_only(rules):
     assert outdated_title([("信用报告", False)], titles) is None
     assert outdated_title([("失信行为纠正后的信用信息修复申请表", True)], titles) is None
     assert outdated_title([("失信行为纠正后的信用信息修复承诺书", True)], titles) is None
+
+
+@pytest.mark.parametrize("fine,province,code,severity", [
+    ("3000", "贵州", "NOT_REPAIRABLE", "error"),  # a small fine: 3 months, cannot be repaired (not "after 6 months")
+    ("80000", "贵州", "NOT_YET_ELIGIBLE", "error"),  # above the threshold: repairable after 6 months
+    ("3000", "", "NOT_YET_ELIGIBLE", "review"),  # Jiangsu's threshold is unknown: both outcomes, review
+])
+def test_necips_fine_amount_in_the_desk_check(rules, fine, province, code, severity):
+    """The desk's check passes the decision's fine: a NECIPS small fine is not repairable."""
+    mats = [_m(K.PENALTY_DECISION, decision_date="2025-01-10", fine_amount=fine, penalty_authority="某市市场监督管理局")]
+    facts = CaseFacts(RecordSeverity.GENERAL, LR, "necips", published_on=dt.date(2025, 1, 20), province=province,
+                      art14=(True, True, True))
+    found, eligible_from = run_checks(mats, facts, dt.date(2025, 3, 1), rules)
+    period = [(f.code, f.severity) for f in found if f.code in ("NOT_REPAIRABLE", "NOT_YET_ELIGIBLE")]
+    assert (code, severity) in period
+    assert eligible_from == (dt.date(2025, 7, 21) if fine == "80000" else None)
+
+
+def test_necips_art14_conditions_are_asked(rules):
+    mats = [_m(K.PENALTY_DECISION, decision_date="2025-01-10", fine_amount="80000")]
+    base = CaseFacts(RecordSeverity.GENERAL, LR, "necips", published_on=dt.date(2025, 1, 20), province="贵州")
+    found, _ = run_checks(mats, base, dt.date(2025, 8, 1), rules)
+    (ask,) = [f for f in found if f.code == "NOT_REPAIRABLE"]
+    assert ask.severity == "warning" and "经营异常名录" in ask.message and "第十四条" in ask.message
+    from dataclasses import replace
+
+    found, _ = run_checks(mats, replace(base, art14=(False, True, True)), dt.date(2025, 8, 1), rules)
+    (no,) = [f for f in found if f.code == "NOT_REPAIRABLE"]
+    assert no.severity == "error" and "同一类违法行为" in no.message
+
+
+def test_case_json_necips_keys(tmp_path):
+    (tmp_path / "case.json").write_text(json.dumps({
+        "record_severity": "general", "platform": "necips", "penalty_text": "限制开展生产经营活动五年",
+        "province": "湖北", "natural_person": True, "art14": [True, None, False]}), encoding="utf-8")
+    f = read_case_file(tmp_path)
+    assert (f.penalty_text, f.province, f.natural_person, f.art14) == ("限制开展生产经营活动五年", "湖北", True,
+                                                                       (True, None, False))
+    (tmp_path / "case.json").write_text(json.dumps({"record_severity": "general", "art14": "yes"}), encoding="utf-8")
+    with pytest.raises(CaseFileError, match="art14"):
+        read_case_file(tmp_path)

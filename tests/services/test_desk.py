@@ -29,7 +29,9 @@ def _checked_case(db, tmp_path, rules, pool, specs=None, platform_file=None):
     folder = write_packet(tmp_path / "packet", facts, specs=specs or {})
     if platform_file:
         data = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-        (folder / "case.json").write_text(json.dumps({**data, "platform": platform_file}), encoding="utf-8")
+        # a NECIPS fine needs the province's small-fine standard (Jiangsu's is not known: review)
+        (folder / "case.json").write_text(json.dumps({**data, "platform": platform_file, "province": "贵州"}),
+                                          encoding="utf-8")
     from xinyong_desktop.services.check_packet import read_case_file
 
     cf = read_case_file(folder)

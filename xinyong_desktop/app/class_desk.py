@@ -187,7 +187,13 @@ class ClassDeskMixin:
         if out_dir is None or self.running is not None:
             return
         records, as_of = self._board_records(), self.class_date
-        self.run_op(lambda pr: self._batch(writer(records, self.rules, out_dir, as_of, pr)),
+        with self.db() as s:  # the class's date and place go into the letters (LetterSettings)
+            tc = s.get(TrainingClass, self.training_class)
+            when, where = (tc.held_on.isoformat() if tc and tc.held_on else ""), (tc.place if tc else "")
+        from xinyong_desktop.documents.letters import LetterSettings
+
+        settings = LetterSettings(class_time=when, class_place=where)
+        self.run_op(lambda pr: self._batch(writer(records, self.rules, out_dir, as_of, pr, settings=settings)),
                     lambda paths: self._forms_done(out_dir, paths), S.MAKING_FORMS)
 
     @staticmethod

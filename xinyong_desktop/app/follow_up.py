@@ -88,9 +88,34 @@ class FollowUpMixin:
         out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
             return None
-        render_certificate(rec, self.rules, out, self.class_date, repaired_on, code)
+        number = self._register("certificate", rec, rec.enterprise_name)
+        render_certificate(rec, self.rules, out, self.class_date, repaired_on, code, number)
         self._forms_done(out.parent, [out])
         return out
+
+    def _register(self, kind: str, rec, requested_by: str, third_party: str = "") -> str:
+        """The register's next number for this paper (信用修复证明 / 删除函), printed on it."""
+        from xinyong_desktop.services.follow_up import register_document
+
+        with self.db() as s, s.begin():
+            doc = register_document(s, kind, self.class_date, requested_by or rec.enterprise_name, rec,
+                                    self.instructor, self.case_id, third_party)
+            return doc.number
+
+    def show_follow_up(self):
+        """The follow-up window of the class: 一提醒三督促, waiting applications, the register, 高频失信."""
+        from xinyong_desktop.app.follow_up_window import FollowUpWindow
+        from xinyong_desktop.rules.loader import default_roster_rules
+        from xinyong_desktop.services.classes import roster_of_class
+
+        def roster_at(day: dt.date):
+            with self.db() as s:
+                return roster_of_class(s, self.training_class, day, self.rules)
+
+        self.follow_up_window = FollowUpWindow(self.db, self.training_class, roster_at, self.class_date,
+                                               self.instructor, default_roster_rules().channels, self)
+        self.follow_up_window.show()
+        return self.follow_up_window
 
     def make_deletion_letter(self, out: Path | None = None, third_party: str | None = None) -> Path | None:
         from xinyong_desktop.documents.letters import render_deletion_letter
@@ -106,6 +131,7 @@ class FollowUpMixin:
         out = out or self._ask_save(S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
         if out is None:
             return None
-        render_deletion_letter(rec, self.rules, out, self.class_date, third_party, repaired_on)
+        number = self._register("deletion_letter", rec, rec.enterprise_name, third_party)
+        render_deletion_letter(rec, self.rules, out, self.class_date, third_party, repaired_on, number)
         self._forms_done(out.parent, [out])
         return out

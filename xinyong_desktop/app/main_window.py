@@ -183,6 +183,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_FOLLOW, S.RECORD_OUTCOME, "", self.record_outcome)
         act(S.MENU_FOLLOW, S.MAKE_CERTIFICATE, "", self.make_certificate)
         act(S.MENU_FOLLOW, S.MAKE_DELETION, "", self.make_deletion_letter)
+        act(S.MENU_FOLLOW, S.SHOW_FOLLOW_UP, "", self.show_follow_up)
         act(S.MENU_CLASS, S.SHOW_REVIEW, "Ctrl+Shift+B", lambda: self.tabs.setCurrentIndex(0))
         act(S.MENU_REVIEW, S.RECHECK, "F5", self.recheck)
         act(S.MENU_REVIEW, S.NEXT_ITEM, "Ctrl+J", lambda: self._step_tree(1))

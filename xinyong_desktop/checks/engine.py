@@ -41,6 +41,11 @@ class CaseFacts:
     published_on: dt.date | None = None  # when the record was published (NECIPS counts from it)
     penalty_types: tuple[str, ...] = ()  # penalties.toml type ids, when known (roster 处罚类别/处罚内容)
     decision_number: str | None = None  # the case's own record, when known (one case per record)
+    assumed: tuple[str, ...] = ()  # facts not given (no case.json): record_severity / platform / applicant
+    penalty_text: str = ""  # 处罚内容 as the instructor knows it: sector words, restriction periods (rules.assess)
+    art14: tuple[bool | None, ...] = ()  # NECIPS 第十四条 conditions answered on the case (None: not asked yet)
+    natural_person: bool = False  # a natural person / 个体工商户: NECIPS's own small-fine threshold
+    province: str = ""  # whose NECIPS small-fine threshold applies (empty: the authority's, else penalties.toml's)
 
 
 def _name(rules: RuleBook, kind: Kind) -> str:
@@ -172,7 +177,8 @@ def run_checks(materials: list[Material], facts: CaseFacts, as_of: dt.date, rule
     out += obligations.outdated_templates(materials, rules)
     out += obligations.record_number_findings(materials, facts, rules)
     out += obligations.late_payment(by_kind, decision_date, fine)
-    found, eligible_from = obligations.eligibility_findings(decision_date, facts, as_of, rules)
+    found, eligible_from = obligations.eligibility_findings(decision_date, facts, as_of, rules, fine=fine,
+                                                            materials=materials)
     out += _unsure_period(found, dated, rules)
     return out, eligible_from
 

@@ -10,18 +10,18 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from xinyong_desktop.domain.model import Code, FieldId, Finding, Kind, Material, RecordSeverity, Severity
+from xinyong_desktop.domain.model import Code, FieldId, Finding, Kind, Material, Severity
 from xinyong_desktop.domain.periods import Eligibility
 from xinyong_desktop.domain.text import decision_number_key
+from xinyong_desktop.rules.assess import Assessment, RecordFacts, assess
 from xinyong_desktop.rules.loader import RuleBook
 
-E, W = Severity.ERROR, Severity.WARNING
+E, R, W = Severity.ERROR, Severity.REVIEW, Severity.WARNING
 
 # 行政处罚法 art. 72: 3 % of the fine a day once the 15 days after service are over, capped at the fine
 PAYMENT_DAYS = 15
 SURCHARGE_PER_DAY = Decimal("0.03")
 PORTAL_DISCLAIMER = "以“信用中国”网站显示为准"
-SEVERITY_CN = {RecordSeverity.MINOR: "轻微", RecordSeverity.GENERAL: "一般", RecordSeverity.SERIOUS: "严重"}
 
 
 def required_materials(by_kind: dict[Kind, list[Material]], facts, fine: Decimal | None,
@@ -62,30 +62,65 @@ def record_number_findings(materials: list[Material], facts, rules: RuleBook) ->
     return out
 
 
-def case_eligibility(decision_date: dt.date, facts, as_of: dt.date, rules: RuleBook) -> Eligibility:
-    return rules.eligibility(decision_date, facts.record_severity, as_of, facts.platform,
-                             published_on=getattr(facts, "published_on", None), category=_category(facts, rules))
-
-
-def _category(facts, rules: RuleBook) -> str | None:
+def record_facts(decision_date: dt.date, facts, rules: RuleBook, fine: Decimal | None = None,
+                 authority: str = "") -> RecordFacts:
+    """What the rules need to know about the case's record: severity only when it was given (never assumed)."""
+    assumed = set(getattr(facts, "assumed", ()) or ())
     types = frozenset(getattr(facts, "penalty_types", None) or ())
-    if facts.platform != "necips" or not types:
-        return None
-    return rules.penalties.necips_category(types, None)
+    text = (getattr(facts, "penalty_text", "") or "") + " " + authority
+    types |= rules.penalties.types_in(getattr(facts, "penalty_text", "") or "")
+    if fine is not None and fine > 0:
+        types |= {"fine"}
+    platform = facts.platform
+    if "platform" in assumed:
+        platform = rules.penalties.propose_platform(authority, decision_date) or "creditchina"
+    severity = None if "record_severity" in assumed else facts.record_severity
+    return RecordFacts(decision_date, severity, "unknown" if severity is None else "given", platform, types, fine,
+                       text, getattr(facts, "published_on", None), bool(getattr(facts, "natural_person", False)),
+                       getattr(facts, "province", "") or None)
 
 
-def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date,
-                         rules: RuleBook) -> tuple[list[Finding], dt.date | None]:
-    """NOT_YET_ELIGIBLE / NOT_REPAIRABLE / NO_REPAIR_NEEDED for the case's record, and eligible_from."""
+def case_eligibility(decision_date: dt.date, facts, as_of: dt.date, rules: RuleBook,
+                     fine: Decimal | None = None, authority: str = "") -> Eligibility:
+    return assess(rules, record_facts(decision_date, facts, rules, fine, authority), as_of).eligibility
+
+
+def _authority(materials: list[Material] | None) -> str:
+    for m in materials or []:
+        if m.kind == Kind.PENALTY_DECISION and m.value(FieldId.PENALTY_AUTHORITY):
+            return m.value(FieldId.PENALTY_AUTHORITY) or ""
+    return ""
+
+
+def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date, rules: RuleBook,
+                         fine: Decimal | None = None,
+                         materials: list[Material] | None = None) -> tuple[list[Finding], dt.date | None]:
+    """NOT_YET_ELIGIBLE / NOT_REPAIRABLE / NO_REPAIR_NEEDED for the case's record, and eligible_from.
+
+    A fact the case does not give (severity, platform; the province's small-fine standard) is never assumed:
+    when the candidates differ, the finding is ``review`` with every candidate's dates and no eligible_from."""
     if decision_date is None:
         return [], None
-    el = case_eligibility(decision_date, facts, as_of, rules)
-    status = el.status(as_of)
+    authority = _authority(materials)
+    rec = record_facts(decision_date, facts, rules, fine, authority)
+    a = assess(rules, rec, as_of)
+    el = a.eligibility
     note = f"（{el.note}）" if el.note else ""
     counted = {"decision": f"处罚决定日期 {decision_date.isoformat()}",
                "publication": f"公示日期 {el.start.isoformat()}",
                "estimated_publication": f"估算公示日期 {el.start.isoformat()}"}[el.start_basis]
     out = []
+    if "platform" in (getattr(facts, "assumed", ()) or ()) and rec.platform == "necips":
+        out.append(Finding(Code.NOT_YET_ELIGIBLE, R,
+                           f"未提供公示平台：处罚机关“{authority}”为市场监管（药监）部门，处罚于2026年4月1日前作出，"
+                           "建议按国家企业信用信息公示系统的规定办理（待确认），请在该系统查询。"))
+    if rec.platform == "necips":
+        out += _art14_findings(facts, rules, a)
+    if not a.firm:
+        out.append(Finding(Code.NOT_YET_ELIGIBLE, R,
+                           "公示期取决于未确认的事实，请核对后确认：" + "；".join(a.notes) + note + "。"))
+        return out, None
+    status = a.status
     if status == "not_yet":
         assert el.eligible_from is not None  # "not yet" always has the date it ends
         out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
@@ -93,10 +128,39 @@ def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date,
     elif status == "not_repairable":
         out.append(Finding(Code.NOT_REPAIRABLE, E,
                            f"该处罚信息按规定不得提前终止公示，将于 {el.last_published_day.isoformat()} 公示期满后"
-                           f"终止公示，期满前无法申请信用修复{note}。"))
+                           f"自动停止公示，期满前无法申请信用修复{note}。"))
     elif status == "withdrawn":
         out.append(Finding(Code.NO_REPAIR_NEEDED, W, withdrawn_message(el, counted)))
-    return out, el.eligible_from
+    elif status == "not_published":
+        out.append(Finding(Code.NO_REPAIR_NEEDED, W,
+                           "按简易程序作出的行政处罚和警告不予公示（《市场监督管理行政处罚信息公示规定》第二条），"
+                           "无需申请信用修复；请先在国家企业信用信息公示系统查询该信息是否公示。"))
+    elif status == "minor_unpublished":
+        out.append(Finding(Code.NO_REPAIR_NEEDED, W,
+                           "轻微失信行为的行政处罚信息原则上不公示（第36号令）：请先在“信用中国”网站查询该信息是否公示；"
+                           "已公示的，履行义务后即可申请信用修复。"))
+    for n in a.notes:
+        if a.differs or "待确认" in n:
+            out.append(Finding(Code.NOT_YET_ELIGIBLE, W, n + "。"))
+    return out, el.eligible_from if status in ("eligible", "not_yet") else None
+
+
+def _art14_findings(facts, rules: RuleBook, a: Assessment) -> list[Finding]:
+    """NECIPS 第十四条: the conditions asked on the case — an answer "no" is an error, no answer a reminder."""
+    if a.status not in ("eligible", "not_yet"):
+        return []
+    conds = rules.penalties.conditions
+    answers = tuple(getattr(facts, "art14", ()) or ())
+    out = []
+    failed = [c for c, ans in zip(conds, answers, strict=False) if ans is False]
+    unasked = [c for i, c in enumerate(conds) if i >= len(answers) or answers[i] is None]
+    if failed:
+        out.append(Finding(Code.NOT_REPAIRABLE, E, "不符合国家企业信用信息公示系统信用修复条件："
+                           + "；".join(failed) + f"（{rules.penalties.conditions_source}）。"))
+    if unasked:
+        out.append(Finding(Code.NOT_REPAIRABLE, W, "请向企业确认并在案件中记录："
+                           + "；".join(unasked) + f"（{rules.penalties.conditions_source}）。"))
+    return out
 
 
 def withdrawn_message(el: Eligibility, counted: str = "") -> str:
@@ -124,7 +188,8 @@ def late_payment(by_kind: dict[Kind, list[Material]], decision_date: dt.date | N
                     f"罚款缴纳日期 {paid_on.isoformat()} 距处罚决定日期 {decision_date.isoformat()} 已超过 {PAYMENT_DAYS} 日"
                     f"（送达日期不详，按决定日期计算，逾期 {late_days} 日）。依《行政处罚法》第七十二条，逾期缴纳罚款的每日按"
                     f"罚款数额的3%加处罚款，加处罚款不超过罚款数额，按此计算可能为 {amount:.2f} 元。请核实是否已缴纳加处罚款"
-                    "（以送达日期为准）；未缴清的，法定义务尚未履行完毕。",
+                    "（以送达日期为准）；未缴清的，法定义务尚未履行完毕。经处罚机关批准暂缓或者分期缴纳的，按批准的期限计算"
+                    "（第六十六条第二款）；申请行政复议或者提起行政诉讼的，复议、诉讼期间不计算加处罚款（第七十三条第三款）。",
                     Kind.PAYMENT_PROOF, FieldId.PAYMENT_DATE, last.path, fv.page)]
 
 
@@ -150,6 +215,11 @@ def outdated_templates(materials: list[Material], rules: RuleBook) -> list[Findi
 
 def verdict(ready: bool, findings: Iterable[Finding]) -> str:
     """The one-line result: never "可以提交" for a record whose maximum publicity period is over."""
-    if any(str(f.code) == Code.NO_REPAIR_NEEDED for f in findings):
+    gone = [f for f in findings if str(f.code) == Code.NO_REPAIR_NEEDED]
+    if any("不予公示" in f.message for f in gone):
+        return "简易程序或警告的处罚不予公示，无需申请信用修复（请先在国家企业信用信息公示系统查询）"
+    if any("原则上不公示" in f.message for f in gone):
+        return f"轻微失信行为的处罚信息原则上不公示（{PORTAL_DISCLAIMER}），请先查询再决定是否申请"
+    if gone:
         return f"已达最长公示期，该信息应已终止公示（{PORTAL_DISCLAIMER}），请先查询再决定是否申请"
     return "可以提交" if ready else "暂不能提交"

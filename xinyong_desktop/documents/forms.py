@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Table, TableStyle
 
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
-from xinyong_desktop.domain.model import Applicant, FieldId, Kind
+from xinyong_desktop.domain.model import STRONG, Applicant, FieldId, Kind
 from xinyong_desktop.domain.review import mask
 from xinyong_desktop.resources import resource_path
 from xinyong_desktop.rules.loader import RuleBook
@@ -40,15 +40,22 @@ def load_templates() -> dict:
         return tomllib.load(fh)
 
 
-def case_facts(result) -> dict[str, str]:
-    """The confirmed facts of a checked packet, for filling forms."""
+def case_facts(result, templates: dict | None = None) -> dict[str, str]:
+    """The confirmed facts of a checked packet, for filling forms: a value read less surely than STRONG (and not
+    confirmed by the instructor, which makes it 0.97) is left blank for the enterprise to write."""
     out: dict[str, str] = {}
     for key, sources in SOURCES.items():
         for kind, fid in sources:
-            v = next((m.value(fid) for m in result.materials if m.kind == kind and m.value(fid)), None)
+            v = next((m.value(fid) for m in result.materials if m.kind == kind and m.value(fid)
+                      and m.fields[fid].confidence >= STRONG), None)
             if v:
                 out[key] = v
                 break
+    platform = getattr(result.facts, "platform", "creditchina") or "creditchina"
+    pt = (templates or load_templates())["platform"]
+    pt = pt.get(platform) or pt["creditchina"]
+    out.update(platform=platform, platform_name=pt["name"], processing=pt["processing"], rejection=pt["rejection"],
+               once=pt["once"])
     if "decision_date" in out:
         d = dt.date.fromisoformat(out["decision_date"])
         out["decision_date"] = f"{d.year}年{d.month}月{d.day}日"
@@ -86,7 +93,9 @@ def _sign_block(lines: list[str]) -> KeepTogether:
 
 
 def render_form(kind: str, facts: dict[str, str], out: Path, templates: dict | None = None) -> Path:
-    tpl = (templates or load_templates())[kind]
+    """A form from its template; a NECIPS case gets the platform's own variant (``<kind>_necips``) when there is one."""
+    templates = templates or load_templates()
+    tpl = templates.get(f"{kind}_{facts.get('platform')}") or templates[kind]
     st = styles()
     story = [p(tpl["title"], st["title"])]
     if tpl.get("rows"):
@@ -107,7 +116,8 @@ def render_review_record(result, rules: RuleBook, out: Path, instructor: str, de
     story = [p(tpl["review_record"]["title"], st["title"])]
     story.append(table([["企业名称", facts.get("enterprise_name", BLANK), "统一社会信用代码", facts.get("uscc", BLANK)],
                         ["处罚决定书文号", facts.get("decision_number", BLANK), "可申请日期", facts.get("eligible_from", "-")],
-                        ["失信程度", {"minor": "轻微", "general": "一般", "serious": "严重"}[str(result.facts.record_severity)],
+                        ["失信程度", "未知（待确认）" if "record_severity" in getattr(result.facts, "assumed", ())
+                         else {"minor": "轻微", "general": "一般", "serious": "严重"}[str(result.facts.record_severity)],
                          "申请人", "法定代表人" if result.facts.applicant == Applicant.LEGAL_REPRESENTATIVE else "委托经办人"]],
                        [30 * mm, 52 * mm, 32 * mm, CONTENT_WIDTH - 114 * mm], size="small"))
     story.append(spacer(8))

@@ -59,6 +59,8 @@ def render_notice(result, rules: RuleBook, out: Path, instructor: str = "", over
         names = [rules.materials[k].name for k in dict.fromkeys(fine) if rules.materials[k].role == role]
         if names:
             story.append(p(f"以下{what}已审核无误，无需重新提供：" + "、".join(names) + "。", st["plain"]))
+    if tpl.get("after"):
+        story += [spacer(6), p(fill(tpl["after"], facts), st["plain"])]
     story.append(spacer(14))
     story.append(p(fill(tpl["footer"], facts), st["plain"]))
     return build(out, story, tpl["title"])

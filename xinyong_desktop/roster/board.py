@@ -29,15 +29,18 @@ from xinyong_desktop.roster.read import (
     find_header,
     read_tables,
 )
+from xinyong_desktop.rules.assess import SEVERITY_CN, Assessment, RecordFacts, assess
 from xinyong_desktop.rules.loader import RosterRules, RuleBook, default_roster_rules, default_rules
 from xinyong_desktop.rules.penalties import PenaltyRules
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-SEVERITY_CN = {RecordSeverity.MINOR: "轻微", RecordSeverity.GENERAL: "一般", RecordSeverity.SERIOUS: "严重"}
 STATUS_CN = {"not_yet": "未到最短公示期", "eligible": "可申请修复", "withdrawn": "已达最长公示期（以“信用中国”网站显示为准）",
-             "not_repairable": "不得提前终止公示", "listing": "严重失信主体名单（移出另行办理）",
-             "incomplete": "缺少处罚日期，无法计算"}
-LIST_KEYS = ("eligible", "soon", "not_yet", "withdrawn", "not_repairable", "listing", "incomplete")
+             "not_repairable": "不得提前终止公示（期满自动停止公示）", "listing": "严重失信主体名单（向列入单位申请移出）",
+             "incomplete": "缺少处罚日期，无法计算", "not_published": "不予公示（简易程序或警告）",
+             "minor_unpublished": "轻微：原则上不公示 — 先查询网站",
+             "to_confirm": "待确认（失信程度或罚款标准未确认，列出各种情况的日期）"}
+LIST_KEYS = ("eligible", "soon", "not_yet", "to_confirm", "minor_unpublished", "withdrawn", "not_repairable",
+             "not_published", "listing", "incomplete")
 
 
 @dataclass(slots=True)
@@ -60,7 +63,7 @@ class RosterRecord:
     high_frequency: bool = False
     # what a published table gives beyond the basics, and what is missing or only proposed
     registration_number: str = ""  # 工商注册号 (个体户 and old records without a USCC)
-    severity_source: str = "roster"  # roster | proposed (from 处罚类别/处罚内容, 待确认) | assumed (待确认)
+    severity_source: str = "roster"  # roster | proposed (from 处罚类别/处罚内容 and amount, 待确认) | unknown
     penalty_types: frozenset[str] = frozenset()
     penalty_text: str = ""
     fine_yuan: Decimal | None = None
@@ -72,22 +75,48 @@ class RosterRecord:
     high_frequency_rules: list[str] = field(default_factory=list)  # names of the flags that fired
     matched_code: str = ""  # a row without codes: the code another row of the same name carries
     note: str = ""  # how the dates were counted when it is worth saying (estimated publication date …)
+    platform_source: str = "roster"  # roster | proposed (from the authority, 待确认) | default
+    assessment: Assessment | None = None  # the rules' reading of the record (candidates, notes)
+    listing_date: dt.date | None = None
+    as_of: dt.date | None = None  # the day the dates were counted for
 
-    def set_dates(self, rules: RuleBook, as_of: dt.date) -> None:
+    @property
+    def known_severity(self) -> RecordSeverity | None:
+        """The severity when the roster gave it or it was proposed; None when nothing is known."""
+        return None if self.severity_source == "unknown" else self.record_severity
+
+    @property
+    def natural_person(self) -> bool:
+        """个体工商户 (USCC class 92) or a named 个体 business: NECIPS's natural-person threshold applies."""
+        return self.uscc.startswith("92") or "个体" in self.enterprise_name
+
+    def facts(self) -> RecordFacts:
+        assert self.decision_date is not None
+        return RecordFacts(self.decision_date, self.known_severity,
+                           "given" if self.severity_source == "roster" else self.severity_source, self.platform,
+                           self.penalty_types, self.fine_yuan, self.penalty_text + " " + self.authority,
+                           self.published_on, self.natural_person)
+
+    def set_dates(self, rules: RuleBook, as_of: dt.date, roster_rules: RosterRules | None = None) -> None:
+        self.assessment, self.as_of = None, as_of
         if self.listing:
             self.eligible_from = self.withdrawn_on = None
             self.status = "listing"
+            rr = roster_rules or default_roster_rules()
+            listed = self.listing_date or self.decision_date
+            if listed and self.samr_listing(rr):
+                from xinyong_desktop.domain.periods import period_end
+                self.eligible_from = period_end(listed, rr.samr_min_months, rules.day_counting)
+                self.withdrawn_on = period_end(listed, rr.samr_max_months, rules.day_counting)
             return
         if self.decision_date is None:
             self.eligible_from = self.withdrawn_on = None
             self.status = "incomplete"
             return
-        category = (rules.penalties.necips_category(self.penalty_types, self.fine_yuan, self.penalty_text + self.authority)
-                    if self.platform == "necips" else None)
-        el = rules.eligibility(self.decision_date, self.record_severity, as_of, self.platform,
-                               published_on=self.published_on, category=category)
-        self.eligible_from, self.withdrawn_on, self.status, self.note = (
-            el.eligible_from, el.withdrawn_on, el.status(as_of), el.note)
+        a = assess(rules, self.facts(), as_of)
+        self.assessment = a
+        self.eligible_from, self.withdrawn_on, self.status = a.eligible_from, a.withdrawn_on, a.status
+        self.note = "；".join(([a.eligibility.note] if a.eligibility.note else []) + list(a.notes))
 
     @property
     def enterprise_key(self) -> str:
@@ -119,14 +148,36 @@ class RosterRecord:
     def severity_label(self) -> str:
         if self.listing:
             return "严重失信主体名单"
+        if self.severity_source == "unknown":
+            return "待确认（一般或严重）"
         return SEVERITY_CN[self.record_severity] + ("（待确认）" if self.severity_source != "roster" else "")
 
-    def route(self, rules: RosterRules | None = None) -> str:
-        """Where a listing goes (removal at the listing unit); empty for a penalty record."""
+    @property
+    def platform_label(self) -> str:
+        name = {"creditchina": "信用中国", "necips": "国家企业信用信息公示系统"}.get(self.platform, self.platform)
+        return name + ("（待确认）" if self.platform_source == "proposed" else "")
+
+    def samr_listing(self, rules: RosterRules | None = None) -> bool:
+        """A listing in 市场监管部门的严重违法失信名单 (its words, or a market-regulation listing unit)."""
+        rules = rules or default_roster_rules()
+        unit = self.listing_unit or self.authority
+        return self.listing and (any(w in self.penalty_text or w in self.note for w in rules.samr_words)
+                                 or any(w in unit for w in rules.samr_units))
+
+    def route(self, rules: RosterRules | None = None, as_of: dt.date | None = None) -> str:
+        """Where a listing goes: the listing unit before 2026-04-01, “信用中国” (reviewed by the listing unit) from
+        then on; empty for a penalty record."""
         if not self.listing:
             return ""
         rules = rules or default_roster_rules()
-        return rules.listing_route.format(unit=self.listing_unit or self.authority or "作出列入决定的单位")
+        unit = self.listing_unit or self.authority or "作出列入决定的单位"
+        day = as_of or self.as_of
+        text = (rules.route_single_window if day and day >= rules.single_window_from and rules.route_single_window
+                else rules.listing_route).format(unit=unit)
+        if self.samr_listing(rules) and self.eligible_from and self.withdrawn_on:
+            text += (f"市场监管部门严重违法失信名单：列入满一年（{self.eligible_from.isoformat()} 起）可申请提前移出，"
+                     f"列入满三年（{self.withdrawn_on.isoformat()}）移出（{rules.samr_source}）。")
+        return text
 
     def as_json(self) -> dict:
         return {
@@ -136,8 +187,13 @@ class RosterRecord:
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat() if self.decision_date else None,
             "date_source": self.date_source,
-            "record_severity": self.record_severity.value, "severity_source": self.severity_source,
-            "platform": self.platform, "authority": self.authority,
+            "record_severity": self.known_severity.value if self.known_severity else None,
+            "severity_source": self.severity_source,
+            "platform": self.platform, "platform_source": self.platform_source, "authority": self.authority,
+            "candidates": [{"label": o.label, "eligible_from": o.eligibility.eligible_from.isoformat()
+                            if o.eligibility.eligible_from else None,
+                            "withdrawn_on": o.eligibility.withdrawn_on.isoformat(), "status": o.status}
+                           for o in self.assessment.options] if self.assessment and not self.assessment.firm else [],
             "penalty_types": sorted(self.penalty_types),
             "fine_amount": f"{self.fine_yuan:.2f}" if self.fine_yuan is not None else None,
             "published_on": self.published_on.isoformat() if self.published_on else None,
@@ -307,16 +363,26 @@ def parse_row(raw: RawRow, rules: RosterRules, penalties: PenaltyRules | None = 
         proposed = penalties.propose_severity(types, fine)
         if proposed is not None:
             severity, source = proposed, "proposed"
-            problems.append(f"失信程度按处罚内容建议为“{SEVERITY_CN[proposed]}”，待确认（以“信用中国”网站显示为准）")
+            problems.append(f"失信程度按处罚种类和金额建议为“{SEVERITY_CN[proposed]}”，待确认（以“信用中国”网站显示为准）")
         else:
-            severity, source = RecordSeverity.SERIOUS, "assumed"
-            problems.append("名单未写失信程度，处罚内容也无法判断：暂按严重计算日期（偏保守），待确认")
+            source = "unknown"
+            problems.append("名单未写失信程度，按处罚内容和金额也无法建议：按一般、严重分别列出日期，请查询"
+                            "“信用中国”网站后确认")
     published = read_date(c.get("published_on")) if cell_text(c.get("published_on")) else None
     plat_raw = _text(c, "platform").lower()
+    authority = cell_text(c.get("authority"))
+    platform, plat_source = rules.platform.get(plat_raw), "roster"
+    if platform is None:
+        proposed_platform = penalties.propose_platform(authority, day)
+        platform, plat_source = (proposed_platform, "proposed") if proposed_platform else ("creditchina", "default")
+        if proposed_platform:
+            problems.append("公示平台按处罚机关建议为国家企业信用信息公示系统（2026年4月1日前市场监管部门的处罚在该系统修复），"
+                            "待确认")
+    listed_on = read_date(c.get("listing_date")) if cell_text(c.get("listing_date")) else None
     return RosterRecord(
         raw.file, raw.sheet, raw.row, name, uscc, dn or dn_raw, day, severity or RecordSeverity.SERIOUS,
-        platform=rules.platform.get(plat_raw, "creditchina"),
-        authority=cell_text(c.get("authority")),
+        platform=platform, platform_source=plat_source, listing_date=listed_on,
+        authority=authority,
         legal_representative=normalize_name(cell_text(c.get("legal_representative"))),
         phone=re.sub(r"\s", "", cell_text(c.get("phone"))),
         registration_number=reg, severity_source=source, penalty_types=types, penalty_text=text.strip(),
@@ -387,26 +453,45 @@ def compute_board(roster: Roster, rules: RuleBook) -> None:
         if not (r.uscc or r.registration_number):
             r.matched_code = codes.get(normalize_name(r.enterprise_name), "")
         r.set_dates(rules, roster.as_of)
+    _later_samr_penalties(roster.records)
     fired: dict[str, list[str]] = defaultdict(list)
     for hf in rules.high_frequency:
-        for key in high_frequency(roster.records, hf.count, hf.window_months):
+        for key in high_frequency(roster.records, hf.count, hf.window_months, hf.counts_listings):
             fired[key].append(hf.name)
     for r in roster.records:
         r.high_frequency_rules = list(fired.get(r.enterprise_key, []))
         r.high_frequency = bool(r.high_frequency_rules)
 
 
+def _later_samr_penalties(records: list[RosterRecord]) -> None:
+    """NECIPS art. 14: a later market-regulation penalty of the same kind stops repair — warn on the earlier one."""
+    necips = [r for r in records if r.platform == "necips" and not r.listing and r.decision_date]
+    for r in necips:
+        later = [o for o in necips if o is not r and o.enterprise_key == r.enterprise_key
+                 and o.decision_date and r.decision_date and o.decision_date > r.decision_date]
+        for o in later:
+            same = sorted((r.penalty_types & o.penalty_types) - {"fine"})
+            kind = "（处罚种类相同）" if same or r.penalty_types == o.penalty_types else ""
+            r.problems.append(f"该企业于 {o.decision_date} 又受到市场监管部门行政处罚（{o.decision_number}）{kind}："
+                              "如属同一类违法行为，依《市场监督管理信用修复管理办法》第十四条不予信用修复，请核对")
+
+
 def still_published(r: RosterRecord) -> bool:
     """Counted for 高频失信: a penalty record with a date whose publication has not ended."""
-    return not r.listing and r.decision_date is not None and r.status not in ("withdrawn", "incomplete")
+    return not r.listing and r.decision_date is not None and r.status not in (
+        "withdrawn", "incomplete", "not_published")
 
 
-def high_frequency(records: list[RosterRecord], count: int, window_months: int) -> set[str]:
-    """Enterprises with ``count`` or more still-published records inside a window shorter than ``window_months``."""
+def high_frequency(records: list[RosterRecord], count: int, window_months: int,
+                   counts_listings: bool = False) -> set[str]:
+    """Enterprises with ``count`` or more still-published records (and, for the national criterion, listings)
+    inside a window shorter than ``window_months``."""
     by_ent: dict[str, list[dt.date]] = defaultdict(list)
     for r in records:
         if still_published(r) and r.decision_date is not None:
             by_ent[r.enterprise_key].append(r.decision_date)
+        elif counts_listings and r.listing and (day := r.listing_date or r.decision_date):
+            by_ent[r.enterprise_key].append(day)
     flagged = set()
     for key, days in by_ent.items():
         days.sort()
@@ -419,6 +504,9 @@ def high_frequency(records: list[RosterRecord], count: int, window_months: int) 
 
 def list_titles(soon_days: int) -> dict[str, str]:
     return {"eligible": "现在可以申请修复", "soon": f"{soon_days} 天内可以申请", "not_yet": "尚未到最短公示期",
+            "to_confirm": "待确认（失信程度或罚款标准未确认，列出各种情况的日期）",
+            "minor_unpublished": "轻微失信：原则上不公示 — 先查询网站",
             "withdrawn": "已达最长公示期（应已终止公示，以“信用中国”网站显示为准）",
-            "not_repairable": "不得提前终止公示（期满自动终止）", "listing": "严重失信主体名单（向列入单位申请移出）",
-            "incomplete": "缺少处罚日期（待补充）"}
+            "not_repairable": "不得提前终止公示（期满自动停止公示）",
+            "not_published": "不予公示（简易程序、警告：国家企业信用信息公示系统）",
+            "listing": "严重失信主体名单（移出申请）", "incomplete": "缺少处罚日期（待补充）"}

@@ -37,11 +37,26 @@ class RuleSet:
     publication_lag_working_days: int = 0
     publication_lag_source: str = ""
     severity_map: dict[str, str] = field(default_factory=dict)  # severity → category (NECIPS)
+    classes: str = "severity"  # severity | sector (Order 58: no severity classes) | necips
+    sector_words: tuple[str, ...] = ()
+    sector_source: str = ""
 
-    def category(self, severity: RecordSeverity, category: str | None = None) -> str:
+    def category(self, severity: RecordSeverity | None, category: str | None = None, text: str = "") -> str:
+        """The periods' key for a record: its NECIPS category, its sector (Order 58) or its severity."""
         if category and category in self.periods:
             return category
-        return self.severity_map.get(severity.value, severity.value)
+        if self.classes == "sector":
+            return "special_sectors" if self.in_sector(text) else "all"
+        sev = (severity or RecordSeverity.SERIOUS).value
+        return self.severity_map.get(sev, sev)
+
+    def in_sector(self, text: str) -> bool:
+        return any(w in (text or "") for w in self.sector_words)
+
+    @property
+    def by_severity(self) -> bool:
+        """The record's severity decides its periods (not under Order 58, not on NECIPS)."""
+        return self.classes == "severity"
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,7 @@ class HighFrequencyRule:
     count: int
     window_months: int
     source: str
+    counts_listings: bool = False  # listings in a dishonesty list count as records too (the national criterion)
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,10 @@ class RuleBook:
     signature_labels: tuple[str, ...]
     source_dir: Path = field(default=Path("."))
     outdated_sources: tuple[tuple[str, str], ...] = ()
+    transition_minimum: str = "decision_date"  # decision_date | current
+    transition_maximum: str = "decision_date"
+    transition_source: str = ""
+    portal_disclaimer: str = "以“信用中国”网站显示为准"
 
     def ruleset_for(self, day: dt.date, platform: str = "creditchina") -> RuleSet:
         cands = [r for r in self.rulesets if r.platform == platform and r.valid_from <= day
@@ -147,13 +167,14 @@ class RuleBook:
 
     def eligibility(self, decision_date: dt.date, severity: RecordSeverity, as_of: dt.date,
                     platform: str = "creditchina", published_on: dt.date | None = None,
-                    category: str | None = None) -> Eligibility:
-        """When a record may be repaired and when its publication ends, by the rule set in force on as_of.
+                    category: str | None = None, text: str = "", ruleset: RuleSet | None = None) -> Eligibility:
+        """When a record may be repaired and when its publication ends under ONE rule set (by default the one in
+        force on as_of; ``rules.assess`` chooses between the regimes and says where they differ).
 
         NECIPS counts from the publication date; without it, from decision date + the publication lag
         (working days), which is said in the note."""
-        rs = self.ruleset_for(as_of, platform)
-        period = rs.periods[rs.category(severity, category)]
+        rs = ruleset or self.ruleset_for(as_of, platform)
+        period = rs.periods[rs.category(severity, category, text)]
         if rs.count_from != "publication":
             return eligibility(decision_date, period, self.day_counting, "decision")
         if published_on is not None:
@@ -172,9 +193,16 @@ class RuleBook:
     def sources(self) -> list[tuple[str, str, str]]:
         """(group, rule, source) for every rule that carries one: what the desk's rule view lists."""
         out = [("期限计算", "日期计算方法" + ("（民法典）" if self.day_counting == "civil_code" else "（周年日）"),
-                self.day_counting_source)]
+                self.day_counting_source),
+               ("期限计算", "2026年4月1日前作出的处罚：最短公示期按"
+                + ("决定日期时的规定" if self.transition_minimum == "decision_date" else "现行规定")
+                + "，最长公示期按" + ("决定日期时的规定" if self.transition_maximum == "decision_date" else "现行规定")
+                + f"（两者不同时{self.portal_disclaimer}）", self.transition_source)]
         for rs in self.rulesets:
             out.append(("公示期规则", rs.title, rs.source))
+            if rs.classes == "sector":
+                out.append(("公示期规则", f"{rs.id} · 不分失信程度；{'、'.join(rs.sector_words)}等领域最短1年",
+                            rs.sector_source))
             for cat, p in rs.periods.items():
                 lo = "不得提前修复" if p.min_months is None else f"最短{p.min_months}个月"
                 out.append(("公示期规则", f"{rs.id} · {cat}：{lo}，最长{p.max_months}个月", p.source))
@@ -186,14 +214,32 @@ class RuleBook:
                 out.append(("材料清单", f"{m.name}（{'提交材料' if m.submission else '核对材料'}）", m.source))
         out.append(("材料清单", self.authority_proof.name, self.authority_proof.source))
         for h in self.high_frequency:
-            out.append(("高频失信", f"{h.name}：{h.window_months}个月内{h.count}条", h.source))
-        out.append(("处罚种类", "按处罚类别/处罚内容建议失信程度（待确认）", self.penalties.severity_source))
-        out.append(("处罚种类", "国家企业信用信息公示系统分类", self.penalties.necips_source))
+            out.append(("高频失信", f"{h.name}：{h.window_months}个月内{h.count}条"
+                        + ("（行政处罚与列入名单合计）" if h.counts_listings else "（行政处罚）"), h.source))
+        pen = self.penalties
+        out.append(("处罚种类", "按处罚类别/处罚内容建议失信程度（待确认）", pen.severity_source))
+        out.append(("处罚种类", f"按罚款金额：{pen.serious_fine_yuan:.0f}元及以上建议严重，{pen.unsure_fine_yuan:.0f}元"
+                    "及以上不作建议（待确认）", pen.amount_source))
+        out.append(("处罚种类", "国家企业信用信息公示系统分类", pen.necips_source))
+        for sf in pen.small_fines.values():
+            amounts = ("、".join(f"{w}{v:.0f}元以下" for w, v in (("法人或其他组织", sf.organisation),
+                                                                ("自然人", sf.natural_person)) if v is not None)
+                       or "标准未找到")
+            out.append(("较低数额罚款", f"{sf.province}：{amounts}", sf.source))
+        out.append(("国家企业信用信息公示系统", "信用修复条件（第十四条）：" + "；".join(pen.conditions),
+                    pen.conditions_source))
+        out.append(("国家企业信用信息公示系统", "限制期限长于3年的按实际期限公示", pen.duration_source))
+        out.append(("公示平台", "市场监管、药监部门的处罚：2026年4月1日前建议国家企业信用信息公示系统（待确认）",
+                    pen.platform_source))
         out += [("旧版模板", f"“{t}”（按标题识别）", src) for t, src in self.outdated_sources]
         return out
 
 
-def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], str, str, int]:
+CLASS_CATEGORIES = {"severity": {s.value for s in RecordSeverity}, "sector": {"all", "special_sectors"},
+                    "necips": set(NECIPS_CATEGORIES)}
+
+
+def _periods(fname: str, data: dict) -> tuple:
     root = _Reader(fname, data)
     settings = root.table("settings")
     day_counting = settings.get("day_counting", str)
@@ -209,7 +255,10 @@ def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], str, str, int
         if count_from not in ("decision", "publication"):
             raise r.fail("count_from", "应为 decision 或 publication")
         pt = r.table("periods")
-        allowed = {s.value for s in RecordSeverity} if platform == "creditchina" else set(NECIPS_CATEGORIES)
+        classes = r.get("classes", str, "severity" if platform == "creditchina" else "necips")
+        allowed = CLASS_CATEGORIES.get(classes)
+        if allowed is None:
+            raise r.fail("classes", f"应为 {'、'.join(CLASS_CATEGORIES)}")
         periods = {}
         for cat in pt.data:
             if cat not in allowed:
@@ -226,17 +275,26 @@ def _periods(fname: str, data: dict) -> tuple[tuple[RuleSet, ...], str, str, int
                 smap[k] = st.get(k, str)
                 if smap[k] not in periods:
                     raise st.fail(k, f"类别 “{smap[k]}” 未在 periods 中定义")
-        for sev in RecordSeverity:
-            if smap.get(sev.value, sev.value) not in periods:
-                raise pt.fail(sev.value, "缺少此项")
+        for need in ((smap.get(s.value, s.value) for s in RecordSeverity) if classes != "sector"
+                     else ("all", "special_sectors")):
+            if need not in periods:
+                raise pt.fail(need, "缺少此项")
         sets.append(RuleSet(r.get("id", str), platform, r.get("title", str), r.date("valid_from"),
                             r.date("valid_to", None), periods, r.get("outdated", bool, False), r.get("source", str, ""),
                             count_from, r.get("publication_lag_working_days", int, 0),
-                            r.get("publication_lag_source", str, ""), smap))
+                            r.get("publication_lag_source", str, ""), smap, classes,
+                            r.str_list("sector_words", ()), r.get("sector_source", str, "")))
     if not sets:
         raise root.fail("ruleset", "至少需要一个规则集")
+    trans = {}
+    for k in ("transition_minimum", "transition_maximum"):
+        trans[k] = settings.get(k, str, "decision_date")
+        if trans[k] not in ("decision_date", "current"):
+            raise settings.fail(k, "应为 decision_date 或 current")
     return (tuple(sets), day_counting, settings.get("day_counting_source", str, ""),
-            settings.get("soon_days", int))
+            settings.get("soon_days", int), trans["transition_minimum"], trans["transition_maximum"],
+            settings.get("transition_source", str, ""),
+            settings.get("portal_disclaimer", str, "以“信用中国”网站显示为准"))
 
 
 def _materials(fname: str, data: dict) -> tuple[dict, dict, AuthorityProof, tuple[HighFrequencyRule, ...]]:
@@ -282,7 +340,8 @@ def _materials(fname: str, data: dict) -> tuple[dict, dict, AuthorityProof, tupl
         n, months = h.get("count", int), h.get("window_months", int)
         if n < 2 or months < 1:
             raise h.fail("count", "count 应不少于 2，window_months 应不少于 1")
-        hf.append(HighFrequencyRule(h.get("id", str), h.get("name", str), n, months, h.get("source", str, "")))
+        hf.append(HighFrequencyRule(h.get("id", str), h.get("name", str), n, months, h.get("source", str, ""),
+                                    h.get("counts_listings", bool, False)))
     return rules, cons, proof, tuple(hf)
 
 
@@ -324,13 +383,15 @@ def _reading(fname: str, data: dict) -> tuple[dict, dict, tuple, tuple, tuple]:
 
 def load_rules(rules_dir: Path | None = None) -> RuleBook:
     rules_dir = rules_dir or resource_path("rules")
-    rulesets, day_counting, dc_source, soon = _periods("periods.toml", _load_toml(rules_dir / "periods.toml"))
+    (rulesets, day_counting, dc_source, soon, t_min, t_max, t_source,
+     disclaimer) = _periods("periods.toml", _load_toml(rules_dir / "periods.toml"))
     materials, cons, proof, hf = _materials("materials.toml", _load_toml(rules_dir / "materials.toml"))
     kinds, fields, _, seal_l, sig_l = _reading("reading.toml", _load_toml(rules_dir / "reading.toml"))
     penalties = load_penalty_rules(rules_dir)
     templates = _outdated("outdated.toml", _load_toml(rules_dir / "outdated.toml"))
     return RuleBook(rulesets, day_counting, dc_source, soon, materials, cons, proof, hf, penalties, kinds, fields,
-                    tuple(t for t, _ in templates), seal_l, sig_l, rules_dir, templates)
+                    tuple(t for t, _ in templates), seal_l, sig_l, rules_dir, templates, t_min, t_max, t_source,
+                    disclaimer)
 
 
 def _outdated(fname: str, data: dict) -> tuple[tuple[str, str], ...]:
@@ -361,6 +422,18 @@ class RosterRules:
     listing_words: tuple[str, ...] = ()
     listing_route: str = ""
     listing_source: str = ""
+    single_window_from: dt.date = dt.date(2026, 4, 1)
+    route_single_window: str = ""
+    single_window_source: str = ""
+    samr_words: tuple[str, ...] = ()
+    samr_units: tuple[str, ...] = ()
+    samr_min_months: int = 12
+    samr_max_months: int = 36
+    samr_source: str = ""
+    urge_days: tuple[int, ...] = (0, 30, 60)
+    waiting_working_days: int = 10
+    follow_up_source: str = ""
+    channels: tuple[str, ...] = ()
 
 
 ROSTER_COLUMNS = ("enterprise_name", "uscc", "registration_number", "decision_number", "decision_date", "case_closed",
@@ -392,7 +465,22 @@ def load_roster_rules(rules_dir: Path | None = None) -> RosterRules:
         platform.update({w.lower(): name for w in plat.str_list(name)})
     lt = root.table("listing")
     return RosterRules(columns, severity, platform, root.table("notes").str_list("prefixes"), lt.str_list("words"),
-                       lt.get("route", str), lt.get("source", str, ""))
+                       lt.get("route", str), lt.get("source", str, ""), lt.date("single_window_from"),
+                       lt.get("route_single_window", str), lt.get("single_window_source", str, ""),
+                       lt.str_list("samr_words", ()), lt.str_list("samr_units", ()), lt.get("samr_min_months", int, 12),
+                       lt.get("samr_max_months", int, 36), lt.get("samr_source", str, ""),
+                       *_follow_up(root))
+
+
+def _follow_up(root: _Reader) -> tuple:
+    if "follow_up" not in root.data:
+        return (0, 30, 60), 10, "", ()
+    ft = root.table("follow_up")
+    days = ft.get("urge_days", list)
+    if len(days) != 3 or not all(isinstance(d, int) and d >= 0 for d in days) or days != sorted(days):
+        raise ft.fail("urge_days", "应为三个从小到大的天数（一提醒三督促的三次督促）")
+    return (tuple(days), ft.get("waiting_working_days", int), ft.get("source", str, ""),
+            ft.str_list("channels", ()))
 
 
 @lru_cache(maxsize=1)

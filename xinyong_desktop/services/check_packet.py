@@ -59,21 +59,34 @@ class CheckResult:
             "schema": 2,
             "ready": self.ready,
             "as_of": self.as_of.isoformat(),
-            "record_severity": str(self.facts.record_severity),
+            "record_severity": None if "record_severity" in self.facts.assumed else str(self.facts.record_severity),
             "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None,
+            **({"assumed": assumed_json(self.facts)} if self.facts.assumed else {}),
             "materials": [m.to_json() for m in self.materials],
             "findings": [f.to_json() for f in self.findings],
         }
 
 
+NO_CASE_FILE = ("record_severity", "platform", "applicant")
+
+
+def assumed_json(facts: CaseFacts) -> dict:
+    """What the check did not know and how it went on (a folder without case.json): never a guessed severity."""
+    why = {"record_severity": {"value": None, "how": "未知：按一般、严重分别计算公示期，结果不同的列为待核对"},
+           "platform": {"value": None, "how": "按处罚机关建议（市场监管、药监部门2026年4月1日前的处罚：国家企业信用信息"
+                                               "公示系统，待核对），否则按“信用中国”"},
+           "applicant": {"value": str(facts.applicant), "how": "有授权委托书的按委托经办人办理，否则按法定代表人办理"}}
+    return {k: why[k] for k in facts.assumed if k in why}
+
+
 def read_case_file(packet_dir: Path) -> CaseFacts:
-    """The instructor's facts about the case (check-contract.md); a missing severity is an error, not a default."""
+    """The instructor's facts about the case (check-contract.md).  Without case.json nothing is assumed silently:
+    the facts it would give are listed in ``assumed`` and what depends on them is review."""
     p = packet_dir / "case.json"
     try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
         raw = read_small_regular_file(p, CASE_FILE_CAP)
     except FileNotFoundError:
-        raise CaseFileError("缺少 case.json：请在材料文件夹中写明该处罚信息的失信程度，例如 "
-                            '{"record_severity": "general"}（可选 minor 轻微 / general 一般 / serious 严重）') from None
+        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE, assumed=NO_CASE_FILE)
     except UnsafeFileError as e:
         raise CaseFileError(f"case.json 无法使用：{e}") from None
     except OSError as e:
@@ -126,7 +139,15 @@ def case_facts_from(data: dict) -> CaseFacts:
             raise CaseFileError(f"case.json 中 published_on（公示日期）应为 YYYY-MM-DD：{published!r}") from None
     else:
         published = None
-    return CaseFacts(sev, app, platform, tuple(dict.fromkeys(kinds)), published)
+    art14 = data.get("art14") or []
+    if not isinstance(art14, list) or any(a not in (True, False, None) for a in art14):
+        raise CaseFileError("case.json 中 art14 应为 true/false/null 的列表（国家企业信用信息公示系统信用修复条件，"
+                            "按《市场监督管理信用修复管理办法》第十四条的顺序）")
+    text, province = data.get("penalty_text") or "", data.get("province") or ""
+    if not isinstance(text, str) or not isinstance(province, str):
+        raise CaseFileError("case.json 中 penalty_text（处罚内容）和 province（省份）应为文字")
+    return CaseFacts(sev, app, platform, tuple(dict.fromkeys(kinds)), published, assumed=(), penalty_text=text,
+                     art14=tuple(art14), natural_person=data.get("natural_person") is True, province=province)
 
 
 def _page_texts(parsed: dict) -> list[tuple[PageText, InkMap, str]]:
@@ -299,6 +320,8 @@ def check_packet(
             pool.close()
     order = {r: i for i, r in enumerate(rel.values())}
     materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
+    if "applicant" in facts.assumed and any(m.kind == Kind.AUTHORIZATION_LETTER for m in materials):
+        facts = replace(facts, applicant=Applicant.AGENT)
     _assign_id_roles(materials, facts)
     check_against_facts(materials, page_texts, rules)
     findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))

@@ -149,3 +149,54 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# ---------------------------------------------------------------- the office's follow-up (issue 22, migration 0007)
+class FollowUpStep(Base):
+    """一提醒三督促 of one penalty record (常信用办〔2024〕4号): the reminder letter and three urgings, each with
+    its date, channel and outcome."""
+
+    __tablename__ = "follow_up_step"
+    __table_args__ = (UniqueConstraint("record_id", "step"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("penalty_record.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(10))  # reminder | urge1 | urge2 | urge3
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(40), default="")  # 两书同达 / 短信 / 政企通 / 电话 / 上门 …
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    instructor: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class IssuedDocument(Base):
+    """The register of 信用修复证明 and 删除函: number, date, who asked, for which record.  The enterprise's name and
+    the decision number are copied so the register stays readable after a class's data is purged."""
+
+    __tablename__ = "issued_document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # certificate | deletion_letter
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(200), default="")
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_record.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+    enterprise_name: Mapped[str] = mapped_column(String(200), default="")
+    decision_number: Mapped[str] = mapped_column(String(80), default="")
+    third_party: Mapped[str] = mapped_column(String(200), default="")
+    instructor: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class HighFrequencyNote(Base):
+    """What the office did about a 高频失信 enterprise in a month: 约谈, 挂牌督办 …"""
+
+    __tablename__ = "high_frequency_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_code: Mapped[str] = mapped_column(String(18))
+    enterprise_name: Mapped[str] = mapped_column(String(200), default="")
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    action: Mapped[str] = mapped_column(String(10))  # 约谈 | 督办 | 其他
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    instructor: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
