@@ -79,3 +79,9 @@ def test_title_likeness():
     assert title_similarity("行政处罚快定书", "行政处罚决定书") >= 0.85
     assert title_similarity("行政处罚事先告知书", "行政处罚决定书") < 0.85
     assert title_similarity("经营范围", "营业执照") < 0.85
+
+
+def test_a_plain_cell_of_a_table_row_is_no_title(rules):
+    pt = page("申请主体名称|常州市青枫物流有限公司", "关联的处罚决定书|常市监处罚〔2024〕12号",
+              "统一社会信用代码|91320404MA1MFB6X2K", "申请信用修复|履行及整改情况", "申请单位（盖章）：", "2024年9月1日")
+    assert classify_page(pt, rules).kind != "penalty_decision"

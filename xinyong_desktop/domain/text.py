@@ -244,9 +244,19 @@ def to_simplified(s: str) -> str:
     return "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in s)
 
 
+# the commonest traditional-only forms of administrative text: a page without a few of them is simplified, and
+# is not sent through OpenCC at all (the converter decides only for the pages that pass this look)
+_TRADITIONAL_HINT = re.compile("[國為處罰決書當關會與經發業們這對說時個來後應據違條規號區縣場東門車長開間電話務權義萬幣費數單證報記"
+                               "實現項產標準貨議給覆審查環衛農醫藥營執負責傳訊認講購買賣廠廳辦歸檢驗總額雙層]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
 def traditional_share(s: str) -> float:
     """The share of Han characters in s that are traditional forms (0 for simplified text)."""
-    han = [c for c in s if "\u4e00" <= c <= "\u9fff"]
+    hints = len(_TRADITIONAL_HINT.findall(s))
+    if hints < 3 or hints < 0.02 * len(s):
+        return 0.0
+    han = _HAN.findall(s)
     if not han:
         return 0.0
     simp = to_simplified("".join(han))

@@ -34,13 +34,35 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     out = []
     for i, ln in enumerate(page.lines):
         zone = i < 4 or ln.height >= 1.3 * median
-        cells = [ln.text] + ([c for c in ln.text.split("\t") if c.strip()] if "\t" in ln.text.strip() else [])
-        for cell in cells:
+        for cell in [ln.text, *_title_cells(ln)]:
             t = _TRAILING.sub("", _squash(cell))
             # a title is short; a report's "关于……的报告" names its subject and may run long
             if not t or len(t) > (48 if t.startswith("关于") and i < 3 else 26):
                 continue
             out.append((t, zone))
+    return out
+
+
+def _title_cells(ln) -> list[str]:
+    """The cells of a line of several that stand out as a title: printed larger than the rest of the line, or
+    letter-spaced (营 业 执 照 between the licence's code and 副本).  A plain cell of a table row (关联的处罚决定书 |
+    常市监…) is no title."""
+    if "\t" not in ln.text.strip():
+        return []
+    out, pos = [], 0
+    cells = ln.text.split("\t")
+    heights = [b[3] - b[1] for b in ln.boxes if b]
+    row_h = sorted(heights)[len(heights) // 2] if heights else 0.0
+    for cell in cells:
+        start, pos = pos, pos + len(cell) + 1
+        chars = cell.strip()
+        if len(chars.replace(" ", "")) < 2:
+            continue
+        hs = [b[3] - b[1] for b in ln.boxes[start:start + len(cell)] if b]
+        big = bool(hs) and sorted(hs)[len(hs) // 2] >= 1.25 * row_h
+        spaced = chars.count(" ") >= len(chars.replace(" ", "")) - 1
+        if big or spaced:
+            out.append(cell)
     return out
 
 

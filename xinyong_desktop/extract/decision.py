@@ -11,7 +11,7 @@ import re
 from xinyong_desktop.domain.model import Box
 from xinyong_desktop.domain.text import find_dates, normalize_decision_number
 from xinyong_desktop.extract.layout import Line, PageText
-from xinyong_desktop.extract.patterns import parse_authority, parse_org
+from xinyong_desktop.extract.patterns import looks_like_person, parse_authority, parse_org, parse_person
 
 Hit = tuple[str, int, Box | None, float, str]  # value, page, box, confidence, raw
 
@@ -104,6 +104,9 @@ def party_line(pages: list[tuple[int, PageText]]) -> Hit | None:
             body = t.rstrip("：:")
             v = parse_org(body)
             if not v:
+                person = parse_person(body) if addressee and (under_number or num_at is None) else None
+                if person and person == body and looks_like_person(person):
+                    return person, pno, line.bbox, 0.85 * line.sure, line.text  # "刘学良：" — a person, to confirm
                 continue
             rest = body[len(v):] if body.startswith(v) else None
             if rest is None:

@@ -209,6 +209,6 @@ def simplified(lines: list[Line]) -> list[Line]:
     from xinyong_desktop.domain.text import to_simplified, traditional_share
 
     text = "".join(ln.text for ln in lines)
-    if sum("\u4e00" <= c <= "\u9fff" for c in text) < 20 or traditional_share(text) < TRADITIONAL_PAGE:
+    if traditional_share(text) < TRADITIONAL_PAGE or sum("\u4e00" <= c <= "\u9fff" for c in text) < 20:
         return lines
     return [Line(to_simplified(ln.text), ln.boxes, ln.conf, ln.height) for ln in lines]
