@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -118,10 +119,25 @@ AMOUNT_CN_RE = re.compile(r"[零〇壹贰貳叁參肆伍陆陸柒捌玖拾佰仟
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 
 
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Import the converters in the background (cn2an compiles its patterns on import: 0.2–0.5 s), so that a
+    check overlaps it with the parsing of its files instead of waiting for it at the first 壹万贰仟元整."""
+    global _warming
+    if _warming is None:
+        def load() -> None:
+            import cn2an  # noqa: F401
+            import opencc  # noqa: F401
+        _warming = threading.Thread(target=load, name="cn2an-opencc-import", daemon=True)
+        _warming.start()
+
+
 def _cn2an(s: str, method: str = "smart"):
     import warnings
 
-    import cn2an  # 0.2 s to import: only when a numeral in words is met
+    import cn2an  # imported on first use (or in the background by warm_up)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from xinyong_desktop.domain.model import Box, FieldId, FieldValue
-from xinyong_desktop.domain.text import find_dates
+from xinyong_desktop.domain.text import find_dates, warm_up
 from xinyong_desktop.extract import decision
 from xinyong_desktop.extract.layout import Line, PageText, union
 from xinyong_desktop.extract.patterns import (
@@ -21,6 +21,8 @@ from xinyong_desktop.extract.patterns import (
     repair_identifier,
 )
 from xinyong_desktop.rules.loader import FieldReading, KindReading, RuleBook
+
+warm_up()  # the converters of numerals in words and traditional characters load while the files are parsed
 
 _SEP = " \t：:;；"
 PROSE = 0.85  # a value cut out of running text by a pattern: likely, not sure
