@@ -189,3 +189,16 @@ def test_a_date_in_chinese_numerals_closes_the_decision(rules):
     assert got["decision_date"] == "2024-09-05"
     assert got["penalty_authority"] == "中华人民共和国海沧海关"
     assert got["fine_amount"] == "7000.00"
+
+
+def test_a_label_centred_on_its_merged_cell_reads_the_name_row(rules):
+    # 付款人 sits on the middle row (账号) of its merged cell; the name is on the 户名 row above
+    rows = ["网上银行电子回单", "   |户名|常州市青枫物流有限公司", "付款人|账号|6222020405001234567",
+            "   |开户行|中国工商银行常州分行", "金额|¥12,000.00"]
+    assert read("payment_proof", page(*rows), rules)["payer_name"] == "常州市青枫物流有限公司"
+
+
+def test_a_licence_name_run_into_the_next_column_and_wrapped_below(rules):
+    pt = page("营业执照", "名称 常州市天宁区金宇机械制造有限 注册资本 1000万元人民币", "    公司",
+              "类型 有限责任公司 成立日期 2003年8月5日", "法定代表人|郑莉欣")
+    assert read("business_license", pt, rules)["enterprise_name"] == "常州市天宁区金宇机械制造有限公司"

@@ -94,6 +94,11 @@ def _shows_structure(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return not groups or any(all(has(w) for w in g) for g in groups)
 
 
+def _ends_with_title(line: str, title: str) -> bool:
+    """The line ends with the title, or with it less its last 书 (法定代表人资格证明 for …证明书)."""
+    return line.endswith(title) or (len(title) >= 7 and title.endswith("书") and line.endswith(title[:-1]))
+
+
 def outdated_title(titles: list[tuple[str, bool]], outdated: tuple[str, ...]) -> str | None:
     """An outdated template's title when a title-zone line *is* that title (a word in the text is not): the
     line ends with it, after a few characters or after a qualifier that is no sentence
@@ -125,7 +130,7 @@ def classify_page(page: PageText, rules: RuleBook) -> PageKind:
                 title_score = -100.0  # a 不予处罚决定书 or a 告知书 is not a decision, whatever its words
                 break
             for title in kr.titles:
-                if t.endswith(title) and (len(t) - len(title) <= 20 or t.startswith("关于")):
+                if _ends_with_title(t, title) and (len(t) - len(title) <= 20 or t.startswith("关于")):
                     title_score = max(title_score, (10.0 if zone else 6.0) + len(title) / 4)
                     if zone:
                         zone_kinds.add(name)
@@ -185,11 +190,19 @@ def _own_title(page: PageText, rules: RuleBook) -> str | None:
     return None
 
 
+# materials whose pages run on (a decision's last page holds its 落款): an untitled page of one of them just before
+# its titled first page is that material's rest, scanned in reverse order
+_MULTI_PAGE = ("penalty_decision",)
+
+
 def group_pages(kinds: list[PageKind]) -> list[tuple[str, list[int]]]:
     """Runs of pages (0-based) forming one material: a titled page starts one; untitled pages continue it."""
     groups: list[tuple[str, list[int]]] = []
     for i, pk in enumerate(kinds):
-        if groups and not pk.has_title and (pk.kind in (groups[-1][0], "other") or pk.score < 4):
+        if (groups and pk.has_title and pk.kind in _MULTI_PAGE and groups[-1][0] == pk.kind
+                and not any(kinds[j].has_title for j in groups[-1][1])):
+            groups[-1] = (pk.kind, [i, *groups[-1][1]])  # a scan in reverse order: the first page comes after its rest
+        elif groups and not pk.has_title and (pk.kind in (groups[-1][0], "other") or pk.score < 4):
             groups[-1][1].append(i)  # an untitled page continues the material before it…
         elif groups and pk.has_title and pk.kind == groups[-1][0] and pk.kind == "id_card" and len(groups[-1][1]) == 1:
             groups[-1][1].append(i)  # front and back of one ID card on two pages

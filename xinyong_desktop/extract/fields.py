@@ -148,7 +148,16 @@ def _continuation(page: PageText, line: Line, start: int, end: int) -> tuple[Lin
     return None
 
 
+def _name_end(seg: str) -> bool:
+    """The wrapped end of a name in its cell: short, and no label of its own (公司, 有限公司, 股份有限公司)."""
+    t = re.sub(r"\s+", "", seg)
+    return 0 < len(t) <= 8 and not _COLUMN_LABEL.match(t) and not is_label_word(t) and not t.endswith(("：", ":"))
+
+
 _NAME_SUBLABELS = ("户名", "全称", "名称", "单位名称")
+# the labels of a form's second column, where a two-column row is read as one line
+_COLUMN_LABEL = re.compile(r"[ \t]*(?:注册资本|成立日期|营业期限|登记机关|经营范围|住所|类型|统一社会信用代码|法定代表人|"
+                           r"联系电话|身份证号码|职务)")
 
 
 def _past_sublabel(line: Line, start: int, end: int) -> tuple[Line, int, int]:
@@ -167,6 +176,28 @@ def _past_sublabel(line: Line, start: int, end: int) -> tuple[Line, int, int]:
     return line, start, end
 
 
+def _name_row(page: PageText, line: Line, start: int, end: int) -> tuple[Line, int, int]:
+    """A label centred on a merged cell (付款人 beside the rows 户名 / 账号 / 开户行) stands on the row of whichever
+    sub-label is in the middle: the name is on the row whose sub-label, at the same place, is 户名 / 全称 / 名称."""
+    if re.sub(r"[\s:：]+", "", line.text[start:end]) in _NAME_SUBLABELS:
+        return line, start, end
+    sb = line.span_bbox(start, end)
+    li = page.lines.index(line)
+    if sb is None:
+        return line, start, end
+    for other in page.lines[max(0, li - 2) : li + 3]:
+        if other is line or abs(other.bbox[1] - line.bbox[1]) > 3.5 * max(line.height, 8):
+            continue
+        pos = 0
+        for seg in other.text.split("\t"):
+            b = other.span_bbox(pos, pos + len(seg))
+            w = re.sub(r"[\s:：]+", "", seg)
+            if b and abs(b[0] - sb[0]) < 2 * line.height and (w in _NAME_SUBLABELS or seg.strip().startswith(_NAME_SUBLABELS)):
+                return other, pos, pos + len(seg)
+            pos += len(seg) + 1
+    return line, start, end
+
+
 def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str,
                    separated: bool = False) -> _Hit | None:
     for label in labels:
@@ -182,11 +213,23 @@ def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], f
                         if lb:
                             cands.extend(_cells_below(page, li, lb))
                     for ln, cs, ce in cands:
+                        if ftype in ("name", "org") and is_label_word(ln.text[cs:ce]):
+                            ln, cs, ce = _name_row(page, ln, cs, ce)
                         ln, cs, ce = _past_sublabel(ln, cs, ce)
                         raw = ln.text[cs:ce]
                         parsed = parse_value(ftype, raw)
-                        if parsed is None and ftype == "decision_number":
+                        if parsed is None and ftype in ("org", "name", "party"):
+                            # two columns run together by a scan's recogniser ("名称 常州市…有限 注册资本 1000万元"),
+                            # the name's end wrapped onto the line below ("公司"): cut at the next column's label
+                            cut = _COLUMN_LABEL.search(raw, 4)
+                            if cut:
+                                ce = cs + len(raw[:cut.start()].rstrip())
+                                raw = ln.text[cs:ce]
+                                parsed = parse_value(ftype, raw)
+                        if parsed is None and ftype in ("decision_number", "org", "name", "party"):
                             cont = _continuation(page, ln, cs, ce)
+                            if cont and ftype != "decision_number" and not _name_end(cont[0].text[cont[1]:cont[2]]):
+                                cont = None
                             if cont:
                                 cl, c0, c1 = cont
                                 parsed = parse_value(ftype, raw + cl.text[c0:c1])
