@@ -202,3 +202,12 @@ def test_a_licence_name_run_into_the_next_column_and_wrapped_below(rules):
     pt = page("营业执照", "名称 常州市天宁区金宇机械制造有限 注册资本 1000万元人民币", "    公司",
               "类型 有限责任公司 成立日期 2003年8月5日", "法定代表人|郑莉欣")
     assert read("business_license", pt, rules)["enterprise_name"] == "常州市天宁区金宇机械制造有限公司"
+
+
+def test_a_payer_label_printed_down_its_merged_cell(rules):
+    # 付 / 款 / 人 one character a row: no line holds the word, the two sides still say who pays
+    rows = ["江苏省非税收入一般缴款书（电子）", "执收单位名称：常州市生态环境局",
+            "全称 常州市天宁区金宇机械制造有限公司|全称|常州市财政局",
+            "款人 账号|6228269078297645|收款人 账号|11050161696100004", "金额合计（小写）|¥20,000.00"]
+    got = read_conf("payment_proof", page(*rows), rules)
+    assert got["payer_name"][0] == "常州市天宁区金宇机械制造有限公司" and got["payer_name"][1] < 0.9

@@ -198,6 +198,40 @@ def _name_row(page: PageText, line: Line, start: int, end: int) -> tuple[Line, i
     return line, start, end
 
 
+def _payer_by_sides(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """A receipt whose 付款人 label is printed down its merged cell (付 / 款 / 人, one character a row, so no line
+    holds the word) still has two sides: the row of two 全称 / 户名 sub-labels names the payer on the left, the
+    收款人 on the right.  Read so only when a nearby row shows 收款人 to the right: not sure (0.85)."""
+    for pno, page in pages:
+        for li, line in enumerate(page.lines):
+            starts = [m for m in re.finditer(r"(?:全称|户名)[ \t]*[：:]?", line.text)]
+            if len(starts) != 2:
+                continue
+            near = page.lines[max(0, li - 2) : li + 3]
+            payee = [ln for ln in near if "收款人" in ln.text.replace(" ", "")]
+            if not payee:
+                continue
+            pb = payee[0].span_bbox(*_span_of(payee[0].text, "收"))
+            lb = line.span_bbox(starts[1].start(), starts[1].end())
+            if pb is None or lb is None or pb[0] < line.span_bbox(starts[0].start(), starts[0].end())[2]:  # type: ignore[index]
+                continue
+            s0 = starts[0].end()
+            e0 = line.text.find("\t", s0)
+            e0 = starts[1].start() if e0 < 0 or e0 > starts[1].start() else e0
+            while s0 < e0 and line.text[s0] in " \t":
+                s0 += 1
+            raw = line.text[s0:e0].strip()
+            parsed = parse_value("name", raw)
+            if parsed:
+                return _Hit(parsed[0], pno, line.span_bbox(s0, e0), 0.85 * line.span_conf(s0, e0), raw)
+    return None
+
+
+def _span_of(text: str, ch: str) -> tuple[int, int]:
+    i = text.find(ch)
+    return (i, i + 1) if i >= 0 else (0, 0)
+
+
 def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str,
                    separated: bool = False) -> _Hit | None:
     for label in labels:
@@ -453,6 +487,8 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
         else:
             hit = (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
                    or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+            if hit is None and fid == FieldId.PAYER_NAME:
+                hit = _payer_by_sides(pages)
             if hit is None and fid == FieldId.PAID_AMOUNT:
                 hit = _read_by_label(pages, ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
             if hit is None and fid == FieldId.PAYMENT_DATE:
