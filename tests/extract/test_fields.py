@@ -211,3 +211,8 @@ def test_a_payer_label_printed_down_its_merged_cell(rules):
             "款人 账号|6228269078297645|收款人 账号|11050161696100004", "金额合计（小写）|¥20,000.00"]
     got = read_conf("payment_proof", page(*rows), rules)
     assert got["payer_name"][0] == "常州市天宁区金宇机械制造有限公司" and got["payer_name"][1] < 0.9
+
+
+def test_the_agent_on_the_underlined_blank_of_the_template(rules):
+    pt = page("授权委托书", "本人 ＿张建国＿ 系 ＿常州市青枫物流有限公司＿ 的法定代表人，现授权委托 ＿李明＿（姓名）为我公司的代理人。")
+    assert read("authorization_letter", pt, rules)["agent_name"] == "李明"
