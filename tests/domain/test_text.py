@@ -12,6 +12,8 @@ from xinyong_desktop.domain.text import (
     parse_cn_amount,
     parse_date,
     to_halfwidth,
+    to_simplified,
+    traditional_share,
 )
 
 
@@ -88,3 +90,42 @@ def test_limited_company_forms_stay_different():
 
 def test_halfwidth():
     assert to_halfwidth("ＡＢＣ１２３：") == "ABC123:"
+
+
+# ---------------------------------------------------------------- real wordings (issue 23): cn2an and OpenCC
+@pytest.mark.parametrize("raw,want", [
+    ("0.7万元", "7000.00"), ("1.2万元", "12000.00"), ("处罚款人民币0.26万元整", "2600.00"), ("科处罚款人民币3万元", "30000.00"),
+    ("罚款金额为人民币9880元整", "9880.00"), ("玖仟捌佰捌拾元整", "9880.00"), ("壹万贰仟伍佰元整", "12500.00"),
+    ("伍万伍仟陆佰肆拾捌元柒角叁分", "55648.73"), ("以上应缴款项共计55648.73元", "55648.73"), ("貳萬元整", "20000.00"),
+    ("人民幣壹仟元整", "1000.00"), ("贰拾元零伍角", "20.50"),
+])
+def test_real_amount_wordings(raw, want):
+    assert parse_amount(raw) == Decimal(want)
+
+
+@pytest.mark.parametrize("raw", ["1.2345元", "零元", "元整"])
+def test_not_real_amounts(raw):
+    assert parse_amount(raw) is None
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("二〇二四年九月五日", "2024-09-05"), ("二○二三年十月十日", "2023-10-10"), ("二〇二四年十二月三十一日", "2024-12-31"),
+    ("二〇二五年 一 月 二十 日", "2025-01-20"), ("（印章）二〇二四年九月五日", "2024-09-05"),
+])
+def test_chinese_numeral_dates(raw, want):
+    assert parse_date(raw) == dt.date.fromisoformat(want)
+
+
+@pytest.mark.parametrize("raw", ["二〇二四年二月三十日", "二〇二四年十三月一日"])
+def test_impossible_chinese_numeral_dates(raw):
+    assert parse_date(raw) is None
+
+
+def test_traditional_text_is_read_as_simplified_character_for_character():
+    printed = "中華人民共和國文錦渡海關 行政處罰決定書 當事人：宜昌天鉆農業開發有限公司"
+    got = to_simplified(printed)
+    assert got == "中华人民共和国文锦渡海关 行政处罚决定书 当事人：宜昌天钻农业开发有限公司"
+    assert len(got) == len(printed)  # every character keeps its box
+    assert traditional_share(printed) > 0.3
+    assert traditional_share(got) == 0.0
+    assert to_simplified("常州市青枫物流有限公司 2024年") == "常州市青枫物流有限公司 2024年"

@@ -64,3 +64,20 @@ def test_one_very_long_line_is_one_line_with_every_glyph_boxed():
     assert lines[0].text == "字" * 40_000
     assert lines[0].boxes[0] == (10.0, 100.0, 14.0, 110.0)
     assert lines[0].boxes[-1][0] == 10.0 + 39_999 * 5
+
+
+def _row(text: str, y: float) -> list[Glyph]:
+    return [Glyph(ch, 50 + 12 * i, y, 62 + 12 * i, y + 12) for i, ch in enumerate(text)]
+
+
+def test_a_page_in_traditional_characters_is_read_as_simplified_with_its_boxes():
+    glyphs = _row("中華人民共和國文錦渡海關", 40) + _row("行政處罰決定書", 70) + _row("當事人：宜昌天鉆農業開發有限公司", 100)
+    lines = build_lines(glyphs)
+    assert [ln.text for ln in lines] == ["中华人民共和国文锦渡海关", "行政处罚决定书", "当事人：宜昌天钻农业开发有限公司"]
+    assert all(len(ln.boxes) == len(ln.text) for ln in lines)
+    assert lines[1].boxes[2] == (74.0, 70.0, 86.0, 82.0)  # 處 → 处 keeps its place
+
+
+def test_a_simplified_page_keeps_a_traditional_form_in_a_name():
+    glyphs = _row("常州市乾隆食品有限公司", 40) + _row("行政处罚决定书", 70) + _row("当事人违反了有关规定依法处罚", 100)
+    assert build_lines(glyphs)[0].text == "常州市乾隆食品有限公司"

@@ -50,7 +50,7 @@ def test_decision_variants(rules):
     got = read("penalty_decision", pt, rules)
     assert got["enterprise_name"] == "常州市恒达化工有限公司"
     assert got["uscc"] == "91320481NM02FXLW73"
-    assert got["fine_amount"] == "25000.00"
+    assert got["fine_amount"] == "20000.00"  # the confiscated income is not the fine
     assert got["penalty_authority"] == "常州市生态环境局"
     assert got["decision_date"] == "2024-05-06"
     assert got["decision_number"] == "常环行罚〔2024〕12号"
@@ -77,3 +77,142 @@ def test_label_inside_a_word_is_not_a_label(rules):
     got = read("legal_rep_certificate", pt, rules)
     assert got["legal_representative"] == "尹振华"
     assert got["enterprise_name"] == "常州市青枫物流有限公司"
+
+
+def read_conf(kind: str, pt: PageText, rules) -> dict[str, tuple[str, float]]:
+    return {str(k): (v.value, v.confidence) for k, v in read_fields([(1, pt)], rules.kinds[kind], rules).items()}
+
+
+# ---------------------------------------------------------------- values are never labels or sentences (issue 23)
+@pytest.mark.parametrize("rows", [
+    # ICBC 网上银行电子回单: 付款人 is a merged cell, 户名 / 账号 / 开户行 its sub-labels
+    ["网上银行电子回单", "付款人|户名|常州市青枫物流有限公司|收款人|户名|常州市财政局",
+     "|账号|6222020405001234567||账号|32001628736050000123", "|开户行|中国工商银行常州分行||开户行|中国银行常州分行",
+     "金额|¥12,000.00"],
+    # 非税收入一般缴款书: 付款人 | 全称 | …
+    ["非税收入一般缴款书", "付款人|全称|常州市青枫物流有限公司|收款人|全称|常州市财政局", "|账号|6222020405001234567"],
+    # the sub-label opening the value's own cell
+    ["电子回单", "付款人|户名：常州市青枫物流有限公司", "金额|12000.00元"],
+])
+def test_a_sub_label_is_not_the_payer(rules, rows):
+    assert read("payment_proof", page(*rows), rules)["payer_name"] == "常州市青枫物流有限公司"
+
+
+def test_a_lone_sub_label_is_never_a_value(rules):
+    got = read("payment_proof", page("电子回单", "付款人|户名", "金额|12000.00元"), rules)
+    assert "payer_name" not in got
+
+
+def test_the_bidding_document_authorization_names_its_agent_in_prose(rules):
+    pt = page("授权委托书",
+              "本人 张建国 系 常州市青枫物流有限公司 的法定代表人，现委托 李明 为我方代理人。代理人根据",
+              "授权，以我方名义签署、澄清、说明、补正、递交、撤回、修改信用修复申请文件。",
+              "法定代表人身份证号码：320413197807043678",
+              "代理人：李明 性别：男 身份证号码：320413198905148793")
+    got = read("authorization_letter", pt, rules)
+    assert got["agent_name"] == "李明"
+    assert got["id_number"] == "320413198905148793"  # the number beside the agent's role, not the first one
+
+
+def test_clause_words_after_a_label_are_not_a_name(rules):
+    pt = page("授权委托书", "代理人根据授权，以我方名义办理信用修复事宜。")
+    assert "agent_name" not in read("authorization_letter", pt, rules)
+
+
+# ---------------------------------------------------------------- the party of a decision in its real forms
+def _decision(*party_rows: str) -> PageText:
+    return page("常州市市场监督管理局", "行政处罚决定书", "常市监处罚〔2024〕12号", *party_rows,
+                "经查，当事人于2024年1月2日销售过期食品。", "当事人不服本处罚决定的，可在收到本决定书之日起六十日内",
+                "申请行政复议。", "常州市市场监督管理局", "2024年5月6日")
+
+
+@pytest.mark.parametrize("rows,name", [
+    (["当事人：常州市恒达化工有限公司；统一社会信用代码：91320481NM02FXLW73；住所：常州市钟楼区"], "常州市恒达化工有限公司"),
+    (["常州市恒达化工有限公司（纳税人识别号：91320481NM02FXLW73）："], "常州市恒达化工有限公司"),
+    (["常州市恒达化工有限公司，法定代表人为：王建国，住所：常州市钟楼区"], "常州市恒达化工有限公司"),
+    (["当 事 人：常州市钟楼区老王面馆（经营者：王建国）"], "常州市钟楼区老王面馆"),
+])
+def test_the_party_of_a_decision(rules, rows, name):
+    got = read("penalty_decision", _decision(*rows), rules)
+    assert got["enterprise_name"] == name
+
+
+def test_the_operator_in_brackets_is_the_legal_representative(rules):
+    got = read("penalty_decision", _decision("当 事 人：牟定县众乐便利店（刘威）"), rules)
+    assert got["enterprise_name"] == "牟定县众乐便利店"
+    assert got["legal_representative"] == "刘威"
+
+
+def test_the_word_party_inside_running_text_is_not_its_label(rules):
+    pt = page("行政处罚决定书", "经查，当事人于2024年1月2日销售过期食品，依法应予处罚。",
+              "当事人不服本处罚决定的，可在2015年5月21日起六十日内向玉林市工商行",
+              "政管理局申请行政复议。", "当事人可在收到本决定书之日起六十日内申请行政复议。")
+    got = read_conf("penalty_decision", pt, rules)
+    assert got.get("enterprise_name", ("", 0.0))[1] < 0.9, got
+
+
+def test_a_declaration_number_in_the_facts_is_not_the_party_code(rules):
+    pt = page("中华人民共和国文锦渡海关", "行政处罚决定书", "文关检罚字〔2021〕0100号",
+              "宜昌天钻农业开发有限公司，法定代表人为：詹剑华。",
+              "当事人委托报关公司申报出口货物一批，报关单：532020210200109509。")
+    got = read("penalty_decision", pt, rules)
+    assert "uscc" not in got
+    assert got["enterprise_name"] == "宜昌天钻农业开发有限公司"
+    assert got["legal_representative"] == "詹剑华"
+    assert got["penalty_authority"] == "中华人民共和国文锦渡海关"
+
+
+# ---------------------------------------------------------------- fines and dates as decisions write them
+@pytest.mark.parametrize("body,want", [
+    (["一、对未标明价格的行为罚款0.3万元；", "二、对未建立台账的行为罚款0.4万元。", "以上合计罚款0.7万元。"], "7000.00"),
+    (["决定处以罚款2000元、补缴税款53648.73元，以上应缴款项共计55648.73元。"], "55648.73"),
+    (["决定对当事人作出如下行政处罚：罚款金额为人民币9880元整。"], "9880.00"),
+    (["上述未申报货物价值总计1465621.49元人民币。", "科处罚款人民币3万元。"], "30000.00"),
+    (["没收违法所得682元，并处罚款人民币贰万元整（20000元）。"], "20000.00"),
+])
+def test_the_fine_of_a_decision(rules, body, want):
+    pt = page("行政处罚决定书", "常市监处罚〔2024〕12号", "当事人：常州市恒达化工有限公司", *body,
+              "常州市市场监督管理局", "2024年5月6日")
+    assert read("penalty_decision", pt, rules)["fine_amount"] == want
+
+
+def test_confiscation_alone_is_no_fine(rules):
+    pt = page("行政处罚决定书", "常市监处罚〔2024〕12号", "当事人：常州市恒达化工有限公司", "决定没收违法所得682元。",
+              "常州市市场监督管理局", "2024年5月6日")
+    assert "fine_amount" not in read("penalty_decision", pt, rules)
+
+
+def test_a_date_in_chinese_numerals_closes_the_decision(rules):
+    pt = page("中华人民共和国海沧海关", "行政处罚决定书", "海沧关缉违字〔2026〕32号", "当事人：福建省粮油食品进出口集团有限公司",
+              "科处罚款人民币0.7万元。", "中华人民共和国海沧海关", "二〇二四年九月五日")
+    got = read("penalty_decision", pt, rules)
+    assert got["decision_date"] == "2024-09-05"
+    assert got["penalty_authority"] == "中华人民共和国海沧海关"
+    assert got["fine_amount"] == "7000.00"
+
+
+def test_a_label_centred_on_its_merged_cell_reads_the_name_row(rules):
+    # 付款人 sits on the middle row (账号) of its merged cell; the name is on the 户名 row above
+    rows = ["网上银行电子回单", "   |户名|常州市青枫物流有限公司", "付款人|账号|6222020405001234567",
+            "   |开户行|中国工商银行常州分行", "金额|¥12,000.00"]
+    assert read("payment_proof", page(*rows), rules)["payer_name"] == "常州市青枫物流有限公司"
+
+
+def test_a_licence_name_run_into_the_next_column_and_wrapped_below(rules):
+    pt = page("营业执照", "名称 常州市天宁区金宇机械制造有限 注册资本 1000万元人民币", "    公司",
+              "类型 有限责任公司 成立日期 2003年8月5日", "法定代表人|郑莉欣")
+    assert read("business_license", pt, rules)["enterprise_name"] == "常州市天宁区金宇机械制造有限公司"
+
+
+def test_a_payer_label_printed_down_its_merged_cell(rules):
+    # 付 / 款 / 人 one character a row: no line holds the word, the two sides still say who pays
+    rows = ["江苏省非税收入一般缴款书（电子）", "执收单位名称：常州市生态环境局",
+            "全称 常州市天宁区金宇机械制造有限公司|全称|常州市财政局",
+            "款人 账号|6228269078297645|收款人 账号|11050161696100004", "金额合计（小写）|¥20,000.00"]
+    got = read_conf("payment_proof", page(*rows), rules)
+    assert got["payer_name"][0] == "常州市天宁区金宇机械制造有限公司" and got["payer_name"][1] < 0.9
+
+
+def test_the_agent_on_the_underlined_blank_of_the_template(rules):
+    pt = page("授权委托书", "本人 ＿张建国＿ 系 ＿常州市青枫物流有限公司＿ 的法定代表人，现授权委托 ＿李明＿（姓名）为我公司的代理人。")
+    assert read("authorization_letter", pt, rules)["agent_name"] == "李明"

@@ -145,7 +145,9 @@ def render(doc: dict, render_opts: dict, out: Path) -> Drawn:
         for h in doc["header"] if isinstance(doc["header"], list) else [doc["header"]]:
             w.line(h, size=20, align="centre", color=RED, lead=34)
     if doc.get("title"):
-        w.line(doc["title"], size=21, align="centre", lead=36)
+        # a long title (娄底海关关于……案的处罚决定) wraps onto centred lines, as a word processor sets it
+        for ln in w.wrap(doc["title"], size=18 if len(doc["title"]) > 20 else 21, indent=0):
+            w.line(ln, size=18 if len(doc["title"]) > 20 else 21, align="centre", lead=32 if len(doc["title"]) > 20 else 36)
     if number and not render_opts.get("number_above_title"):
         w.line(number, size=BODY, align="centre", lead=30)
     if doc.get("addressee"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -112,55 +113,58 @@ def decision_number_key(s: str) -> str | None:
 
 
 # ---------------------------------------------------------------- amounts
-_CN_DIGITS = {"零": 0, "〇": 0, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6,
-              "柒": 7, "捌": 8, "玖": 9, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
-_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-
-AMOUNT_NUM_RE = re.compile(r"[¥￥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(?P<wan>万)?\s*(?P<yuan>元|圆)?")
+# Chinese numerals (壹万贰仟伍佰元整, 二〇二四年九月五日, 0.7万) are converted by cn2an, imported on first use.
+AMOUNT_NUM_RE = re.compile(r"[¥￥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,4})?)\s*(?P<wan>万)?\s*(?P<yuan>元|圆)?")
 AMOUNT_CN_RE = re.compile(r"[零〇壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億元圆角分整正]{2,}")
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 
 
-def _cn_integer(s: str) -> int:
-    total, section, digit = 0, 0, 0
-    for c in s:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            section += (digit or 1) * _CN_UNITS[c]
-            digit = 0
-        elif c in _CN_BIG:
-            total = (total + section + digit) * _CN_BIG[c] if c in "亿億" else total + (section + digit) * _CN_BIG[c]
-            section, digit = 0, 0
-        else:
-            raise ValueError(c)
-    return total + section + digit
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Import the converters in the background (cn2an compiles its patterns on import: 0.2–0.5 s), so that a
+    check overlaps it with the parsing of its files instead of waiting for it at the first 壹万贰仟元整."""
+    global _warming
+    if _warming is None:
+        def load() -> None:
+            import cn2an  # noqa: F401
+            import opencc  # noqa: F401
+        _warming = threading.Thread(target=load, name="cn2an-opencc-import", daemon=True)
+        _warming.start()
+
+
+def _cn2an(s: str, method: str = "smart"):
+    import warnings
+
+    import cn2an  # imported on first use (or in the background by warm_up)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return cn2an.cn2an(s, method) if method != "transform" else cn2an.transform(s, "cn2an")
 
 
 def parse_cn_amount(s: str) -> Decimal | None:
-    """人民币壹拾万零伍佰元整 → Decimal('100500.00')."""
-    s = squash_spaces(s).replace("人民币", "").replace("圆", "元").rstrip("整正")
-    if not s or not any(c in _CN_DIGITS or c in _CN_UNITS for c in s):
+    """人民币壹拾万零伍佰元整 → Decimal('100500.00'); 伍万伍仟陆佰肆拾捌元柒角叁分 → 55648.73."""
+    t = to_simplified(squash_spaces(s)).replace("人民币", "").replace("圆", "元").rstrip("整正")
+    if not t or not any(c in _CN_NUMERAL for c in t):
         return None
-    yuan_part, rest = (s.split("元", 1) + [""])[:2] if "元" in s else (s, "")
+    yuan, _, rest = t.replace("萬", "万").replace("億", "亿").partition("元")
+    cents = re.fullmatch(r"零?(?:(?P<jiao>[^零角分])角)?零?(?:(?P<fen>[^零角分])分)?", rest)
+    if cents is None:
+        return None
     try:
-        value = Decimal(_cn_integer(yuan_part)) if yuan_part else Decimal(0)
-        m = re.match(r"(?:([零〇壹贰貳叁參肆伍陆陸柒捌玖])角)?(?:零?([壹贰貳叁參肆伍陆陸柒捌玖])分)?$", rest)
-        if rest and not m:
-            return None
-        if m:
-            if m[1]:
-                value += Decimal(_CN_DIGITS[m[1]]) / 10
-            if m[2]:
-                value += Decimal(_CN_DIGITS[m[2]]) / 100
-    except ValueError:
+        value = Decimal(str(_cn2an(yuan, "smart"))) if yuan else Decimal(0)
+        for unit, part in ((Decimal("0.1"), cents["jiao"]), (Decimal("0.01"), cents["fen"])):
+            if part:
+                value += unit * Decimal(str(_cn2an(part, "smart")))
+    except (ValueError, KeyError, IndexError, InvalidOperation):
         return None
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(Decimal("0.01")) if value > 0 else None
 
 
 def parse_amount(s: str) -> Decimal | None:
-    """5,000.00元 / 5000元 / ¥5,000 / 3万元 / 伍仟元整 → Decimal with two places."""
+    """5,000.00元 / 5000元 / ¥5,000 / 0.7万元 / 伍仟元整 / 壹万贰仟伍佰元整 → Decimal with two places."""
     s = to_halfwidth(s).replace("人民币", "").strip()
     m = AMOUNT_NUM_RE.search(s)
     if m and (m["yuan"] or m["wan"] or "¥" in s or "￥" in s or re.fullmatch(r"\s*[¥￥]?\s*[\d,，.]+\s*", s)):
@@ -170,6 +174,8 @@ def parse_amount(s: str) -> Decimal | None:
             return None
         if m["wan"]:
             v *= 10_000
+        elif "." in m["num"] and len(m["num"].rsplit(".", 1)[1]) > 2:
+            return None  # 1.2345元 is not an amount of money
         return v.quantize(Decimal("0.01"))
     m2 = AMOUNT_CN_RE.search(s)
     if m2:
@@ -182,26 +188,28 @@ def format_amount(v: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- dates
-_CN_DATE_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                   "六": 6, "七": 7, "八": 8, "九": 9}
-
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
     r"|[-./／](?P<m2>\d{1,2})[-./／](?P<d2>\d{1,2}))(?!\d)"
 )
-CN_DATE_RE = re.compile(r"(?P<y>[〇零○一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日")
+# 二〇二四年九月五日 (○ and О are printed for 〇 too); converted by cn2an
+CN_DATE_RE = re.compile(r"(?P<y>[〇零○ОO一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月"
+                        r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
 
 
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DATE_DIGITS[s[1]]
-    if len(s) == 3 and s[1] == "十":
-        return _CN_DATE_DIGITS[s[0]] * 10 + _CN_DATE_DIGITS[s[2]]
-    if len(s) == 2 and s[1] == "十":
-        return _CN_DATE_DIGITS[s[0]] * 10
-    return _CN_DATE_DIGITS[s]
+def _cn_date(m: re.Match) -> dt.date | None:
+    year = re.sub("[零○ОO]", "〇", m["y"])
+    try:
+        arabic = _cn2an(f"{year}年{m['m']}月{m['d']}日", "transform")
+    except (ValueError, KeyError, IndexError):
+        return None
+    d = DATE_RE.fullmatch(arabic)
+    if not d or not d["m1"]:
+        return None
+    try:
+        return dt.date(int(d["y"]), int(d["m1"]), int(d["d1"]))
+    except ValueError:
+        return None
 
 
 def find_dates(s: str) -> list[tuple[dt.date, int, int]]:
@@ -215,17 +223,60 @@ def find_dates(s: str) -> list[tuple[dt.date, int, int]]:
         except ValueError:
             continue
     for m in CN_DATE_RE.finditer(s):
-        try:
-            y = int("".join(str(_CN_DATE_DIGITS[c]) for c in m["y"]))
-            out.append((dt.date(y, _cn_small(m["m"]), _cn_small(m["d"])), m.start(), m.end()))
-        except (KeyError, ValueError):
-            continue
+        date = _cn_date(m)
+        if date is not None:
+            out.append((date, m.start(), m.end()))
     return sorted(out, key=lambda t: t[1])
 
 
 def parse_date(s: str) -> dt.date | None:
+    """The first date written in s: 2024年9月5日, 2024-09-05, 2024.9.5, 二〇二四年九月五日."""
     found = find_dates(s)
     return found[0][0] if found else None
+
+
+# ---------------------------------------------------------------- traditional characters
+_T2S = None
+
+
+def _converter():
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S
+
+
+def to_simplified(s: str) -> str:
+    """Traditional characters as simplified (OpenCC t2s), character for character: the result has the same
+    length as s, so every character keeps its box.  Text without traditional characters is returned as is."""
+    if not s or all(ord(c) < 0x3400 for c in s):
+        return s
+    out = _converter().convert(s)
+    if len(out) == len(s):
+        return out
+    conv = _converter()
+    return "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in s)
+
+
+# the commonest traditional-only forms of administrative text: a page without a few of them is simplified, and
+# is not sent through OpenCC at all (the converter decides only for the pages that pass this look)
+_TRADITIONAL_HINT = re.compile("[國為處罰決書當關會與經發業們這對說時個來後應據違條規號區縣場東門車長開間電話務權義萬幣費數單證報記"
+                               "實現項產標準貨議給覆審查環衛農醫藥營執負責傳訊認講購買賣廠廳辦歸檢驗總額雙層]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def traditional_share(s: str) -> float:
+    """The share of Han characters in s that are traditional forms (0 for simplified text)."""
+    hints = len(_TRADITIONAL_HINT.findall(s))
+    if hints < 3 or hints < 0.02 * len(s):
+        return 0.0
+    han = _HAN.findall(s)
+    if not han:
+        return 0.0
+    simp = to_simplified("".join(han))
+    return sum(a != b for a, b in zip(han, simp, strict=True)) / len(han)
 
 
 # ---------------------------------------------------------------- misc

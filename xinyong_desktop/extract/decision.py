@@ -11,7 +11,7 @@ import re
 from xinyong_desktop.domain.model import Box
 from xinyong_desktop.domain.text import find_dates, normalize_decision_number
 from xinyong_desktop.extract.layout import Line, PageText
-from xinyong_desktop.extract.patterns import parse_authority, parse_org
+from xinyong_desktop.extract.patterns import looks_like_person, parse_authority, parse_org, parse_person
 
 Hit = tuple[str, int, Box | None, float, str]  # value, page, box, confidence, raw
 
@@ -87,22 +87,40 @@ def signature_block(pages: list[tuple[int, PageText]]) -> tuple[Hit | None, Hit 
 
 
 def party_line(pages: list[tuple[int, PageText]]) -> Hit | None:
-    """The party named without a label: a line right under the number that is just an organisation, or an
-    addressee line "XX有限公司：" opening the letter."""
+    """The party named without a label, in the forms decisions use: an addressee line opening the letter
+    ("XX有限公司：", "XX有限公司（纳税人识别号：…）："), or the first line of the party block under the number
+    that is the name alone or the name followed by its particulars ("宜昌…有限公司，法定代表人为：…";
+    "XX公司；统一社会信用代码：…")."""
     for pno, page in pages[:1]:
         lines = page.lines[:14]
         num_at = next((i for i, ln in enumerate(lines) if _DN_LINE.match(_squash(ln.text))
                        and normalize_decision_number(_squash(ln.text))), None)
         for i, line in enumerate(lines):
-            t = _squash(line.text)
-            addressee = t.endswith(("：", ":")) and len(t) <= 42
+            t = _squash(line.text).replace("(", "（").replace(")", "）")
+            addressee = t.endswith(("：", ":")) and len(t) <= 60
             under_number = num_at is not None and i in (num_at + 1, num_at + 2)
             if not (addressee or under_number):
                 continue
-            v = parse_org(t.rstrip("：:"))
-            if v and v == t.rstrip("：:").replace("(", "（").replace(")", "）"):
+            body = t.rstrip("：:")
+            v = parse_org(body)
+            if not v:
+                person = parse_person(body) if addressee and (under_number or num_at is None) else None
+                if person and person == body and looks_like_person(person):
+                    return person, pno, line.bbox, 0.85 * line.sure, line.text  # "刘学良：" — a person, to confirm
+                continue
+            rest = body[len(v):] if body.startswith(v) else None
+            if rest is None:
+                continue
+            if rest == "" or _CODE_IN_BRACKETS.fullmatch(rest):
+                return v, pno, line.bbox, 0.9 * line.sure, line.text
+            if under_number and not addressee and re.match(r"[，,；;]\s*(?:法定代表人|负责人|经营者|统一社会信用代码|"
+                                                           r"社会信用代码|住所|地址|联系地址|注册号)", rest):
                 return v, pno, line.bbox, 0.9 * line.sure, line.text
     return None
+
+
+# an addressee's code or tax number in brackets after its name: "XX有限公司（纳税人识别号：9132…）"
+_CODE_IN_BRACKETS = re.compile(r"（(?:统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号|识别号)?[：:]?[0-9A-Z*]{15,20}）")
 
 
 def party_code(pages: list[tuple[int, PageText]]) -> Hit | None:
@@ -113,6 +131,15 @@ def party_code(pages: list[tuple[int, PageText]]) -> Hit | None:
     for pno, page in pages[:1]:
         for line in page.lines[:14]:
             for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])", line.text):
+                # a code in the party's role: after 执照 / 代码 / 识别号 … — a declaration, filing-list or licence
+                # number (报关单号370920…, 手册编号, 许可证编号) that happens to pass the checksum is not the party's
+                before = _squash(line.text[max(0, m.start() - 14):m.start()])
+                if not _CODE_ROLE.search(before) or _OTHER_NUMBER.search(before):
+                    continue
                 if is_valid_uscc(m.group(0)):
                     return m.group(0), pno, line.span_bbox(m.start(), m.end()), 0.9 * line.span_conf(m.start(), m.end()), m.group(0)
     return None
+
+
+_CODE_ROLE = re.compile(r"(?:执照|代码|编码|识别号|注册号)[）)]?[：:为]?$")
+_OTHER_NUMBER = re.compile(r"报关单|单号|清单|手册|证书|许可证|备案|运单|提单|发票")

@@ -8,11 +8,21 @@ import re
 from dataclasses import dataclass
 
 from xinyong_desktop.domain.model import Box, FieldId, FieldValue
-from xinyong_desktop.domain.text import find_dates
+from xinyong_desktop.domain.text import find_dates, warm_up
 from xinyong_desktop.extract import decision
 from xinyong_desktop.extract.layout import Line, PageText, union
-from xinyong_desktop.extract.patterns import expand, parse_value, repair_identifier
+from xinyong_desktop.extract.patterns import (
+    LABEL_WORDS,
+    expand,
+    is_label_word,
+    operator_in_brackets,
+    parse_org,
+    parse_value,
+    repair_identifier,
+)
 from xinyong_desktop.rules.loader import FieldReading, KindReading, RuleBook
+
+warm_up()  # the converters of numerals in words and traditional characters load while the files are parsed
 
 _SEP = " \t：:;；"
 PROSE = 0.85  # a value cut out of running text by a pattern: likely, not sure
@@ -46,15 +56,21 @@ def _is_han(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff"
 
 
-def _find_labels(line: Line, label: str):
-    """Label occurrences that really are labels: not inside a longer word, followed by a separator."""
+def _find_labels(line: Line, label: str, separated: bool = False):
+    """Label occurrences that really are labels: not inside a longer word, followed by a separator.
+    `separated`: only a label followed by a colon, a space or the next cell — a word that is also used in running
+    text (当事人不服本处罚决定的…) is a label only so."""
     for m in label_re(label).finditer(line.text):
         before = line.text[m.start() - 1] if m.start() > 0 else ""
         after = line.text[m.end()] if m.end() < len(line.text) else ""
         if before and _is_han(before) and not _label_cell(line, m):
             continue
+        if re.match(r"为[ \t]*[：:]", line.text[m.end():]):
+            after = "："  # 法定代表人为：詹剑华
         # a value glued to its label (common in OCR output) only counts at the start of a cell
-        if after and _is_han(after) and before not in ("", "\t", " "):
+        if after and _is_han(after) and (before not in ("", "\t", " ") or separated):
+            continue
+        if separated and after and after not in " \t：:（()）" and not _is_han(after):
             continue
         yield m
 
@@ -80,6 +96,8 @@ def _segment_after(line: Line, pos: int) -> tuple[int, int]:
     q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", line.text[i:])
     if q:
         i += q.end()
+    if re.match(r"[ \t]*为[ \t]*[：:]", line.text[i:]):  # 法定代表人为：詹剑华
+        i = line.text.index("为", i) + 1
     while i < len(line.text) and line.text[i] in " ：:）)":
         i += 1
     end = line.text.find("\t", i)
@@ -130,11 +148,96 @@ def _continuation(page: PageText, line: Line, start: int, end: int) -> tuple[Lin
     return None
 
 
-def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str) -> _Hit | None:
+def _name_end(seg: str) -> bool:
+    """The wrapped end of a name in its cell: short, and no label of its own (公司, 有限公司, 股份有限公司)."""
+    t = re.sub(r"\s+", "", seg)
+    return 0 < len(t) <= 8 and not _COLUMN_LABEL.match(t) and not is_label_word(t) and not t.endswith(("：", ":"))
+
+
+_NAME_SUBLABELS = ("户名", "全称", "名称", "单位名称")
+# the labels of a form's second column, where a two-column row is read as one line
+_COLUMN_LABEL = re.compile(r"[ \t]*(?:注册资本|成立日期|营业期限|登记机关|经营范围|住所|类型|统一社会信用代码|法定代表人|"
+                           r"联系电话|身份证号码|职务)")
+
+
+def _past_sublabel(line: Line, start: int, end: int) -> tuple[Line, int, int]:
+    """The value after the sub-label of a merged cell: 付款人 | 户名 | 常州市…有限公司 (the cell beside 付款人 holds
+    户名, the value is the next cell) or 付款人 | 全称：常州市… (the sub-label opens the value's cell)."""
+    raw = line.text[start:end]
+    if is_label_word(raw):
+        s, e = _segment_after(line, end)
+        return (line, s, e) if s < e else (line, end, end)
+    for w in sorted(LABEL_WORDS, key=len, reverse=True):
+        m = re.match(rf"[ \t]*{re.escape(w)}[ \t]*[：:]?[ \t]*(?=\S)", raw)
+        # glued to its value (a scan's recogniser joins them), only when the rest is a name by itself
+        if m and (raw[m.end() - 1] in " \t：:" or not _is_han(raw[m.end()])
+                  or (w in _NAME_SUBLABELS and parse_org(raw[m.end():]))):
+            return line, start + m.end(), end
+    return line, start, end
+
+
+def _name_row(page: PageText, line: Line, start: int, end: int) -> tuple[Line, int, int]:
+    """A label centred on a merged cell (付款人 beside the rows 户名 / 账号 / 开户行) stands on the row of whichever
+    sub-label is in the middle: the name is on the row whose sub-label, at the same place, is 户名 / 全称 / 名称."""
+    if re.sub(r"[\s:：]+", "", line.text[start:end]) in _NAME_SUBLABELS:
+        return line, start, end
+    sb = line.span_bbox(start, end)
+    li = page.lines.index(line)
+    if sb is None:
+        return line, start, end
+    for other in page.lines[max(0, li - 2) : li + 3]:
+        if other is line or abs(other.bbox[1] - line.bbox[1]) > 3.5 * max(line.height, 8):
+            continue
+        pos = 0
+        for seg in other.text.split("\t"):
+            b = other.span_bbox(pos, pos + len(seg))
+            w = re.sub(r"[\s:：]+", "", seg)
+            if b and abs(b[0] - sb[0]) < 2 * line.height and (w in _NAME_SUBLABELS or seg.strip().startswith(_NAME_SUBLABELS)):
+                return other, pos, pos + len(seg)
+            pos += len(seg) + 1
+    return line, start, end
+
+
+def _payer_by_sides(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """A receipt whose 付款人 label is printed down its merged cell (付 / 款 / 人, one character a row, so no line
+    holds the word) still has two sides: the row of two 全称 / 户名 sub-labels names the payer on the left, the
+    收款人 on the right.  Read so only when a nearby row shows 收款人 to the right: not sure (0.85)."""
+    for pno, page in pages:
+        for li, line in enumerate(page.lines):
+            starts = [m for m in re.finditer(r"(?:全称|户名)[ \t]*[：:]?", line.text)]
+            if len(starts) != 2:
+                continue
+            near = page.lines[max(0, li - 2) : li + 3]
+            payee = [ln for ln in near if "收款人" in ln.text.replace(" ", "")]
+            if not payee:
+                continue
+            pb = payee[0].span_bbox(*_span_of(payee[0].text, "收"))
+            lb = line.span_bbox(starts[1].start(), starts[1].end())
+            if pb is None or lb is None or pb[0] < line.span_bbox(starts[0].start(), starts[0].end())[2]:  # type: ignore[index]
+                continue
+            s0 = starts[0].end()
+            e0 = line.text.find("\t", s0)
+            e0 = starts[1].start() if e0 < 0 or e0 > starts[1].start() else e0
+            while s0 < e0 and line.text[s0] in " \t":
+                s0 += 1
+            raw = line.text[s0:e0].strip()
+            parsed = parse_value("name", raw)
+            if parsed:
+                return _Hit(parsed[0], pno, line.span_bbox(s0, e0), 0.85 * line.span_conf(s0, e0), raw)
+    return None
+
+
+def _span_of(text: str, ch: str) -> tuple[int, int]:
+    i = text.find(ch)
+    return (i, i + 1) if i >= 0 else (0, 0)
+
+
+def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str,
+                   separated: bool = False) -> _Hit | None:
     for label in labels:
         for pno, page in pages:
             for li, line in enumerate(page.lines):
-                for m in _find_labels(line, label):
+                for m in _find_labels(line, label, separated):
                     s, e = _segment_after(line, m.end())
                     cands = []
                     if s < e:
@@ -144,10 +247,23 @@ def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], f
                         if lb:
                             cands.extend(_cells_below(page, li, lb))
                     for ln, cs, ce in cands:
+                        if ftype in ("name", "org") and is_label_word(ln.text[cs:ce]):
+                            ln, cs, ce = _name_row(page, ln, cs, ce)
+                        ln, cs, ce = _past_sublabel(ln, cs, ce)
                         raw = ln.text[cs:ce]
                         parsed = parse_value(ftype, raw)
-                        if parsed is None and ftype == "decision_number":
+                        if parsed is None and ftype in ("org", "name", "party"):
+                            # two columns run together by a scan's recogniser ("名称 常州市…有限 注册资本 1000万元"),
+                            # the name's end wrapped onto the line below ("公司"): cut at the next column's label
+                            cut = _COLUMN_LABEL.search(raw, 4)
+                            if cut:
+                                ce = cs + len(raw[:cut.start()].rstrip())
+                                raw = ln.text[cs:ce]
+                                parsed = parse_value(ftype, raw)
+                        if parsed is None and ftype in ("decision_number", "org", "name", "party"):
                             cont = _continuation(page, ln, cs, ce)
+                            if cont and ftype != "decision_number" and not _name_end(cont[0].text[cont[1]:cont[2]]):
+                                cont = None
                             if cont:
                                 cl, c0, c1 = cont
                                 parsed = parse_value(ftype, raw + cl.text[c0:c1])
@@ -215,32 +331,48 @@ def _first_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
     return None
 
 
+_FINE_ITEM = expand(r"(?:处以|并处|科处|处)?罚款(?:金额)?(?:为|计|共)?(?:人民币)?\s*(?P<v>{AMOUNT})(?!\s*(?:以上|以下|至|到|－|-|~|～))")
+_FINE_TOTAL = expand(r"(?:合计|共计|总计|合共|总额为?)[^。；;，,]{0,20}?(?:人民币)?\s*(?P<v>{AMOUNT})")
+_FINE_WORDS = re.compile(r"罚款|罚没")
+
+
 def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
-    """Sum of the fines and confiscations the decision imposes (罚款 / 没收违法所得 …)."""
+    """The fine the decision imposes: its total line when it has one (以上合计…0.7万元, 以上应缴款项共计55648.73元:
+    the total wins and is never added to its items), else the sum of its fines (罚款…元; an amount written twice
+    in one sentence counts once).  Confiscations (没收违法所得…) and the value of goods are not the fine."""
     from decimal import Decimal
 
-    rx = expand(r"(?:处以|并处|处)?(?:罚款|没收违法所得|没收非法所得|没收非法财物折合)(?:人民币)?\s*(?P<v>{AMOUNT})")
-    total, pno0 = Decimal(0), None
-    boxes: list = []
-    raw: list[str] = []
-    confs: list[float] = []
+    items: list[tuple[Decimal, int, list, str, float]] = []
+    total: tuple[Decimal, int, list, str, float] | None = None
     for pno, page in pages:
-        for text, bxs, conf in list(_flows(page))[:1]:
-            seen_spans: list[tuple[int, int]] = []
-            for m in rx.finditer(text):
+        text, bxs, conf = next(iter(_flows(page)))
+        for sentence in re.finditer(r"[^。；;\n]*(?:[。；;]|$)", text):
+            sent_items: list[Decimal] = []
+            for m in _FINE_ITEM.finditer(sentence.group()):
                 parsed = parse_value("amount", m.group("v"))
                 if not parsed:
                     continue
-                s, e = m.span("v")
-                seen_spans.append((s, e))
-                total += Decimal(parsed[0])
-                boxes.extend(b for b in bxs[s:e] if b)
-                raw.append(m.group("v"))
-                confs.append(min(conf[s:e] or [1.0]))
-                pno0 = pno0 or pno
-    if total <= 0:
+                v = Decimal(parsed[0])
+                s0, e0 = sentence.start() + m.start("v"), sentence.start() + m.end("v")
+                if v not in sent_items:
+                    sent_items.append(v)
+                    items.append((v, pno, [b for b in bxs[s0:e0] if b], m.group("v"), min(conf[s0:e0] or [1.0])))
+            for m in _FINE_TOTAL.finditer(sentence.group()):
+                parsed = parse_value("amount", m.group("v"))
+                if not parsed or not (items or _FINE_WORDS.search(sentence.group())):
+                    continue  # 货物价值总计…: a total of something else
+                if items and Decimal(parsed[0]) < max(i[0] for i in items):
+                    continue  # a total is never less than one of its items
+                s0, e0 = sentence.start() + m.start("v"), sentence.start() + m.end("v")
+                total = (Decimal(parsed[0]), pno, [b for b in bxs[s0:e0] if b], m.group("v"), min(conf[s0:e0] or [1.0]))
+    if total is not None:
+        v, pno, boxes, raw, c = total
+        return _Hit(f"{v:.2f}", pno, union(boxes), c, raw)
+    if not items:
         return None
-    return _Hit(f"{total:.2f}", pno0 or 1, union(boxes[:40]), min(confs), "+".join(raw))
+    value = sum((i[0] for i in items), Decimal(0))
+    boxes = [b for i in items for b in i[2]]
+    return _Hit(f"{value:.2f}", items[0][1], union(boxes[:40]), min(i[4] for i in items), "+".join(i[3] for i in items))
 
 
 def _decision_date(pages: list[tuple[int, PageText]], rules: RuleBook) -> _Hit | None:
@@ -276,9 +408,46 @@ def _decision_field(fid: FieldId, pages: list[tuple[int, PageText]], labels: tup
                 or (_Hit(*code) if (code := decision.party_code(pages)) else None))
     if fid == FieldId.ENTERPRISE_NAME:
         party = decision.party_line(pages)
-        return (_read_by_label(pages, labels, "party") or (_Hit(*party) if party else None)
+        return (_read_by_label(pages, labels, "party", separated=True) or (_Hit(*party) if party else None)
                 or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
     return None
+
+
+_ID_ANY = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ ]?[0-9]){16}[ ]?[0-9Xx*](?![0-9A-Za-z])")
+_OTHER_ROLE = re.compile(r"法定代表人|委托人|授权人|本人")
+
+
+def _id_of_agent(pages: list[tuple[int, PageText]], agent: FieldValue | None, hit: _Hit | None) -> _Hit | None:
+    """The agent's ID number is the one beside the agent's role: the first after the agent's name, on its line or
+    the next few, before another person's role begins (法定代表人 … 身份证号码 is the representative's).  Without
+    the agent's place, a number read by its label alone is not sure when the page carries several."""
+    ids_on_page = {re.sub(r"\s", "", m.group(0)) for _, page in pages for m in _ID_ANY.finditer(page.text)}
+    if agent is not None and agent.bbox is not None:
+        for pno, page in pages:
+            if pno != agent.page:
+                continue
+            cy = (agent.bbox[1] + agent.bbox[3]) / 2
+            for li, line in enumerate(page.lines):
+                bb = line.bbox
+                if not (bb[1] - 1 <= cy <= bb[3] + 1) or agent.value not in line.text.replace(" ", ""):
+                    continue
+                start = line.text.find(agent.value[:1])
+                for ln in page.lines[li : li + 4]:
+                    text = ln.text[start:] if ln is line else ln.text
+                    off = start if ln is line else 0
+                    m = _ID_ANY.search(text)
+                    role = _OTHER_ROLE.search(text)
+                    if role and (m is None or role.start() < m.start()) and ln is not line:
+                        break
+                    if m:
+                        s0, e0 = off + m.start(), off + m.end()
+                        v = parse_value("id_number", ln.text[s0:e0])
+                        if v:
+                            return _Hit(v[0], pno, ln.span_bbox(s0, e0), ln.span_conf(s0, e0), ln.text[s0:e0])
+                break
+    if hit is not None and len(ids_on_page) > 1:
+        return _scaled(hit, 0.85)
+    return hit
 
 
 def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
@@ -318,10 +487,19 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
         else:
             hit = (_read_by_label(pages, labels, fr.type) or _scaled(_read_by_prose(pages, fr.strong_prose, fr.type), 0.95)
                    or _scaled(_read_by_prose(pages, fr.prose, fr.type), PROSE))
+            if hit is None and fid == FieldId.PAYER_NAME:
+                hit = _payer_by_sides(pages)
             if hit is None and fid == FieldId.PAID_AMOUNT:
                 hit = _read_by_label(pages, ("金额（大写）", "大写金额", "（大写）", "大写"), "amount")
             if hit is None and fid == FieldId.PAYMENT_DATE:
                 hit = _scaled(_first_date(pages), GUESS)
+            if fid == FieldId.ID_NUMBER and kind.kind == "authorization_letter":
+                hit = _id_of_agent(pages, out.get(FieldId.AGENT_NAME), hit)
+        if hit is None and fid == FieldId.LEGAL_REPRESENTATIVE and FieldId.ENTERPRISE_NAME in out:
+            party = out[FieldId.ENTERPRISE_NAME]
+            op = operator_in_brackets(party.raw)
+            if op:  # 牟定县众乐便利店(刘威): the operator of a shop is its 经营者
+                hit = _Hit(op, party.page, party.bbox, party.confidence * 0.95, party.raw)
         if hit is None:
             continue
         value, conf = hit.value, hit.conf

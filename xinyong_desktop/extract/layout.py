@@ -196,4 +196,19 @@ def build_lines(glyphs: list[Glyph], seg_gap: float = 1.6, space_gap: float = 0.
                 x += cw * unit
             prev = g
         lines.append(Line("".join(text), boxes, conf, h))
-    return lines
+    return simplified(lines)
+
+
+TRADITIONAL_PAGE = 0.05  # share of traditional forms among a page's Han characters that makes it a traditional page
+
+
+def simplified(lines: list[Line]) -> list[Line]:
+    """A page printed in traditional characters (a Hong Kong-style reprint of a decision) read as simplified,
+    character for character, so its titles, labels and values are the ones the rules know.  A simplified page
+    is left exactly as it is (a stray traditional form in a name is the name)."""
+    from xinyong_desktop.domain.text import to_simplified, traditional_share
+
+    text = "".join(ln.text for ln in lines)
+    if traditional_share(text) < TRADITIONAL_PAGE or sum("\u4e00" <= c <= "\u9fff" for c in text) < 20:
+        return lines
+    return [Line(to_simplified(ln.text), ln.boxes, ln.conf, ln.height) for ln in lines]
