@@ -54,6 +54,14 @@ def _record_row(s: Session, rec: RosterRecord) -> tuple[PenaltyRecord, bool]:
     return row, True
 
 
+def roster_facts(rec: RosterRecord) -> dict:
+    """What the roster row says about the record beyond its columns, stored on the case (desk.case_facts)."""
+    out = {"penalty_types": sorted(rec.penalty_types),
+           "fine_amount": f"{rec.fine_yuan:.2f}" if rec.fine_yuan is not None else None,
+           "published_on": rec.published_on.isoformat() if rec.published_on else None}
+    return {k: v for k, v in out.items() if v not in (None, [])}
+
+
 def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) -> ImportSummary:
     """Add the roster's records and one case per record to the class; importing it again adds nothing."""
     out = ImportSummary(rejected=len(roster.errors))
@@ -67,7 +75,8 @@ def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) ->
             out.already_there += 1
             continue
         s.add(Case(class_id=class_id, enterprise_id=row.enterprise_id, record_id=row.id,
-                   record_severity=row.severity, status="未开始", eligible_from=rec.eligible_from))
+                   record_severity=row.severity, platform=row.platform or "creditchina", status="未开始",
+                   eligible_from=rec.eligible_from, facts=roster_facts(rec)))
         have.add(row.id)
         out.cases_added += 1
     audit(s, instructor, "import_roster",
