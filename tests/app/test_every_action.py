@@ -50,6 +50,8 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     do("添加企业材料文件夹…")
     assert any("公章" in t for t in _findings(w)), _findings(w)
     packet_case = w.case_id
+    ans.cancel()
+    do("导入U盘（多家企业）…")  # tests/app/test_stick_intake.py goes through it with a stick
     ans.file(roster)
     do("导入处罚名单…")
     assert w.cases.rowCount() == 4 and w.tabs.currentIndex() == 1

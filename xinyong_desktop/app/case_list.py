@@ -28,7 +28,7 @@ class CaseListMixin:
     def refresh_cases(self, select_id: int | None = None) -> None:
         self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
         with self.db() as s:  # open errors and open review items counted apart, from the one stored verdict
-            data = [(c.id, desk.case_name(c), c.status, errors, reviews)
+            data = [(c.id, desk.case_label(c), c.status, errors, reviews)
                     for c, errors, reviews in desk.class_counts(s, self.training_class)]
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(data))

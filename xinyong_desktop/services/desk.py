@@ -39,6 +39,34 @@ def case_name(c: Case) -> str:
     return Path(c.packet_dir or "").name or f"案件 {c.id}"
 
 
+def case_number(c: Case) -> str:
+    """The case's record (decision number): the roster's, else the one stored at intake, else as read."""
+    from sqlalchemy.orm import object_session
+
+    if c.record_id is not None:
+        from xinyong_desktop.store.models import PenaltyRecord
+
+        s = object_session(c)
+        record = s.get(PenaltyRecord, c.record_id) if s is not None else None
+        if record is not None:
+            return record.decision_number
+    stored = (c.facts or {}).get("decision_number")
+    if stored:
+        return stored
+    for m in c.materials:
+        if m.kind == "penalty_decision":
+            for f in m.fields:
+                if f.field == "decision_number":
+                    return f.value
+    return ""
+
+
+def case_label(c: Case) -> str:
+    """The enterprise's name with its record beside it, so several records of one enterprise are told apart."""
+    number = case_number(c)
+    return f"{case_name(c)}（{number}）" if number else case_name(c)
+
+
 def case_facts(c: Case) -> CaseFacts:
     """The one place a case's facts are built, from what is stored on the case (store_facts, at intake): severity,
     applicant and platform (columns), the office's additional materials, publication date, penalty types and
