@@ -71,6 +71,10 @@ class CaseListMixin:
                 QMessageBox.information(self, S.ADD_PACKET, S.NO_DOCUMENTS.format(dir=folder))
             return -1
         waiting = self._roster_case_without_packet()
+        if waiting is not None:  # the selected roster case: refused when the packet is another enterprise's
+            from xinyong_desktop.app.stick_intake import import_stick
+
+            return waiting[0] if import_stick(self, folder, target_case_id=waiting[0]) else -1
         platform, facts = "creditchina", None
         if (folder / "case.json").exists():
             try:

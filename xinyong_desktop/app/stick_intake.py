@@ -46,7 +46,10 @@ def install(w) -> QAction:
     return action
 
 
-def import_stick(w, folder: Path | None = None) -> bool:
+def import_stick(w, folder: Path | None = None, target_case_id: int | None = None) -> bool:
+    """Read a stick (or one packet folder) and place its packets.  With target_case_id (the roster case selected
+    when a packet is added to it), a packet of another enterprise is refused with the two names side by side and
+    a matching one joins that case without further questions (a replaced packet asks first)."""
     from xinyong_desktop.services.intake import match_stick, read_stick
 
     if folder is None:
@@ -59,10 +62,10 @@ def import_stick(w, folder: Path | None = None) -> bool:
     def work(progress):
         out = read_stick(folder, w.rules, as_of, w.pool, progress)
         with w.db() as s:
-            match_stick(s, class_id, out)
+            match_stick(s, class_id, out, target_case_id)
         return out
 
-    return w.run_op(work, lambda out: _choose(w, class_id, out), READING_STICK)
+    return w.run_op(work, lambda out: _choose(w, class_id, out, target_case_id is not None), READING_STICK)
 
 
 class StickDialog(QDialog):
@@ -132,12 +135,26 @@ class StickDialog(QDialog):
         return out
 
 
-def _choose(w, class_id: int, intake) -> None:
+def _choose(w, class_id: int, intake, targeted: bool = False) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from xinyong_desktop.services import desk
     from xinyong_desktop.store.models import Case
 
     if not intake.packets:
         w.statusBar().showMessage(STRAY.format(k=len(intake.unassigned), names="、".join(intake.unassigned[:5])), 15000)
+        return
+    refused = intake.by_status("refused")
+    if targeted and refused:
+        text = "\n".join(p.message for p in refused)
+        w.statusBar().showMessage(refused[0].message, 15000)
+        QMessageBox.warning(w, S.ADD_PACKET, text)
+    if targeted and len(intake.packets) == 1 and intake.packets[0].status in ("matched", "replaces", "refused"):
+        p = intake.packets[0]
+        if p.status == "refused" or (p.status == "replaces" and QMessageBox.question(w, S.ADD_PACKET, p.message)
+                                     != QMessageBox.StandardButton.Yes):
+            return
+        _ask_and_place(w, class_id, [(p, p.case_id)])
         return
     with w.db() as s:
         waiting = [(c.id, desk.case_label(c)) for c in s.query(Case).filter_by(class_id=class_id).order_by(Case.id)
@@ -146,15 +163,25 @@ def _choose(w, class_id: int, intake) -> None:
     w.stick_dialog = dlg
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return
+    _ask_and_place(w, class_id, dlg.choices())
+
+
+def _ask_and_place(w, class_id: int, choices) -> None:
     chosen = []
-    for p, cid in dlg.choices():
+    for p, cid in choices:
         applicant = None
         if p.applicant is None:  # only when the packet cannot tell (neither 授权委托书 nor 法定代表人身份证明书)
             label, ok = QInputDialog.getItem(w, S.APP_TITLE, f"{p.name}：{S.ASK_APPLICANT}", list(S.APPLICANTS), 0, False)
             if not ok:
                 continue
             applicant = S.APPLICANTS[label]
-        chosen.append((p, cid, applicant))
+        severity = None
+        if cid is None and p.case_file is None:  # a new enterprise: how serious its record is, as the site shows
+            label, ok = QInputDialog.getItem(w, S.APP_TITLE, f"{p.name}：{S.ASK_SEVERITY}", list(S.SEVERITIES), 0, False)
+            if not ok:
+                continue
+            severity = S.SEVERITIES[label]
+        chosen.append((p, cid, applicant, severity))
     if chosen:
         _place(w, class_id, chosen)
 
@@ -167,11 +194,11 @@ def _place(w, class_id: int, chosen) -> None:
     def work(progress):
         progress.start(len(chosen), PLACING)
         placed = []
-        for p, cid, applicant in chosen:
+        for p, cid, applicant, severity in chosen:
             if progress.cancelled:
                 break
             with w.db() as s, s.begin():
-                placed.append(place(s, class_id, p, cid, root, w.instructor, w.rules, applicant))
+                placed.append(place(s, class_id, p, cid, root, w.instructor, w.rules, applicant, severity))
             progress.step(p.name)
         return placed
 

@@ -205,6 +205,7 @@ class StickPacket:
     case_id: int | None = None  # the case it belongs to
     status: str = "unmatched"  # matched | replaces | unmatched | refused | placed
     message: str = ""  # Chinese, for the instructor
+    case_file: CaseFacts | None = None  # the packet folder's case.json, when it has a usable one
 
     @property
     def name(self) -> str:
@@ -328,13 +329,27 @@ def read_stick(stick: Path, rules: RuleBook, as_of: dt.date, pool=None, progress
                    if strip and PurePosixPath(r).parts[0] == strip and len(PurePosixPath(r).parts) > 1]
         if len(groups) == 1:  # what the check skipped at the top of the stick belongs to its only packet
             skipped += [(r, why) for r, why in found.skipped if len(PurePosixPath(r).parts) == 1]
-        provisional = CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
-        result = check_read(renamed, skipped, provisional, as_of, rules, ocr, applicant_from_packet=True)
+        case_file = _case_file(stick / strip if strip else stick) if strip or len(groups) == 1 else None
+        provisional = case_file or CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE)
+        result = check_read(renamed, skipped, provisional, as_of, rules, ocr, applicant_from_packet=case_file is None)
         uscc, name, number = _identity(result.materials)
-        shown = applicant_in_packet(result.materials)
+        shown = case_file.applicant if case_file is not None else applicant_in_packet(result.materials)
         out.packets.append(StickPacket(strip or "U盘根目录", [(rel, paths[f.rel]) for f, rel in zip(g, inner, strict=True)],
-                                       skipped, result, name, uscc, number, str(shown) if shown else None))
+                                       skipped, result, name, uscc, number, str(shown) if shown else None,
+                                       case_file=case_file))
     return out
+
+
+def _case_file(folder: Path) -> CaseFacts | None:
+    """A packet folder's case.json (the instructor's facts), when there is a usable one."""
+    from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
+
+    if not (folder / "case.json").is_file():
+        return None
+    try:
+        return read_case_file(folder)
+    except CaseFileError:
+        return None
 
 
 def _case_label(s: Session, c: Case) -> str:
@@ -407,16 +422,20 @@ def match_stick(s: Session, class_id: int, intake: StickIntake, target_case_id: 
 
 
 def place(s: Session, class_id: int, packet: StickPacket, case_id: int | None, store_root: Path, instructor: str,
-          rules: RuleBook, applicant: str | None = None) -> int:
+          rules: RuleBook, applicant: str | None = None, severity: str | None = None) -> int:
     """Put a packet read from a stick into a case (None: a new case): the files copied in, the facts stored
-    (the applicant the packet shows, else `applicant`, else the legal representative), its check recorded
+    (the packet's case.json when it has one; the applicant the packet shows, else `applicant`, else the legal
+    representative; a roster case keeps its record's severity, a new one takes `severity`), its check recorded
     under the case's own facts without reading the files again.  Returns the case id."""
     from xinyong_desktop.services.desk import attach_packet, case_facts, record_check
 
     who = packet.applicant or applicant or str(Applicant.LEGAL_REPRESENTATIVE)
     case = s.get(Case, case_id) if case_id is not None else None
-    facts = CaseFacts(RecordSeverity(case.record_severity) if case is not None else RecordSeverity.GENERAL,
-                      Applicant(who), case.platform if case is not None else "creditchina")
+    base = packet.case_file or CaseFacts(RecordSeverity(severity or "general"), Applicant(who))
+    facts = replace(base, applicant=Applicant(who))
+    if case is not None:
+        facts = replace(facts, record_severity=RecordSeverity(case.record_severity),
+                        platform=case.platform if case.record_id is not None else facts.platform)
     previous = Path(case.packet_dir) if case is not None and case.packet_dir else None
     if case is not None:  # replacing a packet: its earlier reading goes, decisions stay
         case.packet_dir = ""
