@@ -109,3 +109,15 @@ def test_adding_the_same_packet_again_keeps_one_copy(db, tmp_path, rules, pool):
         before = c.packet_dir
         assert str(copy_packet(s, c, folder, store)) == before
     assert [p.name for p in store.iterdir() if p.is_dir()] == [os.path.basename(before)]
+
+
+def test_removing_a_case_deletes_its_copy_not_the_stick(db, tmp_path, rules, pool):
+    _class_id, cid, folder, store, _originals = _added(db, tmp_path, rules, pool)
+    with db() as s, s.begin():
+        c = s.get(Case, cid)
+        copy = c.packet_dir
+        assert desk.case_name(c) != os.path.basename(copy)
+        desk.remove_case(s, c, "张老师", store)
+    assert not os.path.exists(copy) and folder.is_dir()
+    with db() as s:
+        assert s.query(PacketFile).filter_by(case_id=cid).count() == 0

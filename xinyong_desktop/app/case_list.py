@@ -162,7 +162,7 @@ class CaseListMixin:
                 != QMessageBox.StandardButton.Yes:
             return False
         with self.db() as s, s.begin():
-            remove_case(s, s.get(Case, self.case_id), self.instructor)
+            remove_case(s, s.get(Case, self.case_id), self.instructor, self.packets_root())  # and its copy
         self.case_id = None
         QSettings().remove("last_case")
         self.refresh_cases()

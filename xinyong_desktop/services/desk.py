@@ -36,7 +36,7 @@ def case_name(c: Case) -> str:
         for f in m.fields:
             if f.field == "enterprise_name":
                 return f.value
-    return Path(c.packet_dir or "").name or f"案件 {c.id}"
+    return Path(c.source_dir or c.packet_dir or "").name or f"案件 {c.id}"
 
 
 def case_number(c: Case) -> str:
@@ -250,7 +250,10 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
     cases = list(s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id).options(
         selectinload(Case.materials).selectinload(MaterialRow.fields), selectinload(Case.findings),
         selectinload(Case.enterprise))))
-    decisions: dict[int, list[Decision]] = {}
+    from xinyong_desktop.store.models import PenaltyRecord
+
+    list(s.scalars(select(PenaltyRecord).where(PenaltyRecord.id.in_([c.record_id for c in cases if c.record_id]))))
+    decisions: dict[int, list[Decision]] = {}  # (the records above are now in the session: case_label reads them)
     for d in s.scalars(select(Decision).where(Decision.case_id.in_([c.id for c in cases]),
                                               Decision.undone_at.is_(None)).order_by(Decision.id)):
         decisions.setdefault(d.case_id, []).append(d)
@@ -368,11 +371,20 @@ def mark_ready(s: Session, c: Case, instructor: str) -> CaseVerdict:
     return v
 
 
-def remove_case(s: Session, case: Case, instructor: str) -> None:
-    """Delete a case with its reading and decisions; the audit trail keeps who removed what and when."""
-    audit(s, instructor, "remove_case", f"{case_name(case)}（{case.packet_dir or '无材料'}，状态 {case.status}）", case.id)
+def remove_case(s: Session, case: Case, instructor: str, store_root: Path | None = None) -> None:
+    """Delete a case with its reading and decisions; the audit trail keeps who removed what and when.  With
+    `store_root`, the copy of its packet the desk made in the data folder is deleted too (the instructor's own
+    folder never is)."""
+    where = case.source_dir or case.packet_dir or "无材料"
+    audit(s, instructor, "remove_case", f"{case_name(case)}（{where}，状态 {case.status}）", case.id)
+    copy = Path(case.packet_dir) if case.packet_dir else None
     s.flush()
     s.delete(case)
+    if copy is not None and store_root is not None:
+        from xinyong_desktop.services.intake import drop_copy
+
+        s.flush()
+        drop_copy(copy, store_root)
 
 
 def review_findings_key(f) -> str:
