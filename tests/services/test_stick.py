@@ -11,6 +11,7 @@ from tests.packetgen import Facts, write_packet
 from tests.rostergen import Row, write_xlsx
 from xinyong_desktop.roster.board import read_rosters
 from xinyong_desktop.services import desk
+from xinyong_desktop.services.check_packet import check_packet
 from xinyong_desktop.services.classes import import_roster
 from xinyong_desktop.services.intake import intake_stick, match_stick, place, read_stick
 from xinyong_desktop.services.progress import Progress
@@ -61,6 +62,12 @@ def test_a_stick_of_three_enterprises_goes_to_their_three_roster_cases(db, tmp_p
     out = intake_stick(db, class_id, stick, tmp_path / "data" / "packets", "张老师", rules, AS_OF, pool, progress)
     assert steps and not out.unassigned
     assert sorted(p.status for p in out.packets) == ["placed"] * 3, [(p.label, p.status, p.message) for p in out.packets]
+    with db() as s:  # each case's verdict is what `check` says of its folder with the case's facts
+        for f, folder in ((a, "第一家"), (b, "第二家"), (c, "第三家")):
+            case = next(x for x in s.query(Case) if desk.case_name(x) == f.name)
+            alone = check_packet(stick / folder, as_of=AS_OF, rules=rules, pool=pool, facts=desk.case_facts(case))
+            assert desk.case_verdict(s, case).result.to_json()["findings"] == alone.to_json()["findings"]
+            assert [m.path for m in desk.case_verdict(s, case).result.materials] == [m.path for m in alone.materials]
     shutil.rmtree(stick)  # the stick goes home: the cases work from their copies
     with db() as s:
         cases = {desk.case_name(x): x for x in s.query(Case).filter_by(class_id=class_id)}
@@ -132,3 +139,14 @@ def test_a_second_packet_for_a_case_asks_before_replacing(db, tmp_path, rules, p
         now = s.query(Case).filter_by(class_id=class_id).one().packet_dir
     assert out.packets[0].status == "placed" and now != first
     assert [x.name for x in store.iterdir() if x.is_dir()] == [now.rsplit("/", 1)[-1]]  # the old copy is gone
+
+
+def test_one_packet_keeps_every_file_even_one_that_cannot_be_read(db, tmp_path, rules, pool):
+    a = _facts(51)
+    class_id = _class_with_roster(db, tmp_path, [a])
+    folder = _no_case_json(write_packet(tmp_path / "stick", a))
+    (folder / "坏文件.pdf").write_bytes(b"%PDF-1.4 broken")
+    read = read_stick(folder, rules, AS_OF, pool)
+    [p] = read.packets
+    assert "坏文件.pdf" in [rel for rel, _ in p.files] and not read.unassigned
+    assert any(f.code == "FILE_UNREADABLE" and f.path == "坏文件.pdf" for f in p.result.findings)

@@ -287,6 +287,8 @@ def _group(read: list[ReadFile], top: dict[str, str]) -> tuple[list[list[ReadFil
             lonely.append(f)
     groups = [g for g in comps.values() if any(tokens[f.rel] for f in g)]
     stray = [f for g in comps.values() if not any(tokens[f.rel] for f in g) for f in g] + lonely
+    if len(groups) <= 1:  # one enterprise (or none known): every file is its packet's, unreadable ones too
+        return [(groups[0] if groups else []) + stray], []
     unassigned = []
     for f in stray:  # an ID card or a receipt: with the packet whose representative or agent it names
         names = {normalize_name(v) for m in f.materials for fid in (FieldId.ID_NAME, FieldId.PAYER_NAME)
@@ -316,7 +318,9 @@ def read_stick(stick: Path, rules: RuleBook, as_of: dt.date, pool=None, progress
     out = StickIntake(unassigned=[f.rel for f in stray])
     if len(groups) != 1:
         out.unassigned += [r for r, _ in found.skipped if len(PurePosixPath(r).parts) == 1]
+    order = {f.rel: i for i, f in enumerate(read)}
     for g in groups:
+        g.sort(key=lambda f: order[f.rel])  # the packet's own order, as `check` on its folder reads it
         tops = {top[f.rel] for f in g}
         strip = next(iter(tops)) if len(tops) == 1 and "" not in tops else ""
         inner = [(str(PurePosixPath(f.rel).relative_to(strip)) if strip else f.rel) for f in g]
