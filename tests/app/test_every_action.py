@@ -50,6 +50,8 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     do("添加企业材料文件夹…")
     assert any("公章" in t for t in _findings(w)), _findings(w)
     packet_case = w.case_id
+    ans.cancel()
+    do("导入U盘（多家企业）…")  # tests/app/test_stick_intake.py goes through it with a stick
     ans.file(roster)
     do("导入处罚名单…")
     assert w.cases.rowCount() == 4 and w.tabs.currentIndex() == 1
@@ -144,16 +146,19 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert any("完好" in s.text for s in ans.seen)
 
     # ---- follow-up
-    ans.text("CX2026120100001")
+    submitted, passed = dt.date.today() - dt.timedelta(days=9), dt.date.today() - dt.timedelta(days=2)
+    ans.text("CX2026120100001").text(submitted.isoformat())
     do("登记已提交“信用中国”…")
-    ans.item("已通过")
+    ans.item("已通过").text(f"{passed.year}/{passed.month}/{passed.day}")
     do("登记平台审核结果…")
     with w.db() as s:
-        assert s.get(Case, packet_case).status == "已修复"
+        c = s.get(Case, packet_case)
+        assert c.status == "已修复" and (c.submitted_on, c.outcome_on) == (submitted, passed)
     ans.file(tmp_path / "证明.pdf")
     do("生成信用修复证明…")
     with pdfplumber.open(tmp_path / "证明.pdf") as pdf:
-        assert "CX2026120100001" in pdf.pages[0].extract_text().replace("\n", "")
+        text = pdf.pages[0].extract_text().replace("\n", "")
+        assert "CX2026120100001" in text and f"已于{passed.year}年{passed.month}月{passed.day}日终止公示" in text, text
     ans.text("某信用服务公司").file(tmp_path / "删除函.pdf")
     do("生成删除失信信息的函…")
     assert (tmp_path / "删除函.pdf").exists()

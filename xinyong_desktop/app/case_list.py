@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QTableWidg
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.services import desk
-from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
+from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
 from xinyong_desktop.services.review import PERSONAL_FIELDS, mask
 from xinyong_desktop.store.models import Case
 
@@ -28,7 +28,7 @@ class CaseListMixin:
     def refresh_cases(self, select_id: int | None = None) -> None:
         self._board_dirty = True  # statuses may have changed: the board is redrawn when it is next shown
         with self.db() as s:  # open errors and open review items counted apart, from the one stored verdict
-            data = [(c.id, desk.case_name(c), c.status, errors, reviews)
+            data = [(c.id, desk.case_label(c), c.status, errors, reviews)
                     for c, errors, reviews in desk.class_counts(s, self.training_class)]
         self.cases.blockSignals(True)
         self.cases.setRowCount(len(data))
@@ -71,7 +71,11 @@ class CaseListMixin:
                 QMessageBox.information(self, S.ADD_PACKET, S.NO_DOCUMENTS.format(dir=folder))
             return -1
         waiting = self._roster_case_without_packet()
-        platform = "creditchina"
+        if waiting is not None:  # the selected roster case: refused when the packet is another enterprise's
+            from xinyong_desktop.app.stick_intake import import_stick
+
+            return waiting[0] if import_stick(self, folder, target_case_id=waiting[0]) else -1
+        platform, facts = "creditchina", None
         if (folder / "case.json").exists():
             try:
                 facts = read_case_file(folder)
@@ -93,7 +97,8 @@ class CaseListMixin:
                     return -1
                 app = S.APPLICANTS[app_label]
         with self.db() as s, s.begin():
-            cid = desk.attach_packet(s, self.training_class, self.case_id, folder, self.instructor, sev, app, platform)
+            cid = desk.attach_packet(s, self.training_class, self.case_id, folder, self.instructor, sev, app, platform,
+                                     facts=facts, store_root=self.packets_root())  # copied into the data folder
         self.case_id = cid
         self.refresh_cases(cid)
         self.recheck()
@@ -157,7 +162,7 @@ class CaseListMixin:
                 != QMessageBox.StandardButton.Yes:
             return False
         with self.db() as s, s.begin():
-            remove_case(s, s.get(Case, self.case_id), self.instructor)
+            remove_case(s, s.get(Case, self.case_id), self.instructor, self.packets_root())  # and its copy
         self.case_id = None
         QSettings().remove("last_case")
         self.refresh_cases()
@@ -168,18 +173,22 @@ class CaseListMixin:
     def recheck(self) -> None:
         if self.case_id is None or self.running is not None:
             return
+        from xinyong_desktop.services.intake import IntakeError, check_inputs, run_check
+
         with self.db() as s:
             c = s.get(Case, self.case_id)
             if not c.packet_dir:
                 self.statusBar().showMessage(S.NO_PACKET_YET, 8000)
                 return
-            folder = Path(c.packet_dir)
-            facts = desk.case_facts(c)
+            try:
+                inputs = check_inputs(s, c)  # the copy in the data folder, the stored facts
+            except IntakeError as e:
+                self.statusBar().showMessage(str(e), 15000)
+                return
         cid = self.case_id
         self.form.checkButton.setEnabled(False)
         def work(progress):
-            result = check_packet(folder, as_of=self.class_date, facts=facts, rules=self.rules, pool=self.pool,
-                                  progress=progress, on_material=progress.item)
+            result = run_check(inputs, self.class_date, self.rules, self.pool, progress, on_material=progress.item)
             if not progress.cancelled:  # the database write (hashes, fsync) stays off the UI thread too
                 with self.db() as s, s.begin():
                     c = s.get(Case, cid)

@@ -28,6 +28,9 @@ class ClassDeskMixin:
         self.form.classLabel.setText(S.CLASS_LABEL.format(name=tc.name, day=self._class_date.isoformat(),
                                                           note="" if tc.held_on else S.DATE_IS_TODAY))
         self.board.set_as_of(self._class_date)
+        from xinyong_desktop.app.instructor import adopt
+
+        adopt(self, tc)  # the class's instructor signs its papers (asked once per class)
 
     def set_class_date(self, day: dt.date) -> None:
         """Set the class's date; the checked cases' findings are recomputed as of it (no file is read again)."""
@@ -79,7 +82,8 @@ class ClassDeskMixin:
                 return None
             name, held_on, place, instructors = got
         with self.db() as s, s.begin():
-            tc = repo.create_class(s, name.strip() or S.DEFAULT_CLASS, held_on, place or "", instructors or self.instructor)
+            tc = repo.create_class(s, name.strip() or S.DEFAULT_CLASS, held_on, place or "",
+                                   self.instructor if instructors is None else instructors)  # blank: asked once shown
             cid = tc.id
         self.set_class(cid)
         return cid

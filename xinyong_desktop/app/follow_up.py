@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.store.models import Case
 
+ASK_SUBMITTED_ON = "提交日期（年-月-日）："
+ASK_OUTCOME_ON = "平台给出审核结果的日期（年-月-日）："
+
 
 class FollowUpMixin:
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
@@ -37,6 +40,18 @@ class FollowUpMixin:
         self.show_case()
         return True
 
+    def _ask_day(self, title: str, label: str) -> dt.date | None:
+        """A date typed by the instructor (the class's date offered); None when cancelled or not a date."""
+        from xinyong_desktop.domain.text import parse_date
+
+        text, ok = QInputDialog.getText(self, title, label, text=self.class_date.isoformat())
+        if not ok:
+            return None
+        day = parse_date(text.strip())
+        if day is None:
+            self.statusBar().showMessage(S.BAD_CLASS_DATE.format(text=text), 10000)
+        return day
+
     def record_submission(self, query_code: str | None = None, day: dt.date | None = None) -> bool:
         from xinyong_desktop.services.classes import record_submission
 
@@ -44,14 +59,21 @@ class FollowUpMixin:
             query_code, ok = QInputDialog.getText(self, S.RECORD_SUBMISSION, S.ASK_QUERY_CODE)
             if not ok:
                 return False
+            day = day or self._ask_day(S.RECORD_SUBMISSION, ASK_SUBMITTED_ON)
+            if day is None:
+                return False
         return self._follow_up(lambda s, c: record_submission(s, c, day or self.class_date, query_code, self.instructor))
 
-    def record_outcome(self, outcome: str | None = None, reason: str | None = None) -> bool:
+    def record_outcome(self, outcome: str | None = None, reason: str | None = None,
+                       day: dt.date | None = None) -> bool:
         from xinyong_desktop.services.classes import OUTCOMES, record_outcome
 
         if outcome is None:
             outcome, ok = QInputDialog.getItem(self, S.RECORD_OUTCOME, S.ASK_OUTCOME, list(OUTCOMES), 1, False)
             if not ok:
+                return False
+            day = day or self._ask_day(S.RECORD_OUTCOME, ASK_OUTCOME_ON)
+            if day is None:
                 return False
         if reason is None:
             reason = ""
@@ -59,24 +81,26 @@ class FollowUpMixin:
                 reason, ok = QInputDialog.getText(self, S.RECORD_OUTCOME, S.ASK_PORTAL_REASON)
                 if not ok:
                     return False
-        return self._follow_up(lambda s, c: record_outcome(s, c, outcome, reason, self.instructor))
+        return self._follow_up(lambda s, c: record_outcome(s, c, outcome, reason, self.instructor,
+                                                          day or self.class_date))
 
     def _repaired_record(self):
-        """The selected case's record, repair date and query code — when the case is 已修复; else a hint."""
-        from xinyong_desktop.services.classes import case_record
+        """The selected case's record (as of the class date), the day publication ended (the recorded outcome
+        date) and query code — when the case is 已修复; else a hint."""
+        from xinyong_desktop.services.classes import case_record, repair_proof
 
         with self.db() as s:
             c = self._case_or_hint(s)
             if c is None:
                 return None
-            rec = case_record(s, c)
-            if rec is None:
+            if case_record(s, c, self.class_date) is None:
                 self.statusBar().showMessage(S.NO_RECORD_FOR_CASE, 10000)
                 return None
-            if c.status != "已修复":
+            proof = repair_proof(s, c, self.class_date)
+            if proof is None:
                 self.statusBar().showMessage(S.NOT_REPAIRED_YET, 10000)
                 return None
-            return rec, c.submitted_on, c.query_code
+            return proof.record, proof.ended_on, proof.query_code
 
     def make_certificate(self, out: Path | None = None) -> Path | None:
         from xinyong_desktop.documents.letters import render_certificate

@@ -214,6 +214,9 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_CLASS, S.EXPORT_BUNDLE, "", self.export_bundle)
         act(S.MENU_CLASS, S.IMPORT_BUNDLE, "", self.import_bundle)
         act(S.MENU_HELP, S.SHORTCUTS, "F1", self.show_shortcuts)
+        from xinyong_desktop.app import stick_intake
+
+        self.stick_action = stick_intake.install(self)  # 导入U盘（多家企业）…
 
     def _current_class(self) -> int:
         last = QSettings().value("last_class")

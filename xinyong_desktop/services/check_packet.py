@@ -49,6 +49,10 @@ class CheckResult:
     findings: list[Finding]
     eligible_from: dt.date | None
     pages: dict[str, list[PageText]] = field(default_factory=dict, repr=False)
+    # what the check reported about the files themselves (unreadable, skipped, not OCR'd): part of `findings`,
+    # kept exactly as reported when the verdict is computed again from the stored reading
+    intake: list[Finding] = field(default_factory=list, repr=False)
+    applicant_known: bool = True  # False: the packet shows neither a 授权委托书 nor a 法定代表人身份证明书
 
     @property
     def ready(self) -> bool:
@@ -269,43 +273,84 @@ def _found_boxes_to_page(m: Material, before: dict[FieldId, FieldValue], texts: 
             m.fields[fid] = replace(fv, bbox=texts[fv.page - 1].page_box(fv.bbox))
 
 
-def check_packet(
-    packet_dir: Path,
-    as_of: dt.date | None = None,
-    ocr: bool = True,
-    rules: RuleBook | None = None,
-    facts: CaseFacts | None = None,
-    pool: ParserPool | None = None,
-    progress: Progress | None = None,
-    on_material: Callable[[Material], None] | None = None,
-) -> CheckResult:
-    rules = rules or default_rules()
-    as_of = as_of or dt.date.today()
-    facts = facts or read_case_file(packet_dir)
-    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
-    files = found.files
-    rel = {str(p): rel_name(packet_dir, p) for p in files}  # valid Unicode even for GBK names on Linux
+# ---------------------------------------------------------------- the verdict
+def unreadable_finding(path: str, reason: str) -> Finding:
+    return Finding(Code.FILE_UNREADABLE, Severity.ERROR,
+                   f"文件“{path}”无法读取：{reason}。请确认该文件应是哪份材料，重新扫描或导出后再导入。", None, None, path, None)
+
+
+def skipped_finding(path: str, why: str) -> Finding:
+    return Finding(Code.FILE_UNREADABLE, Severity.WARNING,
+                   f"“{path}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, path, None)
+
+
+def blank_finding(path: str) -> Finding:
+    return Finding(Code.KIND_UNCERTAIN, Severity.REVIEW,
+                   f"“{path}”的每一页都没有可识别的文字（空白页，或文件损坏后只剩空白），请打开原件核对它应是哪份材料。",
+                   None, None, path, 1)
+
+
+def not_ocred_finding(m: Material) -> Finding:
+    return Finding(Code.FIELD_MISSING, Severity.REVIEW,
+                   f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0])
+
+
+def verdict_findings(materials: list[Material], facts: CaseFacts, as_of: dt.date, rules: RuleBook,
+                     intake: list[Finding]) -> tuple[list[Finding], dt.date | None]:
+    """THE verdict of a packet: what the check reported about its files (`intake`, exactly as reported) plus the
+    engine run on the materials (as read, or as the instructor corrected them) and the case's facts.  The
+    `check` command, the desk's re-computation after every decision and export all come through here."""
+    engine, eligible_from = run_checks(materials, facts, as_of, rules)
+    first = [f for f in intake if f.code == Code.FILE_UNREADABLE and f.severity == Severity.ERROR]
+    findings = first + engine + [f for f in intake if not (f.code == Code.FILE_UNREADABLE and f.severity == Severity.ERROR)]
+    findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
+    return findings, eligible_from
+
+
+def applicant_in_packet(materials: list[Material]) -> Applicant | None:
+    """Who applies, as the packet shows it: a 授权委托书 → an agent; a 法定代表人身份证明书 without one → the
+    legal representative; None when the packet cannot tell."""
+    kinds = {m.kind for m in materials}
+    if Kind.AUTHORIZATION_LETTER in kinds:
+        return Applicant.AGENT
+    if Kind.LEGAL_REP_CERTIFICATE in kinds:
+        return Applicant.LEGAL_REPRESENTATIVE
+    return None
+
+
+# ---------------------------------------------------------------- reading and checking
+@dataclass
+class ReadFile:
+    """One file of a packet as the parser read it: its pages, or why it could not be read."""
+
+    rel: str
+    pages: list[tuple[PageText, InkMap, str]] | None
+    reason: str = ""
+    materials: list[Material] = field(default_factory=list)  # as classified and read (check_read cross-checks them)
+    blank: bool = False  # OCR'd and nothing readable on any page (blank, or a broken file repaired into blank pages)
+
+
+def read_files(root: Path, files: list[Path], rules: RuleBook, ocr: bool = True, pool: ParserPool | None = None,
+               progress: Progress | None = None,
+               on_material: Callable[[Material], None] | None = None) -> list[ReadFile]:
+    """Parse the files (sandboxed), in the order given; names relative to `root`."""
+    rel = {str(p): rel_name(root, p) for p in files}  # valid Unicode even for GBK names on Linux
     if progress:
         progress.start(len(files), "读取材料")
-    materials: list[Material] = []
-    unreadable: list[tuple[str, str]] = []
-    blank: list[str] = []  # files with nothing readable on any page
-    page_texts: dict[str, list[PageText]] = {}
+    got: dict[str, ReadFile] = {}
 
     def on_result(path: str, res: dict) -> None:
         r = rel[path]
         if not res.get("ok"):
-            unreadable.append((r, res.get("reason", "未知原因")))
-            materials.append(Material(r, Kind.OTHER, [], TextSource.NONE))
+            got[path] = ReadFile(r, None, res.get("reason", "未知原因"))
         else:
             if ocr and not any(pg["glyphs"] or pg["ring"] for pg in res["pages"]):
                 blank.append(r)
             pages = _page_texts(res)
-            page_texts[r] = [p for p, _, _ in pages]
-            ms = build_materials(r, pages, rules)
-            materials.extend(ms)
+            got[path] = ReadFile(r, pages, materials=build_materials(r, pages, rules),
+                                 blank=ocr and not any(pg["glyphs"] or pg["ring"] for pg in res["pages"]))
             if on_material:
-                for m in ms:
+                for m in got[path].materials:
                     on_material(m)
         if progress:
             progress.step(r)
@@ -318,24 +363,54 @@ def check_packet(
     finally:
         if own_pool:
             pool.close()
-    order = {r: i for i, r in enumerate(rel.values())}
-    materials.sort(key=lambda m: (order.get(m.path, 0), m.pages[:1]))
-    if "applicant" in facts.assumed and any(m.kind == Kind.AUTHORIZATION_LETTER for m in materials):
-        facts = replace(facts, applicant=Applicant.AGENT)
+    return [got[str(p)] for p in files if str(p) in got]
+
+
+def check_read(read: list[ReadFile], skipped: list[tuple[str, str]], facts: CaseFacts, as_of: dt.date,
+               rules: RuleBook, ocr: bool = True, applicant_from_packet: bool = False) -> CheckResult:
+    """The check of files already read (no parsing): materials, cross-checks, the verdict.
+    applicant_from_packet: who applies is what the packet shows (applicant_in_packet), when it can tell."""
+    materials: list[Material] = []
+    page_texts: dict[str, list[PageText]] = {}
+    unreadable: list[tuple[str, str]] = []
+    for f in read:  # in the packet's order (the parser's results come back in any order)
+        if f.pages is None:
+            unreadable.append((f.rel, f.reason))
+            materials.append(Material(f.rel, Kind.OTHER, [], TextSource.NONE))
+        else:
+            page_texts[f.rel] = [p for p, _, _ in f.pages]
+            materials.extend(sorted(f.materials, key=lambda m: m.pages[:1]))
+    known = True
+    if applicant_from_packet or "applicant" in facts.assumed:
+        shown = applicant_in_packet(materials)
+        known = shown is not None
+        if shown is not None:
+            facts = replace(facts, applicant=shown)
     _assign_id_roles(materials, facts)
     check_against_facts(materials, page_texts, rules)
-    findings, eligible_from = run_checks(materials, facts, as_of, rules, sorted(unreadable))
-    for r in sorted(blank):  # blank, or a broken file PDFium repaired into near-blank pages: the instructor looks
-        findings.append(Finding(Code.KIND_UNCERTAIN, Severity.REVIEW,
-                                f"“{r}”的每一页都没有可识别的文字（空白页，或文件损坏后只剩空白），"
-                                "请打开原件核对它应是哪份材料。", None, None, r, 1))
-    for r, why in found.skipped:
-        findings.append(Finding(Code.FILE_UNREADABLE, Severity.WARNING,
-                                f"“{r}”{why}。如果其中有申请材料，请把文件本身放入材料文件夹。", None, None, r, None))
+    intake = [unreadable_finding(r, why) for r, why in sorted(unreadable)]
+    intake += [blank_finding(f.rel) for f in read if f.blank]
+    intake += [skipped_finding(r, why) for r, why in skipped]
     if not ocr:
-        for m in materials:
-            if m.text_source == TextSource.NONE and m.pages:
-                findings.append(Finding(Code.FIELD_MISSING, Severity.REVIEW,
-                                        f"“{m.path}”是扫描件，未进行文字识别（--no-ocr），其内容无法读取。", None, None, m.path, m.pages[0]))
-    findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
-    return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts)
+        intake += [not_ocred_finding(m) for m in materials if m.text_source == TextSource.NONE and m.pages]
+    findings, eligible_from = verdict_findings(materials, facts, as_of, rules, intake)
+    return CheckResult(as_of, facts, materials, findings, eligible_from, page_texts, intake, known)
+
+
+def check_packet(
+    packet_dir: Path,
+    as_of: dt.date | None = None,
+    ocr: bool = True,
+    rules: RuleBook | None = None,
+    facts: CaseFacts | None = None,
+    pool: ParserPool | None = None,
+    progress: Progress | None = None,
+    on_material: Callable[[Material], None] | None = None,
+    applicant_from_packet: bool = False,
+) -> CheckResult:
+    rules = rules or default_rules()
+    as_of = as_of or dt.date.today()
+    facts = facts or read_case_file(packet_dir)
+    found = survey(packet_dir)  # links, special files and closed sub-folders are reported, never followed
+    read = read_files(packet_dir, found.files, rules, ocr, pool, progress, on_material)
+    return check_read(read, found.skipped, facts, as_of, rules, ocr, applicant_from_packet)

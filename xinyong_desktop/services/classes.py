@@ -54,6 +54,14 @@ def _record_row(s: Session, rec: RosterRecord) -> tuple[PenaltyRecord, bool]:
     return row, True
 
 
+def roster_facts(rec: RosterRecord) -> dict:
+    """What the roster row says about the record beyond its columns, stored on the case (desk.case_facts)."""
+    out = {"penalty_types": sorted(rec.penalty_types),
+           "fine_amount": f"{rec.fine_yuan:.2f}" if rec.fine_yuan is not None else None,
+           "published_on": rec.published_on.isoformat() if rec.published_on else None}
+    return {k: v for k, v in out.items() if v not in (None, [])}
+
+
 def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) -> ImportSummary:
     """Add the roster's records and one case per record to the class; importing it again adds nothing."""
     out = ImportSummary(rejected=len(roster.errors))
@@ -67,7 +75,8 @@ def import_roster(s: Session, class_id: int, roster: Roster, instructor: str) ->
             out.already_there += 1
             continue
         s.add(Case(class_id=class_id, enterprise_id=row.enterprise_id, record_id=row.id,
-                   record_severity=row.severity, status="未开始", eligible_from=rec.eligible_from))
+                   record_severity=row.severity, platform=row.platform or "creditchina", status="未开始",
+                   eligible_from=rec.eligible_from, facts=roster_facts(rec)))
         have.add(row.id)
         out.cases_added += 1
     audit(s, instructor, "import_roster",
@@ -128,18 +137,24 @@ def record_submission(s: Session, case: Case, submitted_on: dt.date, query_code:
     set_status(s, case, "已提交", instructor, f"查询码 {case.query_code}" if case.query_code else "")
 
 
-def record_outcome(s: Session, case: Case, outcome: str, reason: str, instructor: str) -> None:
-    """The portal's answer; a returned or refused case goes back to review with the portal's reason."""
+def record_outcome(s: Session, case: Case, outcome: str, reason: str, instructor: str,
+                   on: dt.date | None = None) -> None:
+    """The portal's answer, given on `on` (stored: the 信用修复证明 says publication ended that day); a returned
+    or refused case goes back to review with the portal's reason."""
     if outcome not in OUTCOMES:
         raise StatusError(f"未知的审核结果：{outcome}")
     if case.status != "已提交":
         raise StatusError("只有已提交的案件才能登记平台审核结果")
     if outcome in ("未通过", "退回") and not reason.strip():
         raise StatusError("退回或未通过时请填写平台给出的理由")
+    if on is not None and case.submitted_on is not None and on < case.submitted_on:
+        raise StatusError(f"审核结果日期 {on.isoformat()} 早于提交日期 {case.submitted_on.isoformat()}")
     case.portal_outcome, case.portal_reason = outcome, reason.strip()
+    case.outcome_on = on or dt.date.today()
     if outcome != "待审核" and not case.portal_first_outcome:
         case.portal_first_outcome = outcome
-    audit(s, instructor, "portal_outcome", f"{outcome}{('：' + reason) if reason else ''}", case.id)
+    audit(s, instructor, "portal_outcome", f"{outcome}（{case.outcome_on.isoformat()}）{('：' + reason) if reason else ''}",
+          case.id)
     if outcome == "已通过":
         set_status(s, case, "已修复", instructor)
     elif outcome in ("未通过", "退回"):
@@ -192,8 +207,10 @@ def statistics(s: Session, class_id: int | None = None) -> ClassStats:
     return st
 
 
-def case_record(s: Session, case: Case) -> RosterRecord | None:
-    """The penalty record a case repairs: from the roster when it came from one, else from its checked decision."""
+def case_record(s: Session, case: Case, as_of: dt.date | None = None) -> RosterRecord | None:
+    """The penalty record a case repairs: from the roster when it came from one, else from its checked decision;
+    its dates (eligible from, publication ends) computed as of `as_of` (the class's date; default: the class's
+    date, else today)."""
     from xinyong_desktop.domain.model import RecordSeverity
     from xinyong_desktop.rules.loader import default_rules
 
@@ -215,5 +232,78 @@ def case_record(s: Session, case: Case) -> RosterRecord | None:
                            facts["decision_number"], dt.date.fromisoformat(facts["decision_date"]),
                            RecordSeverity(case.record_severity), "creditchina", facts.get("penalty_authority", ""),
                            facts.get("legal_representative", ""))
-    out.set_dates(default_rules(), dt.date.today())
+    if as_of is None:
+        tc = s.get(TrainingClass, case.class_id) if case.class_id is not None else None
+        as_of = (tc.held_on if tc is not None else None) or dt.date.today()
+    out.set_dates(default_rules(), as_of)
     return out
+
+
+@dataclass
+class RepairProof:
+    """What the 信用修复证明 and the deletion letter say: the record, the day publication ended (the portal's
+    outcome date, recorded), the query code, and the class's date the letter is dated."""
+
+    record: RosterRecord
+    ended_on: dt.date | None
+    query_code: str
+    as_of: dt.date
+
+
+def repair_proof(s: Session, case: Case, as_of: dt.date | None = None) -> RepairProof | None:
+    """For a 已修复 case (else None): the record as of the class date and the recorded outcome date."""
+    if case.status != "已修复":
+        return None
+    if as_of is None:
+        tc = s.get(TrainingClass, case.class_id) if case.class_id is not None else None
+        as_of = (tc.held_on if tc is not None else None) or dt.date.today()
+    rec = case_record(s, case, as_of)
+    if rec is None:
+        return None
+    return RepairProof(rec, case.outcome_on or case.submitted_on, case.query_code, as_of)
+
+
+# ---------------------------------------------------------------- the class's instructor
+LOGIN_NAMES = frozenset({"root", "admin", "administrator", "user", "guest", "ubuntu", "pi"})
+
+
+def is_login_name(name: str) -> bool:
+    """A computer's login name, not a person's: never written on paper as the instructor."""
+    import getpass
+
+    n = name.strip()
+    try:
+        me = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name known (a service account without one)
+        me = ""
+    return not n or n.lower() in LOGIN_NAMES or (bool(me) and n == me and n.isascii())
+
+
+def class_instructor(s: Session, class_id: int | None) -> str:
+    """The instructor who signs the class's papers (the first name of its 讲师), "" when not asked yet."""
+    tc = s.get(TrainingClass, class_id) if class_id is not None else None
+    return instructor_of(tc) if tc is not None else ""
+
+
+def instructor_of(tc: TrainingClass) -> str:
+    import re
+
+    first = next((x for x in re.split(r"[、，,;；/\s]+", tc.instructors or "") if x), "")
+    return "" if is_login_name(first) else first
+
+
+def set_class_instructor(s: Session, class_id: int, name: str) -> str:
+    """Store the class's instructor (asked once per class); a login name or an empty one is refused."""
+    name = name.strip()
+    if is_login_name(name):
+        raise StatusError("请填写审核老师的姓名（将写入审核意见表、告知书、小结和导出清单），不能使用电脑的登录名")
+    if len(name) > 50:
+        raise StatusError("审核老师姓名过长（最多 50 个字）")
+    tc = s.get(TrainingClass, class_id)
+    if tc is None:
+        raise StatusError("培训班不存在")
+    old = tc.instructors or ""
+    rest = [x for x in old.replace("，", "、").split("、") if x.strip() and x.strip() != name and not is_login_name(x)]
+    tc.instructors = "、".join([name, *rest])
+    audit(s, name, "class_instructor", f"{old or '未填'} → {tc.instructors}")
+    return name

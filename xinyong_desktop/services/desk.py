@@ -19,7 +19,6 @@ from xinyong_desktop.services.review import (
     field_target,
     finding_key,
     materials_from_rows,
-    recheck_case,
 )
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import Case, Decision
@@ -37,24 +36,43 @@ def case_name(c: Case) -> str:
         for f in m.fields:
             if f.field == "enterprise_name":
                 return f.value
-    return Path(c.packet_dir or "").name or f"案件 {c.id}"
+    return Path(c.source_dir or c.packet_dir or "").name or f"案件 {c.id}"
+
+
+def case_number(c: Case) -> str:
+    """The case's record (decision number): the roster's, else the one stored at intake, else as read."""
+    from sqlalchemy.orm import object_session
+
+    if c.record_id is not None:
+        from xinyong_desktop.store.models import PenaltyRecord
+
+        s = object_session(c)
+        record = s.get(PenaltyRecord, c.record_id) if s is not None else None
+        if record is not None:
+            return record.decision_number
+    stored = (c.facts or {}).get("decision_number")
+    if stored:
+        return stored
+    for m in c.materials:
+        if m.kind == "penalty_decision":
+            for f in m.fields:
+                if f.field == "decision_number":
+                    return f.value
+    return ""
+
+
+def case_label(c: Case) -> str:
+    """The enterprise's name with its record beside it, so several records of one enterprise are told apart."""
+    number = case_number(c)
+    return f"{case_name(c)}（{number}）" if number else case_name(c)
 
 
 def case_facts(c: Case) -> CaseFacts:
-    """The one place a case's facts are built: severity, applicant and platform as stored on the case (a roster
-    case's come from its record); the packet's case.json adds what the case does not store (extra materials the
-    office asks for, publication date)."""
-    from dataclasses import replace
-
-    from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
-
-    base = CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant))
-    if c.packet_dir and (Path(c.packet_dir) / "case.json").exists():
-        try:
-            base = read_case_file(Path(c.packet_dir))
-        except CaseFileError:
-            pass  # the stored facts below are what the instructor chose; the file's extras are then unknown
-    record = None
+    """The one place a case's facts are built, from what is stored on the case (store_facts, at intake): severity,
+    applicant and platform (columns), the office's additional materials, publication date, penalty types and
+    the decision number (the roster record's when the case came from one).  No file is read."""
+    stored = c.facts or {}
+    number = stored.get("decision_number") or None
     if c.record_id is not None:
         from sqlalchemy.orm import object_session
 
@@ -62,9 +80,42 @@ def case_facts(c: Case) -> CaseFacts:
 
         s = object_session(c)
         record = s.get(PenaltyRecord, c.record_id) if s is not None else None
-    return replace(base, record_severity=RecordSeverity(c.record_severity), applicant=Applicant(c.applicant),
-                   platform=c.platform or "creditchina",
-                   decision_number=record.decision_number if record is not None else base.decision_number)
+        number = record.decision_number if record is not None else number
+    published = stored.get("published_on")
+    return CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant), c.platform or "creditchina",
+                     tuple(Kind(k) for k in stored.get("extra_required") or ()),
+                     dt.date.fromisoformat(published) if published else None,
+                     tuple(stored.get("penalty_types") or ()), number)
+
+
+def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> None:
+    """Store the case's facts once (at intake, or when the instructor changes one); case_facts reads them back."""
+    c.record_severity, c.applicant, c.platform = str(facts.record_severity), str(facts.applicant), facts.platform
+    old = dict(c.facts or {})
+    new = {"extra_required": [str(k) for k in facts.extra_required],
+           "published_on": facts.published_on.isoformat() if facts.published_on else None,
+           "penalty_types": list(facts.penalty_types),
+           "decision_number": facts.decision_number if c.record_id is None else None,
+           "fine_amount": fine_amount if fine_amount is not None else old.get("fine_amount")}
+    c.facts = {k: v for k, v in new.items() if v not in (None, [], "")}
+
+
+def intake_findings(c: Case) -> list[Finding]:
+    """What the check reported about the case's files (unreadable, skipped as a link or special file, not OCR'd),
+    exactly as reported: a warning stays a warning.  (Rows stored before findings had an origin: the findings
+    the engine never makes.)"""
+    out = []
+    for f in c.findings:
+        intake = f.origin == "intake" if f.origin else (
+            f.code == "FILE_UNREADABLE" or (f.code == "FIELD_MISSING" and not f.kind))
+        if intake:
+            out.append(_finding(f))
+    return out
+
+
+def _finding(f) -> Finding:
+    return Finding(Code(f.code), Severity(f.severity), f.message, Kind(f.kind) if f.kind else None,
+                   FieldId(f.field) if f.field else None, f.path, f.page)
 
 
 # ---------------------------------------------------------------- the review queue
@@ -172,9 +223,9 @@ def stored_result(c: Case, decisions: list[Decision]):
     from xinyong_desktop.services.check_packet import CheckResult
 
     materials = apply_decisions(materials_from_rows(c.materials), decisions)
-    findings = [Finding(Code(f.code), Severity(f.severity), f.message, Kind(f.kind) if f.kind else None,
-                        FieldId(f.field) if f.field else None, f.path, f.page) for f in c.findings]
-    return CheckResult(c.as_of or dt.date.today(), case_facts(c), materials, findings, c.eligible_from)
+    findings = [_finding(f) for f in c.findings]
+    return CheckResult(c.as_of or dt.date.today(), case_facts(c), materials, findings, c.eligible_from,
+                       intake=intake_findings(c))
 
 
 def case_verdict(s: Session, c: Case) -> CaseVerdict:
@@ -199,7 +250,10 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
     cases = list(s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id).options(
         selectinload(Case.materials).selectinload(MaterialRow.fields), selectinload(Case.findings),
         selectinload(Case.enterprise))))
-    decisions: dict[int, list[Decision]] = {}
+    from xinyong_desktop.store.models import PenaltyRecord
+
+    list(s.scalars(select(PenaltyRecord).where(PenaltyRecord.id.in_([c.record_id for c in cases if c.record_id]))))
+    decisions: dict[int, list[Decision]] = {}  # (the records above are now in the session: case_label reads them)
     for d in s.scalars(select(Decision).where(Decision.case_id.in_([c.id for c in cases]),
                                               Decision.undone_at.is_(None)).order_by(Decision.id)):
         decisions.setdefault(d.case_id, []).append(d)
@@ -219,26 +273,41 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
 # ---------------------------------------------------------------- steps
 def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, instructor: str,
                   severity: str = "general", applicant: str = "legal_representative",
-                  platform: str = "creditchina") -> int:
-    """Give a roster case waiting for its packet the folder, or open a new case for it; returns the case id."""
+                  platform: str = "creditchina", facts: CaseFacts | None = None,
+                  store_root: Path | None = None) -> int:
+    """Give a roster case waiting for its packet the folder, or open a new case for it; returns the case id.
+    The case's facts are stored on it once (`facts`, e.g. from the packet's case.json, else severity, applicant
+    and platform); a roster case keeps its record's severity and platform.  With `store_root` (the data
+    folder's "packets"), the packet's files are copied in (services/intake.copy_packet) and the case works from
+    the copy."""
+    from dataclasses import replace
+
+    facts = facts or CaseFacts(RecordSeverity(severity), Applicant(applicant), platform)
     case = s.get(Case, case_id) if case_id is not None else None
     if case is not None and not case.packet_dir and case.class_id == class_id:
-        case.packet_dir, case.applicant = str(folder), applicant
-        if case.record_id is None:
-            case.record_severity, case.platform = severity, platform
-        else:
+        if case.record_id is not None:
             from xinyong_desktop.store.models import PenaltyRecord
 
             record = s.get(PenaltyRecord, case.record_id)
-            case.platform = (record.platform if record is not None else None) or platform
+            known = case_facts(case)  # what the roster said (penalty types, publication date)
+            facts = replace(facts, record_severity=RecordSeverity(case.record_severity),
+                            platform=(record.platform if record is not None else None) or facts.platform,
+                            penalty_types=known.penalty_types or facts.penalty_types,
+                            published_on=known.published_on or facts.published_on)
+        store_facts(case, facts)
+        case.packet_dir = str(folder)
         set_status(s, case, "审核中", instructor, "添加材料")
         audit(s, instructor, "attach_packet", str(folder), case.id)
     else:
-        case = Case(class_id=class_id, packet_dir=str(folder), record_severity=severity, applicant=applicant,
-                    platform=platform, status="审核中")
+        case = Case(class_id=class_id, packet_dir=str(folder), status="审核中")
+        store_facts(case, facts)
         s.add(case)
         s.flush()
         audit(s, instructor, "add_case", str(folder), case.id)
+    if store_root is not None:
+        from xinyong_desktop.services.intake import copy_packet
+
+        copy_packet(s, case, folder, store_root)
     return case.id
 
 
@@ -249,12 +318,19 @@ def record_check(s: Session, c: Case, result, instructor: str, rules: RuleBook) 
 
 
 def recompute(s: Session, c: Case, instructor: str, rules: RuleBook, as_of: dt.date | None = None) -> None:
-    """Findings again from the stored reading and the decisions; a ready case that now blocks needs correcting."""
+    """The verdict again (check_packet.verdict_findings, the check's own function) from the stored reading with
+    the instructor's corrections, the stored facts and the stored intake findings; no file is read.  A ready case
+    that now blocks needs correcting."""
     if c.checked_at is None:
         return
+    from xinyong_desktop.services.check_packet import verdict_findings
+
     decisions = repo.active_decisions(s, c.id)
-    _materials, findings, eligible_from = recheck_case(c, decisions, rules, as_of, case_facts(c))
-    repo.replace_findings(s, c, findings, eligible_from)
+    materials = apply_decisions(materials_from_rows(c.materials), decisions)
+    intake = intake_findings(c)
+    findings, eligible_from = verdict_findings(materials, case_facts(c), as_of or c.as_of or dt.date.today(), rules,
+                                               intake)
+    repo.replace_findings(s, c, findings, eligible_from, intake)
     if as_of is not None:
         c.as_of = as_of
     errors = [f for f in blocking(c.findings, {d.target for d in decisions if d.action == "override"})
@@ -295,11 +371,20 @@ def mark_ready(s: Session, c: Case, instructor: str) -> CaseVerdict:
     return v
 
 
-def remove_case(s: Session, case: Case, instructor: str) -> None:
-    """Delete a case with its reading and decisions; the audit trail keeps who removed what and when."""
-    audit(s, instructor, "remove_case", f"{case_name(case)}（{case.packet_dir or '无材料'}，状态 {case.status}）", case.id)
+def remove_case(s: Session, case: Case, instructor: str, store_root: Path | None = None) -> None:
+    """Delete a case with its reading and decisions; the audit trail keeps who removed what and when.  With
+    `store_root`, the copy of its packet the desk made in the data folder is deleted too (the instructor's own
+    folder never is)."""
+    where = case.source_dir or case.packet_dir or "无材料"
+    audit(s, instructor, "remove_case", f"{case_name(case)}（{where}，状态 {case.status}）", case.id)
+    copy = Path(case.packet_dir) if case.packet_dir else None
     s.flush()
     s.delete(case)
+    if copy is not None and store_root is not None:
+        from xinyong_desktop.services.intake import drop_copy
+
+        s.flush()
+        drop_copy(copy, store_root)
 
 
 def review_findings_key(f) -> str:

@@ -99,20 +99,14 @@ def materials_from_rows(rows) -> list:
 
 
 def recheck_case(case, decisions, rules, as_of=None, facts=None):
-    """Findings of a stored case after the instructor's corrections (no file is parsed again)."""
+    """Findings of a stored case after the instructor's corrections (no file is parsed again): the one verdict
+    function (check_packet.verdict_findings) on the stored reading, facts and intake findings."""
     import datetime as dt
 
-    from xinyong_desktop.checks.engine import CaseFacts, run_checks
-    from xinyong_desktop.domain.model import Applicant, RecordSeverity
+    from xinyong_desktop.services.check_packet import verdict_findings
+    from xinyong_desktop.services.desk import case_facts, intake_findings
 
-    facts = facts or CaseFacts(RecordSeverity(case.record_severity), Applicant(case.applicant),
-                               getattr(case, "platform", None) or "creditchina")
     materials = apply_decisions(materials_from_rows(case.materials), decisions)
-    readable = [m for m in materials if m.pages]
-    unreadable = [(f.path, f.message) for f in case.findings if f.code == "FILE_UNREADABLE"]
-    findings, eligible_from = run_checks(readable, facts, as_of or case.as_of or dt.date.today(), rules)
-    findings = findings + unknown_value_findings(materials)
-    from xinyong_desktop.domain.model import Code, Finding, Severity
-
-    findings = [Finding(Code.FILE_UNREADABLE, Severity.ERROR, msg, None, None, path, None) for path, msg in unreadable] + findings
-    return materials, findings, eligible_from
+    findings, eligible_from = verdict_findings(materials, facts or case_facts(case),
+                                               as_of or case.as_of or dt.date.today(), rules, intake_findings(case))
+    return materials, findings + unknown_value_findings(materials), eligible_from

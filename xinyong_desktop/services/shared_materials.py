@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong_desktop.checks.engine import CaseFacts, run_checks
-from xinyong_desktop.domain.model import Code, Kind, Material, Severity
+from xinyong_desktop.checks.engine import CaseFacts
+from xinyong_desktop.domain.model import Kind, Material
 from xinyong_desktop.rules.loader import RuleBook
-from xinyong_desktop.services.check_packet import CheckResult, check_packet
+from xinyong_desktop.services.check_packet import CheckResult, check_packet, verdict_findings
 from xinyong_desktop.services.review import materials_from_rows
 from xinyong_desktop.store.models import Case
 
@@ -63,12 +63,9 @@ def with_shared(result: CheckResult, shared: list[Material], facts: CaseFacts, a
     if not borrowed:
         return result
     materials = result.materials + borrowed
-    kept = [f for f in result.findings if f.code == Code.FILE_UNREADABLE
-            or (f.code == Code.FIELD_MISSING and f.kind is None)]  # unreadable files, skipped OCR
-    findings, eligible_from = run_checks([m for m in materials if m.pages], facts, as_of, rules)
-    findings = kept + findings
-    findings.sort(key=lambda f: (f.severity != Severity.ERROR, f.path or "", f.page or 0))
-    return CheckResult(as_of, facts, materials, findings, eligible_from, result.pages)
+    findings, eligible_from = verdict_findings(materials, facts, as_of, rules, result.intake)
+    return CheckResult(as_of, facts, materials, findings, eligible_from, result.pages, result.intake,
+                       result.applicant_known)
 
 
 def check_case(s: Session, case: Case, rules: RuleBook, as_of: dt.date, extra_required: tuple[Kind, ...] = (),

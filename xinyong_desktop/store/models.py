@@ -75,6 +75,11 @@ class Case(Base):
     portal_outcome: Mapped[str] = mapped_column(String(10), default="")  # 待审核 | 已通过 | 未通过 | 退回
     portal_reason: Mapped[str] = mapped_column(Text, default="")
     portal_first_outcome: Mapped[str] = mapped_column(String(10), default="")
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)  # the day the portal's outcome was given
+    # the case's facts beyond the columns above, stored once at intake (services/desk.case_facts reads them):
+    # extra_required (the office's additions), published_on, penalty_types, fine_amount, decision_number
+    facts: Mapped[dict | None] = mapped_column(JSON)
+    source_dir: Mapped[str] = mapped_column(Text, default="")  # where the packet was copied from (the stick)
     training_class: Mapped[TrainingClass | None] = relationship(back_populates="cases")
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="cases")
     materials: Mapped[list[MaterialRow]] = relationship(back_populates="case", cascade="all, delete-orphan")
@@ -121,9 +126,25 @@ class FindingRow(Base):
     path: Mapped[str | None] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
+    # "intake": reported by the check about the files themselves (unreadable, skipped, not OCR'd), kept exactly
+    # as the check reported them; "engine": recomputed from the materials after every decision
+    origin: Mapped[str | None] = mapped_column(String(10))
     case: Mapped[Case] = relationship(back_populates="findings")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # a finding deleted by another desk is not deleted twice
+
+
+class PacketFile(Base):
+    """A file of a case's packet as copied into the data folder at intake (services/intake.copy_packet): its
+    path inside the packet, size and SHA-256 — the copy is verified against it before it is used."""
+
+    __tablename__ = "packet_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))  # "" for a file the check skipped (not copied)
+    size: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[str] = mapped_column(Text, default="")  # why the check skipped it (a link, a special file)
 
 
 class Decision(Base):

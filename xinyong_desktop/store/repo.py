@@ -8,7 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.hashing import file_sha256
-from xinyong_desktop.store.models import AuditEvent, Case, Decision, FieldRow, FindingRow, MaterialRow, TrainingClass
+from xinyong_desktop.store.models import (
+    AuditEvent,
+    Case,
+    Decision,
+    FieldRow,
+    FindingRow,
+    MaterialRow,
+    PacketFile,
+    TrainingClass,
+)
 
 
 def audit(s: Session, instructor: str, action: str, detail: str = "", case_id: int | None = None) -> None:
@@ -26,14 +35,23 @@ def create_class(s: Session, name: str, held_on: dt.date | None = None, place: s
     return tc
 
 
+def _finding_row(f, origin: str) -> FindingRow:
+    return FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,
+                      field=str(f.field) if f.field else None, path=f.path, page=f.page, message=f.message,
+                      origin=origin)
+
+
 def save_check(s: Session, case: Case, result, instructor: str) -> None:
-    """Replace the case's materials and findings by a fresh check result (decisions are kept)."""
+    """Replace the case's materials and findings by a fresh check result (decisions are kept).  The findings
+    the check made about the files themselves (result.intake) are stored as "intake", kept as they are."""
     case.materials.clear()
     case.findings.clear()
     root = Path(case.packet_dir) if case.packet_dir else None
+    hashes = {f.path: f.sha256 for f in s.scalars(select(PacketFile).where(PacketFile.case_id == case.id))} \
+        if case.id is not None else {}
     for m in result.materials:
-        sha = ""
-        if root is not None and (root / m.path).is_file():
+        sha = hashes.get(m.path, "")
+        if not sha and root is not None and (root / m.path).is_file():
             sha = file_sha256(root / m.path)
         row = MaterialRow(path=m.path, sha256=sha, kind=str(m.kind), pages=list(m.pages), text_source=str(m.text_source),
                           notes=list(m.notes))
@@ -41,9 +59,9 @@ def save_check(s: Session, case: Case, result, instructor: str) -> None:
             row.fields.append(FieldRow(field=str(fid), value=fv.value, page=fv.page,
                                        bbox=[float(v) for v in fv.bbox] if fv.bbox else None, confidence=float(fv.confidence)))
         case.materials.append(row)
+    intake = getattr(result, "intake", [])
     for f in result.findings:
-        case.findings.append(FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,
-                                        field=str(f.field) if f.field else None, path=f.path, page=f.page, message=f.message))
+        case.findings.append(_finding_row(f, "intake" if f in intake else "engine"))
     case.checked_at = dt.datetime.now().replace(microsecond=0)
     case.as_of = result.as_of
     case.eligible_from = result.eligible_from
@@ -94,12 +112,12 @@ def active_decisions(s: Session, case_id: int) -> list[Decision]:
                           .order_by(Decision.id)))
 
 
-def replace_findings(s: Session, case: Case, findings, eligible_from=None) -> None:
-    """Findings recomputed after a decision; the stored materials (what was read) stay as they are."""
+def replace_findings(s: Session, case: Case, findings, eligible_from=None, intake=()) -> None:
+    """Findings recomputed after a decision; the stored materials (what was read) stay as they are.  `intake`:
+    those of `findings` that the check reported about the files (stored with origin "intake")."""
     touch(case)
     case.findings.clear()
     for f in findings:
-        case.findings.append(FindingRow(code=str(f.code), severity=str(f.severity), kind=str(f.kind) if f.kind else None,
-                                        field=str(f.field) if f.field else None, path=f.path, page=f.page, message=f.message))
+        case.findings.append(_finding_row(f, "intake" if f in intake else "engine"))
     if eligible_from is not None:
         case.eligible_from = eligible_from
