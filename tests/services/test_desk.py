@@ -38,7 +38,7 @@ def _checked_case(db, tmp_path, rules, pool, specs=None, platform_file=None):
     with db() as s, s.begin():
         tc = repo.create_class(s, "第1期", AS_OF, instructors="张老师")
         cid = desk.attach_packet(s, tc.id, None, folder, "张老师", str(cf.record_severity), str(cf.applicant),
-                                 cf.platform)
+                                 cf.platform, facts=cf)
     with db() as s:
         result = check_packet(folder, as_of=AS_OF, rules=rules, pool=pool, facts=desk.case_facts(s.get(Case, cid)))
     with db() as s, s.begin():

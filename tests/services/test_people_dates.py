@@ -38,8 +38,8 @@ def test_the_instructor_is_a_person_asked_once_per_class(db):
 
 
 def test_the_certificate_says_the_recorded_outcome_date_and_is_dated_the_class_day(db, tmp_path, rules):
-    row = Row("常州青枫物流有限公司", "91320402MA1XYZ1234", "常市监处罚〔2024〕12号", "常市监处罚〔2024〕12号",
-              dt.date(2024, 3, 5), "general", "常州市市场监督管理局", "王伟")
+    row = Row("常州青枫物流有限公司", "91320402MA1XYZ1234", "常环行罚〔2024〕12号", "常环行罚〔2024〕12号",
+              dt.date(2024, 3, 5), "general", "常州市生态环境局", "王伟")
     from xinyong_desktop.domain.identifiers import uscc_check_char
 
     row.uscc = row.uscc[:17] + (uscc_check_char(row.uscc[:17]) or "0")

@@ -29,7 +29,8 @@ def db(tmp_path):
 
 def _packet(tmp_path):
     """A clean general-severity packet whose office also asks for a 整改报告 it lacks, with a link in it."""
-    facts = Facts.random(73, decision_date=dt.date(2024, 1, 15), signed_date=dt.date(2024, 8, 25))
+    # decided 2023-08-15: past even the 1-year minimum of Order 58's five sectors by the class day
+    facts = Facts.random(73, decision_date=dt.date(2023, 8, 15), signed_date=dt.date(2024, 8, 25))
     folder = write_packet(tmp_path / "stick" / "packet", facts)
     (folder / "case.json").write_text(json.dumps({"record_severity": "general", "applicant": "legal_representative",
                                                   "extra_required": ["rectification_report"]}), encoding="utf-8")

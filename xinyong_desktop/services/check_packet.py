@@ -344,8 +344,6 @@ def read_files(root: Path, files: list[Path], rules: RuleBook, ocr: bool = True,
         if not res.get("ok"):
             got[path] = ReadFile(r, None, res.get("reason", "未知原因"))
         else:
-            if ocr and not any(pg["glyphs"] or pg["ring"] for pg in res["pages"]):
-                blank.append(r)
             pages = _page_texts(res)
             got[path] = ReadFile(r, pages, materials=build_materials(r, pages, rules),
                                  blank=ocr and not any(pg["glyphs"] or pg["ring"] for pg in res["pages"]))

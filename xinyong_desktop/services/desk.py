@@ -85,7 +85,10 @@ def case_facts(c: Case) -> CaseFacts:
     return CaseFacts(RecordSeverity(c.record_severity), Applicant(c.applicant), c.platform or "creditchina",
                      tuple(Kind(k) for k in stored.get("extra_required") or ()),
                      dt.date.fromisoformat(published) if published else None,
-                     tuple(stored.get("penalty_types") or ()), number)
+                     tuple(stored.get("penalty_types") or ()), number,
+                     assumed=tuple(stored.get("assumed") or ()), penalty_text=stored.get("penalty_text") or "",
+                     art14=tuple(stored.get("art14") or ()), natural_person=bool(stored.get("natural_person")),
+                     province=stored.get("province") or "")
 
 
 def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> None:
@@ -96,7 +99,10 @@ def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> No
            "published_on": facts.published_on.isoformat() if facts.published_on else None,
            "penalty_types": list(facts.penalty_types),
            "decision_number": facts.decision_number if c.record_id is None else None,
-           "fine_amount": fine_amount if fine_amount is not None else old.get("fine_amount")}
+           "fine_amount": fine_amount if fine_amount is not None else old.get("fine_amount"),
+           # the rule facts of the case (rules helper's CaseFacts fields): kept so a re-check decides the same way
+           "assumed": list(facts.assumed), "penalty_text": facts.penalty_text, "art14": list(facts.art14),
+           "natural_person": facts.natural_person or None, "province": facts.province}
     c.facts = {k: v for k, v in new.items() if v not in (None, [], "")}
 
 
