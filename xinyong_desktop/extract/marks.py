@@ -143,8 +143,8 @@ def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | Non
                     rest = rest[: nxt.start()]
                 above = page.lines[max(0, i - 2) : i]
                 if _handwritten_text(rest) and not _continues_name(above, rest):
-                    k = line.text.index(rest, e) if rest else e
-                    return True, line.span_bbox(k, k + len(rest))
+                    k = e + next((j for j, ch in enumerate(rest) if not _FORM_MARKS.fullmatch(ch)), 0)
+                    return True, line.span_bbox(k, e + len(rest.rstrip()))
                 below = page.lines[i + 1] if i + 1 < len(page.lines) else None
                 lb = line.span_bbox(s, e)
                 if below is not None and lb is not None and _under(below.bbox, lb, line.height):
