@@ -244,3 +244,21 @@ def test_not_yet_eligible_is_an_error_only_from_a_confirmed_date(conf, want):
     ms = clean_packet()
     get(ms, Kind.PENALTY_DECISION).fields[FieldId.DECISION_DATE] = fv("2024-11-26", conf)
     assert codes(check(ms, as_of=dt.date(2025, 1, 10))) == {("NOT_YET_ELIGIBLE", want)}
+
+
+@pytest.mark.parametrize(("restated", "want"), [("2024-11-26", "error"), ("2024-11-16", "review"), (None, "review")])
+def test_a_date_under_the_seal_restated_by_another_material_is_confirmed(restated, want):
+    """The 落款 date read under its seal (0.78) and restated by a letter of the packet: two readings that agree
+    vouch for it, so "not yet eligible" counted from it is an error; a letter saying another date, or none,
+    leaves it for the instructor."""
+    from xinyong_desktop.extract.facts import corroborate
+
+    ms = clean_packet()
+    dec = get(ms, Kind.PENALTY_DECISION)
+    dec.text_source = TextSource.OCR
+    dec.fields[FieldId.DECISION_DATE] = fv("2024-11-26", 0.78)
+    if restated:
+        get(ms, Kind.COMMITMENT_LETTER).fields[FieldId.DECISION_DATE] = fv(restated, 0.85)
+    corroborate(dec, [], [m for m in ms if m is not dec])
+    got = [f for f in check(ms, as_of=dt.date(2025, 1, 10)) if f.code == Code.NOT_YET_ELIGIBLE]
+    assert [str(f.severity) for f in got] == [want]

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from xinyong_desktop.domain import identifiers as ids
-from xinyong_desktop.domain.model import STRONG, FieldId, FieldValue, Kind, Material
+from xinyong_desktop.domain.model import (
+    AGREEING,
+    CONFIRMED,
+    STRONG,
+    SURE_CHARACTER,
+    FieldId,
+    FieldValue,
+    Kind,
+    Material,
+)
 from xinyong_desktop.domain.text import normalize_name, same_decision_number
 from xinyong_desktop.extract.find import NearCode, find_value, near_codes
 from xinyong_desktop.extract.layout import PageText
@@ -26,7 +35,6 @@ FACT_TYPES: dict[FieldId, str] = {
 # a fact also answers these fields of other materials (the payer of a fine is the enterprise)
 ALSO: dict[FieldId, tuple[FieldId, ...]] = {FieldId.ENTERPRISE_NAME: (FieldId.PAYER_NAME,)}
 
-CONFIRMED = 0.97  # a fact found printed on the page
 CONFLICT = "conflict:"  # note: the page shows the fact and, in the field's role, another value
 
 
@@ -104,7 +112,6 @@ _LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "
                                            "38", "17", "56", "CG", "EF", "MN", "PR")}
 
 
-SURE_CHARACTER = 0.9  # the recogniser's confidence in one character above which a difference is what is printed
 
 
 def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: str,
@@ -138,7 +145,7 @@ def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: Field
     fv = m.fields.get(target)
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
-            m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
+            m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= AGREEING else STRONG))
         return
     found = find_value(pages, FACT_TYPES[fact.field], fact.value)
     if found is None:
@@ -163,12 +170,12 @@ def _key(fid: FieldId, v: str) -> str:
 
 
 # ---------------------------------------------------------------- a decision's own facts, corroborated
-AGREEING = 0.6  # a reading good enough to confirm another, independent one when the two agree
 _RESTATED = (FieldId.DECISION_DATE, FieldId.PENALTY_AUTHORITY, FieldId.DECISION_NUMBER, FieldId.FINE_AMOUNT)
 
 
 def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating: list[Material]) -> None:
-    """The decision's date, authority, number and fine, checked against what the forms restate.
+    """The decision's date, authority, number and fine, checked against what the other materials restate (the
+    forms, the letters, a receipt's reference to the decision).
 
     A value the decision's reader was unsure of (a 落款 under a seal, an OCR'd date) is confirmed when a form
     restates the same value; a value it could not read is taken from a form only when it is found printed on

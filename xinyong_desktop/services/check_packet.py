@@ -225,7 +225,8 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
 
 def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
     """Facts from their authoritative materials, then every other material checked by finding them."""
-    forms = [m for m in materials if m.kind in (Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)]
+    # every other recognised material that restates the decision (a form, a letter, a receipt's reference)
+    forms = [m for m in materials if m.kind not in (Kind.PENALTY_DECISION, Kind.OTHER)]
     for d in (m for m in materials if m.kind == Kind.PENALTY_DECISION and m.path in page_texts):
         before = dict(d.fields)
         corroborate(d, _material_pages(d, page_texts), forms)
