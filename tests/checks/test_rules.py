@@ -262,3 +262,27 @@ def test_a_date_under_the_seal_restated_by_another_material_is_confirmed(restate
     corroborate(dec, [], [m for m in ms if m is not dec])
     got = [f for f in check(ms, as_of=dt.date(2025, 1, 10)) if f.code == Code.NOT_YET_ELIGIBLE]
     assert [str(f.severity) for f in got] == [want]
+
+
+@pytest.mark.parametrize("party", ["如不服本处罚决定", "应当自收到本决定书之日起十五日内"])
+def test_a_sentence_read_as_the_decisions_party_is_no_evidence_of_another_name(party):
+    """A decision's second page photographed alone, its party read as a clause: no mismatch is stated from it
+    (and the other materials are still compared with the name the licence and the other page agree on)."""
+    ms = clean_packet()
+    ms.append(mat(Kind.PENALTY_DECISION, "第二页.jpg", enterprise_name=fv(party, 0.92)))
+    del get(ms, Kind.BUSINESS_LICENSE).fields[FieldId.ENTERPRISE_NAME]
+    got = [f for f in check(ms) if f.code == Code.NAME_MISMATCH]
+    assert {(f.path, f.severity) for f in got} <= {("第二页.jpg", Severity.REVIEW)}
+
+
+def test_a_payer_read_as_a_label_word_surely_is_no_evidence_either():
+    ms = clean_packet()
+    get(ms, Kind.PAYMENT_PROOF).fields[FieldId.PAYER_NAME] = fv("户名", 1.0)
+    assert codes(check(ms)) == {("FINE_NOT_FULLY_PAID", "review")}
+
+
+def test_a_receipt_is_not_missing_surely_when_the_fine_was_not_read():
+    ms = [m for m in clean_packet() if m.kind != Kind.PAYMENT_PROOF]
+    assert codes(check(ms)) == {("MATERIAL_MISSING", "error")}
+    del get(ms, Kind.PENALTY_DECISION).fields[FieldId.FINE_AMOUNT]
+    assert codes(check(ms)) == {("MATERIAL_MISSING", "review")}

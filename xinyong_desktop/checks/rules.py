@@ -6,6 +6,7 @@ The rules never decide a severity themselves: each says what its claim rests on 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,6 +73,13 @@ def missing_materials(ctx: Context) -> Iterator[Claim]:
     for f in found:
         kind = f.kind
         cands = candidates(ctx, kind) if kind else []
+        rule = ctx.rules.materials.get(kind) if kind else None
+        if not cands and rule is not None and rule.when == "fine_imposed" and ctx.fine is None:
+            # required only when a fine was imposed, and the fine was not read: not evidence of a missing receipt
+            yield Claim(Code.MATERIAL_MISSING, NOT_FOUND, f.message,
+                        f"未能识别处罚决定的罚款金额，无法确定是否须提供{rule.name}：处罚含罚款的，{rule.advice}请看原件确认。",
+                        kind=kind)
+            continue
         if not cands:
             yield Claim(Code.MATERIAL_MISSING, SEEN, f.message, kind=kind)
             continue
@@ -189,11 +197,52 @@ _MISMATCH = {
 }
 
 
-def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> Material | None:
+def plausible(fid: FieldId, value: str) -> bool:
+    """Whether a value looks like a value of its field at all — a name that ends like an organisation, a person
+    named in 2–4 characters (or masked) — and not a label word or a fragment of a sentence.  A reading that does
+    not is no evidence of a difference, however sure the recogniser was of its characters."""
+    v = normalize_name(value)
+    if v in _LABEL_WORDS or v.startswith(_CLAUSE_STARTS):
+        return False
+    if fid == FieldId.ENTERPRISE_NAME:
+        return len(v) >= 4 and v.endswith(_ORG_ENDINGS)
+    if fid == FieldId.PAYER_NAME:  # the enterprise, or a person who paid for it
+        return (len(v) >= 4 and v.endswith(_ORG_ENDINGS)) or bool(_PERSON.fullmatch(v))
+    if fid in (FieldId.LEGAL_REPRESENTATIVE, FieldId.ID_NAME, FieldId.AGENT_NAME):
+        return bool(_PERSON.fullmatch(v))
+    return True
+
+
+# words a form prints as labels, and words that open a clause: a reading that is one is no value
+_LABEL_WORDS = frozenset({"户名", "全称", "名称", "账号", "姓名", "单位", "付款人", "收款人", "缴款人", "开户行",
+                          "开户银行", "当事人", "法定代表人", "负责人", "委托人", "受托人", "代理人", "申请人"})
+_CLAUSE_STARTS = ("不服", "如不服", "可在", "应当", "未取得", "根据", "依据", "依照", "按照", "对于", "本机关", "本局")
+_ORG_ENDINGS = ("公司", "厂", "店", "部", "中心", "合作社", "事务所", "所", "站", "场", "馆", "院", "社", "行", "室",
+                "园", "会", "处", "局", "队", "校", "（普通合伙）", "（有限合伙）", "（个人独资）", "）")
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}|[\u4e00-\u9fff][*＊Xx×]{1,3}[\u4e00-\u9fff]?|[A-Za-z][A-Za-z .·-]{1,40}")
+
+
+def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple[Material, bool] | None:
+    """The reference reading of a fact and whether it is undisputed.  Among the readings of the first reference
+    kind that has one, the one the other materials agree with most (then the surest); it is disputed when another
+    reading of a reference kind says otherwise surely, or when it does not look like a value of its field."""
     for kind in ref_kinds:
-        for m in ctx.by_kind.get(kind, []):
-            if (v := m.value(fid)) and (fid != FieldId.USCC or ids.is_valid_uscc(v)):
-                return m
+        cands = [m for m in ctx.by_kind.get(kind, []) if (v := m.value(fid))
+                 and (fid != FieldId.USCC or ids.is_valid_uscc(v))]
+        if not cands:
+            continue
+
+        def support(m: Material) -> tuple[int, float]:
+            v = m.value(fid) or ""
+            return (sum(1 for o in ctx.materials if o is not m and (w := o.value(fid)) and same(fid, w, v)),
+                    m.fields[fid].confidence)
+
+        ref = max(cands, key=support)
+        want = ref.value(fid) or ""
+        disputed = not plausible(fid, want) or any(
+            (w := o.value(fid)) and not same(fid, w, want) and o.fields[fid].confidence >= STRONG and plausible(fid, w)
+            for k in ref_kinds for o in ctx.by_kind.get(k, []) if o is not ref)
+        return ref, not disputed
     return None
 
 
@@ -201,9 +250,10 @@ def consistency(ctx: Context) -> Iterator[Claim]:
     """A fact read differently on a material than on its reference: an error only when both are read surely
     in their role and the page does not also show the fact (`conflict:` note)."""
     for fid, ref_kinds in ctx.rules.consistency.items():
-        ref = _reference(ctx, fid, ref_kinds)
-        if ref is None:
+        found = _reference(ctx, fid, ref_kinds)
+        if found is None:
             continue
+        ref, undisputed = found
         want = ref.value(fid) or ""
         rname = ctx.name(ref.kind)
         for m in ctx.materials:
@@ -218,7 +268,7 @@ def consistency(ctx: Context) -> Iterator[Claim]:
             if same(fid, got, want):
                 continue
             ev = sure(m.fields[got_fid].confidence, ref.fields[fid].confidence, threshold=STRONG)
-            if f"conflict:{got_fid}" in m.notes:
+            if f"conflict:{got_fid}" in m.notes or not undisputed or not plausible(got_fid, got):
                 ev = UNSURE
             name = ctx.name(m.kind)
             yield Claim(_MISMATCH[fid], ev,
@@ -264,7 +314,10 @@ def payment(ctx: Context) -> Iterator[Claim]:
         payer = m.value(FieldId.PAYER_NAME)
         if payer and ent and normalize_name(payer) != normalize_name(ent):
             fv = m.fields[FieldId.PAYER_NAME]
-            ev = UNSURE if f"conflict:{FieldId.PAYER_NAME}" in m.notes else sure(fv.confidence, threshold=STRONG)
+            ev = sure(fv.confidence, threshold=STRONG)
+            if f"conflict:{FieldId.PAYER_NAME}" in m.notes or not plausible(FieldId.PAYER_NAME, payer) \
+                    or not plausible(FieldId.ENTERPRISE_NAME, ent):
+                ev = UNSURE
             yield Claim(Code.FINE_NOT_FULLY_PAID, ev,
                         f"缴款凭证的缴款人为“{payer}”，不是被处罚单位“{ent}”。罚款须以本单位名义缴纳，或补充说明代缴关系的证明材料。",
                         f"缴款凭证的缴款人可能不是被处罚单位“{ent}”（识别为“{payer}”），请看原件核对。", material=m,
