@@ -369,21 +369,25 @@ def authorization(ctx: Context) -> Iterator[Claim]:
         on_card = card.value(FieldId.ID_NAME) if card else None
         a_no = letter.value(FieldId.ID_NUMBER)
         c_no = card.value(FieldId.ID_NUMBER) if card else None
+        # the agent named, and the agent's ID number, each against the card: the surer difference is stated
+        claims = []
         if card and agent and on_card and normalize_name(agent) != normalize_name(on_card):
-            yield Claim(Code.AUTHORIZATION_INVALID,
-                        sure(letter.fields[FieldId.AGENT_NAME].confidence, card.fields[FieldId.ID_NAME].confidence,
-                             threshold=STRONG),
-                        f"授权委托书中的受托人“{agent}”与经办人身份证（“{on_card}”）不是同一人，"
-                        "请由实际办理人重新签署授权委托书或更换身份证复印件。",
-                        f"授权委托书中的受托人可能与经办人身份证不是同一人（识别为“{agent}”/“{on_card}”），请看原件核对。",
-                        material=letter, field=FieldId.AGENT_NAME)
-        elif card and a_no and c_no and a_no != c_no and not ids.is_masked(a_no) and not ids.is_masked(c_no):
-            yield Claim(Code.AUTHORIZATION_INVALID,
-                        sure(letter.fields[FieldId.ID_NUMBER].confidence, card.fields[FieldId.ID_NUMBER].confidence,
-                             threshold=STRONG),
-                        f"授权委托书中的受托人身份证号码（{a_no}）与经办人身份证（{c_no}）不一致。",
-                        f"授权委托书中的受托人身份证号码可能与经办人身份证不一致（识别为 {a_no} / {c_no}），请看原件核对。",
-                        material=letter, field=FieldId.ID_NUMBER)
+            ev = sure(letter.fields[FieldId.AGENT_NAME].confidence, card.fields[FieldId.ID_NAME].confidence,
+                      threshold=STRONG)
+            claims.append(Claim(Code.AUTHORIZATION_INVALID, ev if plausible(FieldId.AGENT_NAME, agent) else UNSURE,
+                                f"授权委托书中的受托人“{agent}”与经办人身份证（“{on_card}”）不是同一人，"
+                                "请由实际办理人重新签署授权委托书或更换身份证复印件。",
+                                f"授权委托书中的受托人可能与经办人身份证不是同一人（识别为“{agent}”/“{on_card}”），请看原件核对。",
+                                material=letter, field=FieldId.AGENT_NAME))
+        if card and a_no and c_no and a_no != c_no and not ids.is_masked(a_no) and not ids.is_masked(c_no):
+            claims.append(Claim(Code.AUTHORIZATION_INVALID,
+                                sure(letter.fields[FieldId.ID_NUMBER].confidence,
+                                     card.fields[FieldId.ID_NUMBER].confidence, threshold=STRONG),
+                                f"授权委托书中的受托人身份证号码（{a_no}）与经办人身份证（{c_no}）不一致。",
+                                f"授权委托书中的受托人身份证号码可能与经办人身份证不一致（识别为 {a_no} / {c_no}），请看原件核对。",
+                                material=letter, field=FieldId.ID_NUMBER))
+        if claims:
+            yield next((c for c in claims if c.evidence == SEEN), claims[0])
         for fid, what, doubt in ((FieldId.SEAL, "未加盖单位公章", "是否加盖单位公章"),
                                  (FieldId.SIGNATURE, "缺少法定代表人签字", "是否有法定代表人签字")):
             if letter.value(fid) == "absent":
