@@ -145,7 +145,11 @@ def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: Field
     fv = m.fields.get(target)
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
-            m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= AGREEING else STRONG))
+            fv = m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= AGREEING
+                                                               else STRONG))
+        mine, known = _key(fact.field, fv.value), _key(fact.field, fact.value)
+        if known in mine and known != mine:  # the same number read with words around it ("贵局常…号"): the number
+            m.fields[target] = replace(fv, value=fact.value)
         return
     found = find_value(pages, FACT_TYPES[fact.field], fact.value)
     if found is None:
