@@ -6,7 +6,6 @@ The rules never decide a severity themselves: each says what its claim rests on 
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +29,7 @@ from xinyong_desktop.domain.model import (
     TextSource,
 )
 from xinyong_desktop.domain.text import normalize_name
-from xinyong_desktop.extract.facts import same
+from xinyong_desktop.extract.facts import plausible, same
 
 SEEN, UNSURE, NOT_FOUND, ADVICE = Evidence.SEEN, Evidence.UNSURE, Evidence.NOT_FOUND, Evidence.ADVICE
 COULD_BE = "could_be:"  # note on an unrecognised material: which material it could be (its words, its title)
@@ -195,31 +194,6 @@ _MISMATCH = {
     FieldId.LEGAL_REPRESENTATIVE: Code.LEGAL_REP_MISMATCH,
     FieldId.DECISION_NUMBER: Code.DECISION_NUMBER_MISMATCH,
 }
-
-
-def plausible(fid: FieldId, value: str) -> bool:
-    """Whether a value looks like a value of its field at all — a name that ends like an organisation, a person
-    named in 2–4 characters (or masked) — and not a label word or a fragment of a sentence.  A reading that does
-    not is no evidence of a difference, however sure the recogniser was of its characters."""
-    v = normalize_name(value)
-    if v in _LABEL_WORDS or v.startswith(_CLAUSE_STARTS):
-        return False
-    if fid == FieldId.ENTERPRISE_NAME:
-        return len(v) >= 4 and v.endswith(_ORG_ENDINGS)
-    if fid == FieldId.PAYER_NAME:  # the enterprise, or a person who paid for it
-        return (len(v) >= 4 and v.endswith(_ORG_ENDINGS)) or bool(_PERSON.fullmatch(v))
-    if fid in (FieldId.LEGAL_REPRESENTATIVE, FieldId.ID_NAME, FieldId.AGENT_NAME):
-        return bool(_PERSON.fullmatch(v))
-    return True
-
-
-# words a form prints as labels, and words that open a clause: a reading that is one is no value
-_LABEL_WORDS = frozenset({"户名", "全称", "名称", "账号", "姓名", "单位", "付款人", "收款人", "缴款人", "开户行",
-                          "开户银行", "当事人", "法定代表人", "负责人", "委托人", "受托人", "代理人", "申请人"})
-_CLAUSE_STARTS = ("不服", "如不服", "可在", "应当", "未取得", "根据", "依据", "依照", "按照", "对于", "本机关", "本局")
-_ORG_ENDINGS = ("公司", "厂", "店", "部", "中心", "合作社", "事务所", "所", "站", "场", "馆", "院", "社", "行", "室",
-                "园", "会", "处", "局", "队", "校", "（普通合伙）", "（有限合伙）", "（个人独资）", "）")
-_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}|[\u4e00-\u9fff][*＊Xx×]{1,3}[\u4e00-\u9fff]?|[A-Za-z][A-Za-z .·-]{1,40}")
 
 
 def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple[Material, bool] | None:
