@@ -286,3 +286,20 @@ def test_a_receipt_is_not_missing_surely_when_the_fine_was_not_read():
     assert codes(check(ms)) == {("MATERIAL_MISSING", "error")}
     del get(ms, Kind.PENALTY_DECISION).fields[FieldId.FINE_AMOUNT]
     assert codes(check(ms)) == {("MATERIAL_MISSING", "review")}
+
+
+def test_the_decision_naming_another_representative_than_the_licence_is_an_error():
+    ms = clean_packet()
+    get(ms, Kind.PENALTY_DECISION).fields[FieldId.LEGAL_REPRESENTATIVE] = fv("赵子龙")
+    (f,) = check(ms)
+    assert (f.code, f.severity, f.kind) == (Code.LEGAL_REP_MISMATCH, Severity.ERROR, Kind.PENALTY_DECISION)
+
+
+def test_two_readings_of_the_reference_that_disagree_state_no_error():
+    """The licence's name not read; two pages of the decision read two different names surely: which one is
+    the enterprise's is for the instructor, whatever the forms say."""
+    ms = clean_packet()
+    del get(ms, Kind.BUSINESS_LICENSE).fields[FieldId.ENTERPRISE_NAME]
+    ms.append(mat(Kind.PENALTY_DECISION, "第二页.jpg", enterprise_name="常州市恒昌贸易有限公司"))
+    got = [f for f in check(ms) if f.code == Code.NAME_MISMATCH]
+    assert got and all(f.severity == Severity.REVIEW for f in got)

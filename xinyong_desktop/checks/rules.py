@@ -199,7 +199,8 @@ _MISMATCH = {
 def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple[Material, bool] | None:
     """The reference reading of a fact and whether it is undisputed.  Among the readings of the first reference
     kind that has one, the one the other materials agree with most (then the surest); it is disputed when another
-    reading of a reference kind says otherwise surely, or when it does not look like a value of its field."""
+    reading of that kind (another page of the decision) says otherwise surely, or when it does not look like a value
+    of its field."""
     for kind in ref_kinds:
         cands = [m for m in ctx.by_kind.get(kind, []) if (v := m.value(fid))
                  and (fid != FieldId.USCC or ids.is_valid_uscc(v))]
@@ -215,7 +216,7 @@ def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple
         want = ref.value(fid) or ""
         disputed = not plausible(fid, want) or any(
             (w := o.value(fid)) and not same(fid, w, want) and o.fields[fid].confidence >= STRONG and plausible(fid, w)
-            for k in ref_kinds for o in ctx.by_kind.get(k, []) if o is not ref)
+            for o in cands if o is not ref)
         return ref, not disputed
     return None
 
