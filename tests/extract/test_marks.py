@@ -61,6 +61,11 @@ def test_form_words_dates_and_a_wrapped_name_in_the_zone_are_not_a_signature():
     assert (mark.present, mark.confidence) == (False, SEEN_EMPTY)
 
 
+def test_the_units_name_printed_after_a_signing_label_is_not_a_signature():
+    page = ocr_page(("申请人（签章）：常州市钟楼区恒昌食品有限公司", 300, 400), ("法定代表人（签名）：", 300, 430))
+    assert not find_signature([(1, page, ink())], SIG).present
+
+
 def test_ink_beside_the_label_of_a_text_layer_is_a_signature_and_typed_text_is_not():
     gs = text_glyphs("法定代表人（签字）：", 300, 430)
     page = PageText(595, 842, build_lines(gs), "text")

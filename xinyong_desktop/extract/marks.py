@@ -142,7 +142,8 @@ def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | Non
                 if nxt:
                     rest = rest[: nxt.start()]
                 above = page.lines[max(0, i - 2) : i]
-                if _handwritten_text(rest) and not _continues_name(above, rest):
+                hand = _handwritten_text(rest)
+                if hand and not hand.endswith(_ORG_TAIL) and not _continues_name(above, rest):
                     k = e + next((j for j, ch in enumerate(rest) if not _FORM_MARKS.fullmatch(ch)), 0)
                     return True, line.span_bbox(k, e + len(rest.rstrip()))
                 below = page.lines[i + 1] if i + 1 < len(page.lines) else None
