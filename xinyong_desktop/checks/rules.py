@@ -16,6 +16,7 @@ from xinyong_desktop.checks.messages import field_name
 from xinyong_desktop.checks.policy import Claim, Evidence, sure
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
+    CORRECTED,
     MARK_SURE,
     STRONG,
     UNCONFIRMED,
@@ -196,6 +197,12 @@ _MISMATCH = {
 }
 
 
+def _shaped(m: Material, fid: FieldId) -> bool:
+    """The value looks like a value of its field, or a person put it there (the instructor's correction)."""
+    fv = m.fields[fid]
+    return fv.raw == CORRECTED or plausible(fid, fv.value)
+
+
 def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple[Material, bool] | None:
     """The reference reading of a fact and whether it is undisputed.  Among the readings of the first reference
     kind that has one, the one the other materials agree with most (then the surest); it is disputed when another
@@ -214,8 +221,8 @@ def _reference(ctx: Context, fid: FieldId, ref_kinds: tuple[Kind, ...]) -> tuple
 
         ref = max(cands, key=support)
         want = ref.value(fid) or ""
-        disputed = not plausible(fid, want) or any(
-            (w := o.value(fid)) and not same(fid, w, want) and o.fields[fid].confidence >= STRONG and plausible(fid, w)
+        disputed = not _shaped(ref, fid) or any(
+            (w := o.value(fid)) and not same(fid, w, want) and o.fields[fid].confidence >= STRONG and _shaped(o, fid)
             for o in cands if o is not ref)
         return ref, not disputed
     return None
@@ -243,7 +250,7 @@ def consistency(ctx: Context) -> Iterator[Claim]:
             if same(fid, got, want):
                 continue
             ev = sure(m.fields[got_fid].confidence, ref.fields[fid].confidence, threshold=STRONG)
-            if f"conflict:{got_fid}" in m.notes or not undisputed or not plausible(got_fid, got):
+            if f"conflict:{got_fid}" in m.notes or not undisputed or not _shaped(m, got_fid):
                 ev = UNSURE
             name = ctx.name(m.kind)
             yield Claim(_MISMATCH[fid], ev,
@@ -290,7 +297,7 @@ def payment(ctx: Context) -> Iterator[Claim]:
         if payer and ent and normalize_name(payer) != normalize_name(ent):
             fv = m.fields[FieldId.PAYER_NAME]
             ev = sure(fv.confidence, threshold=STRONG)
-            if f"conflict:{FieldId.PAYER_NAME}" in m.notes or not plausible(FieldId.PAYER_NAME, payer) \
+            if f"conflict:{FieldId.PAYER_NAME}" in m.notes or not _shaped(m, FieldId.PAYER_NAME) \
                     or not plausible(FieldId.ENTERPRISE_NAME, ent):
                 ev = UNSURE
             yield Claim(Code.FINE_NOT_FULLY_PAID, ev,
@@ -349,7 +356,7 @@ def authorization(ctx: Context) -> Iterator[Claim]:
         if card and agent and on_card and normalize_name(agent) != normalize_name(on_card):
             ev = sure(letter.fields[FieldId.AGENT_NAME].confidence, card.fields[FieldId.ID_NAME].confidence,
                       threshold=STRONG)
-            claims.append(Claim(Code.AUTHORIZATION_INVALID, ev if plausible(FieldId.AGENT_NAME, agent) else UNSURE,
+            claims.append(Claim(Code.AUTHORIZATION_INVALID, ev if _shaped(letter, FieldId.AGENT_NAME) else UNSURE,
                                 f"授权委托书中的受托人“{agent}”与经办人身份证（“{on_card}”）不是同一人，"
                                 "请由实际办理人重新签署授权委托书或更换身份证复印件。",
                                 f"授权委托书中的受托人可能与经办人身份证不是同一人（识别为“{agent}”/“{on_card}”），请看原件核对。",

@@ -121,6 +121,8 @@ NO_PLACE = 0.6  # no place to sign found: whether it is signed cannot be told
 UNREAD = 0.5  # the page has no text at all (an unread scan)
 # confidence given to a seal that could be neither seen nor ruled out (a black-and-white copy)
 UNCONFIRMED = 0.3
+# `FieldValue.raw` of a value the instructor corrected (services/review.apply_decisions): a person read it
+CORRECTED = "人工更正"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
     AGREEING,
     CONFIRMED,
+    CORRECTED,
     STRONG,
     SURE_CHARACTER,
     FieldId,
@@ -87,7 +88,7 @@ def doubt_implausible(materials: list[Material]) -> None:
     决定" as the party) is kept for the instructor but never as a sure value: its confidence is lowered."""
     for m in materials:
         for fid, fv in list(m.fields.items()):
-            if fv.confidence > IMPLAUSIBLE and not plausible(fid, fv.value):
+            if fv.confidence > IMPLAUSIBLE and fv.raw != CORRECTED and not plausible(fid, fv.value):
                 m.fields[fid] = replace(fv, confidence=IMPLAUSIBLE)
 
 
