@@ -150,7 +150,8 @@ def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | Non
                 lb = line.span_bbox(s, e)
                 if below is not None and lb is not None and _under(below.bbox, lb, line.height):
                     t = _handwritten_text(below.text)
-                    if 2 <= len(t) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and "：" not in below.text \
+                    if 2 <= len(t) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and not t.endswith(_ORG_TAIL) \
+                            and "：" not in below.text \
                             and ":" not in below.text:
                         return True, below.bbox
     return found, None
