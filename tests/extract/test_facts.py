@@ -303,3 +303,15 @@ def test_a_licence_read_unsure_is_a_fact_when_a_form_reads_the_same_code(form_co
     facts = establish([lic, form], fact_sources(default_rules().consistency))
     assert (FieldId.USCC in facts) is sure
     assert lic.fields[FieldId.USCC].confidence == (0.97 if sure else 0.84)
+
+
+def test_a_number_read_with_words_around_it_is_the_number():
+    """"贵局常新市监罚字〔2025〕第972号" in a report's prose is the decision's number, not a longer one."""
+    dn = "常新市监罚字〔2025〕第972号"
+    dec = Material("决定书.pdf", Kind.PENALTY_DECISION, [1], TextSource.TEXT)
+    dec.fields[FieldId.DECISION_NUMBER] = FieldValue(dn, 1, None, 0.97)
+    rep = Material("整改报告.pdf", Kind.RECTIFICATION_REPORT, [1], TextSource.TEXT)
+    rep.fields[FieldId.DECISION_NUMBER] = FieldValue("贵局" + dn, 1, None, 0.85)
+    pages = [(1, page("针对贵局常新市监罚字〔2025〕第972号行政处罚决定书，我单位整改如下："))]
+    reconcile(rep, pages, {FieldId.DECISION_NUMBER: Fact(FieldId.DECISION_NUMBER, dn, dec)}, {FieldId.DECISION_NUMBER})
+    assert rep.fields[FieldId.DECISION_NUMBER].value == dn

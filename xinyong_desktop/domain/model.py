@@ -93,10 +93,36 @@ class TextSource(StrEnum):
 
 Box = tuple[float, float, float, float]
 
-# confidence given to a seal that could be neither seen nor ruled out (a black-and-white copy)
-UNCONFIRMED = 0.3
+# ---------------------------------------------------------------- confidence thresholds (the one place)
+# What a confidence *means* for a verdict is decided here and in `checks/policy.py`, nowhere else: the readers
+# give calibrated confidences, the policy turns evidence into error / review / pass.
+
 # a value read at least this surely is evidence of what the page says; below it a disagreement is for review
 STRONG = 0.9
+# a fact found printed on the page, or two independent readings that agree
+CONFIRMED = 0.97
+# a reading good enough to confirm another, independent one when the two agree
+AGREEING = 0.6
+# the recogniser's confidence in one character above which a difference is what is printed
+SURE_CHARACTER = 0.9
+
+# Seals and signatures.  A mark's confidence says how it was decided; "absent" is evidence (an error) only at
+# SEEN_EMPTY or above: the signing zone / the seal's place was seen and holds no ink, on a page in colour.
+SEEN_EMPTY = 0.8  # the zone was found and seen empty (colour page or text layer)
+MARK_SURE = 0.75  # a seal or signature ruled out at least this surely is missing
+MARK_NEAR_LABEL = 0.95  # a red seal near its label (or on a page without one)
+MARK_AWAY = 0.75  # a red seal away from the seal label
+MARK_RING = 0.6  # a grey ring on a black-and-white copy
+SIGNED_IN_ZONE = 0.9  # ink in the signing zone
+SIGNED_AS_TEXT = 0.85  # handwriting the recogniser read as characters in the signing zone (a scan)
+SIGNED_IN_TAIL = 0.8  # ink in the sign-off block (no label found)
+SIGNED_LOW = 0.6  # ink in the lower half of the page, no label and no sign-off block
+NO_PLACE = 0.6  # no place to sign found: whether it is signed cannot be told
+UNREAD = 0.5  # the page has no text at all (an unread scan)
+# confidence given to a seal that could be neither seen nor ruled out (a black-and-white copy)
+UNCONFIRMED = 0.3
+# `FieldValue.raw` of a value the instructor corrected (services/review.apply_decisions): a person read it
+CORRECTED = "人工更正"
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,21 @@ clearly differs while the fact is also printed elsewhere is a conflict for the i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from xinyong_desktop.domain import identifiers as ids
-from xinyong_desktop.domain.model import STRONG, FieldId, FieldValue, Kind, Material
+from xinyong_desktop.domain.model import (
+    AGREEING,
+    CONFIRMED,
+    CORRECTED,
+    STRONG,
+    SURE_CHARACTER,
+    FieldId,
+    FieldValue,
+    Kind,
+    Material,
+)
 from xinyong_desktop.domain.text import normalize_name, same_decision_number
 from xinyong_desktop.extract.find import NearCode, find_value, near_codes
 from xinyong_desktop.extract.layout import PageText
@@ -26,7 +37,6 @@ FACT_TYPES: dict[FieldId, str] = {
 # a fact also answers these fields of other materials (the payer of a fine is the enterprise)
 ALSO: dict[FieldId, tuple[FieldId, ...]] = {FieldId.ENTERPRISE_NAME: (FieldId.PAYER_NAME,)}
 
-CONFIRMED = 0.97  # a fact found printed on the page
 CONFLICT = "conflict:"  # note: the page shows the fact and, in the field's role, another value
 
 
@@ -47,8 +57,44 @@ def same(fid: FieldId, a: str, b: str) -> bool:
     return normalize_name(a) == normalize_name(b)
 
 
+def plausible(fid: FieldId, value: str) -> bool:
+    """Whether a value looks like a value of its field at all — a name that ends like an organisation, a person
+    named in 2–4 characters (or masked) — and not a label word or a fragment of a sentence.  A reading that does
+    not is no evidence of a difference, however sure the recogniser was of its characters."""
+    v = normalize_name(value)
+    if v in _LABEL_WORDS or v.startswith(_CLAUSE_STARTS):
+        return False
+    if fid in (FieldId.ENTERPRISE_NAME, FieldId.PAYER_NAME):  # an organisation (a 个体户 may bear its operator's name)
+        return (len(v) >= 4 and v.endswith(_ORG_ENDINGS)) or bool(_PERSON.fullmatch(v))
+    if fid in (FieldId.LEGAL_REPRESENTATIVE, FieldId.ID_NAME, FieldId.AGENT_NAME):
+        return bool(_PERSON.fullmatch(v))
+    return True
+
+
+# words a form prints as labels, and words that open a clause: a reading that is one is no value
+_LABEL_WORDS = frozenset({"户名", "全称", "名称", "账号", "姓名", "单位", "付款人", "收款人", "缴款人", "开户行",
+                          "开户银行", "当事人", "法定代表人", "负责人", "委托人", "受托人", "代理人", "申请人"})
+_CLAUSE_STARTS = ("不服", "如不服", "可在", "应当", "未取得", "根据", "依据", "依照", "按照", "对于", "本机关", "本局")
+_ORG_ENDINGS = ("公司", "厂", "店", "部", "中心", "合作社", "事务所", "所", "站", "场", "馆", "院", "社", "行", "室",
+                "园", "会", "处", "局", "队", "校", "（普通合伙）", "（有限合伙）", "（个人独资）", "）")
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,5}|[\u4e00-\u9fff][*＊Xx×]{1,3}[\u4e00-\u9fff]?|[A-Za-z][A-Za-z .·-]{1,40}")
+
+
+IMPLAUSIBLE = 0.5  # the confidence left to a reading that does not look like a value of its field
+
+
+def doubt_implausible(materials: list[Material]) -> None:
+    """A reading that is a label word, a clause or not shaped like its field ("账号" as the payer, "如不服本处罚
+    决定" as the party) is kept for the instructor but never as a sure value: its confidence is lowered."""
+    for m in materials:
+        for fid, fv in list(m.fields.items()):
+            if fv.confidence > IMPLAUSIBLE and fv.raw != CORRECTED and not plausible(fid, fv.value):
+                m.fields[fid] = replace(fv, confidence=IMPLAUSIBLE)
+
+
 def establish(materials: list[Material], sources: dict[FieldId, tuple[Kind, ...]]) -> dict[FieldId, Fact]:
     """Each fact from the first authoritative material that shows it surely (a valid code for the USCC)."""
+    doubt_implausible(materials)
     facts: dict[FieldId, Fact] = {}
     for fid, kinds in sources.items():
         for kind in kinds:
@@ -104,7 +150,6 @@ _LOOKALIKE_PAIRS = {frozenset(p) for p in ("O0", "D0", "Q0", "I1", "L1", "Z2", "
                                            "38", "17", "56", "CG", "EF", "MN", "PR")}
 
 
-SURE_CHARACTER = 0.9  # the recogniser's confidence in one character above which a difference is what is printed
 
 
 def printed_differently(pages: list[tuple[int, PageText]], ftype: str, known: str,
@@ -138,7 +183,11 @@ def _reconcile_one(m: Material, pages: list[tuple[int, PageText]], target: Field
     fv = m.fields.get(target)
     if fv is not None and same(fact.field, fv.value, fact.value):
         if fv.confidence < CONFIRMED:
-            m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= 0.6 else 0.9))
+            fv = m.fields[target] = replace(fv, confidence=max(fv.confidence, CONFIRMED if fv.confidence >= AGREEING
+                                                               else STRONG))
+        mine, known = _key(fact.field, fv.value), _key(fact.field, fact.value)
+        if known in mine and known != mine:  # the same number read with words around it ("贵局常…号"): the number
+            m.fields[target] = replace(fv, value=fact.value)
         return
     found = find_value(pages, FACT_TYPES[fact.field], fact.value)
     if found is None:
@@ -163,12 +212,12 @@ def _key(fid: FieldId, v: str) -> str:
 
 
 # ---------------------------------------------------------------- a decision's own facts, corroborated
-AGREEING = 0.6  # a reading good enough to confirm another, independent one when the two agree
 _RESTATED = (FieldId.DECISION_DATE, FieldId.PENALTY_AUTHORITY, FieldId.DECISION_NUMBER, FieldId.FINE_AMOUNT)
 
 
 def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating: list[Material]) -> None:
-    """The decision's date, authority, number and fine, checked against what the forms restate.
+    """The decision's date, authority, number and fine, checked against what the other materials restate (the
+    forms, the letters, a receipt's reference to the decision).
 
     A value the decision's reader was unsure of (a 落款 under a seal, an OCR'd date) is confirmed when a form
     restates the same value; a value it could not read is taken from a form only when it is found printed on

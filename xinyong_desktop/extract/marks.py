@@ -1,10 +1,32 @@
-"""Seals and signatures on a material's pages, from the ink maps the parser made."""
+"""Seals and signatures on a material's pages, from the ink maps and the text the parser made.
+
+A signature is whatever is in the signing zone that the form does not print: ink (strokes that are not text),
+or, on a scan, characters the recogniser read there (a name written right after "法定代表人（签字）：" is taken
+into that OCR line, and its strokes are then masked as text).  The zone is the rest of the label's line (the
+cell beside included) and the line just below.  "Absent" is stated surely only when such a zone was found and
+seen empty.  A seal is a red mark; a page without colour is a black-and-white copy only when its file shows no
+colour either.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from xinyong_desktop.domain.model import UNCONFIRMED, Box
-from xinyong_desktop.extract.layout import PageText, union
+from xinyong_desktop.domain.model import (
+    MARK_AWAY,
+    MARK_NEAR_LABEL,
+    MARK_RING,
+    NO_PLACE,
+    SEEN_EMPTY,
+    SIGNED_AS_TEXT,
+    SIGNED_IN_TAIL,
+    SIGNED_IN_ZONE,
+    SIGNED_LOW,
+    UNCONFIRMED,
+    UNREAD,
+    Box,
+)
+from xinyong_desktop.extract.layout import Line, PageText, union
 from xinyong_desktop.intake.ink import InkMap, seal_blobs, stroke_blobs
 
 
@@ -54,8 +76,11 @@ def _near(box: Box, label: Box, right: float, below: float, above: float) -> boo
     return box[0] < label[2] + right and box[2] > label[0] - 20 and box[1] < label[3] + below and box[3] > label[1] - above
 
 
-def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:
-    """A red seal anywhere on the material's pages (near its seal label when there is one)."""
+def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...], in_colour: bool = False) -> Mark:
+    """A red seal anywhere on the material's pages (near its seal label when there is one).
+
+    `in_colour`: the file was scanned in colour (another of its pages shows colour), so a page without any
+    coloured pixel is not a black-and-white copy: a seal would show red there."""
     best: Mark | None = None
     for pno, page, ink in pages:
         seals = seal_blobs(ink)
@@ -64,26 +89,90 @@ def find_seal(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]
         lbs = _label_boxes(page, labels)
         for s in seals:
             near = any(_near(s.bbox, lb, 300, 150, 150) for lb in lbs)
-            conf = 0.95 if near or not lbs else 0.75
+            conf = MARK_NEAR_LABEL if near or not lbs else MARK_AWAY
             if best is None or conf > best.confidence:
                 best = Mark(True, pno, s.bbox, conf)
     if best:
         return best
     for pno, _page, ink in pages:
         if ink.colourless and ink.rings:
-            return Mark(True, pno, ink.rings[0], 0.6)
+            return Mark(True, pno, ink.rings[0], MARK_RING)
     last = pages[-1]
     pno, where = _expected_place(pages, labels)
-    if any(ink.colourless for _, _, ink in pages):
+    if not in_colour and any(ink.colourless for _, _, ink in pages):
         # a black-and-white copy without a visible ring: presence cannot be confirmed either way
         return Mark(False, pno, where, UNCONFIRMED)
-    return Mark(False, pno, where, 0.8 if last[1].source != "none" else 0.5)
+    return Mark(False, pno, where, SEEN_EMPTY if last[1].source != "none" else UNREAD)
+
+
+# what a form prints in or next to its signing zone (not a signature): punctuation, blanks, other labels
+_FORM_MARKS = re.compile(r"[\s_＿\-—–.·•:：;；,，、()（）\[\]［］【】〔〕]+")
+_FORM_WORDS = re.compile(r"(?:盖章|公章|印章|签字|签名|签章|手签|日期|年|月|日|章|处|单位|本人|法定代表人|负责人|"
+                         r"委托人|受托人|被委托人|代理人|经办人|申请人|承诺人|承诺主体|授权人|职务|身份证号码?|电话|"
+                         r"联系电话|姓名|地址|此处|签署)")
+_DATEISH = re.compile(r"[0-9０-９〇○零一二三四五六七八九十]+[年月日./\-]")
+_ORG_TAIL = ("公司", "有限公司", "责任公司", "股份有限公司", "中心", "事务所", "合作社", "厂", "店")
+
+
+def _handwritten_text(rest: str) -> str:
+    """What is left of a zone's text once the form's own words, blanks and dates are taken out."""
+    t = _DATEISH.sub("", rest)
+    t = _FORM_WORDS.sub("", t)
+    return _FORM_MARKS.sub("", t)
+
+
+def _continues_name(above: list[Line], rest: str) -> bool:
+    """A wrapped organisation name ("…有限公" / "司") that ends in the signing zone: printed, not signed."""
+    t = _FORM_MARKS.sub("", rest)
+    return bool(t) and len(t) <= 3 and any(
+        (ln.text.rstrip()[-3:] + t).endswith(_ORG_TAIL) for ln in above)
+
+
+def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | None]:
+    """(a zone was found, the box of characters read in it that the form does not print) on an OCR page."""
+    found = False
+    for i, line in enumerate(page.lines):
+        for label in labels:
+            for s, e in _find_labels_loose(line, label):
+                found = True
+                if page.source != "ocr":
+                    continue
+                rest = line.text[e:]
+                nxt = re.search(r"[\u4e00-\u9fff]{2,8}[（(]?(?:签字|签名|签章|盖章|日期)", rest)
+                if nxt:
+                    rest = rest[: nxt.start()]
+                above = page.lines[max(0, i - 2) : i]
+                hand = _handwritten_text(rest)
+                if hand and not hand.endswith(_ORG_TAIL) and not _continues_name(above, rest):
+                    k = e + next((j for j, ch in enumerate(rest) if not _FORM_MARKS.fullmatch(ch)), 0)
+                    return True, line.span_bbox(k, e + len(rest.rstrip()))
+                below = page.lines[i + 1] if i + 1 < len(page.lines) else None
+                lb = line.span_bbox(s, e)
+                if below is not None and lb is not None and _under(below.bbox, lb, line.height):
+                    t = _handwritten_text(below.text)
+                    if 2 <= len(t) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and not t.endswith(_ORG_TAIL) \
+                            and "：" not in below.text \
+                            and ":" not in below.text:
+                        return True, below.bbox
+    return found, None
+
+
+def _under(box: Box, label: Box, h: float) -> bool:
+    return box[1] > label[1] and box[1] - label[3] < 1.6 * h and box[0] < label[2] + 200 and box[2] > label[0] - 20
 
 
 def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str, ...]) -> Mark:
-    """Handwritten strokes right of / under a signature label; without a label, in the lower page half."""
+    """A signature in the signing zone of a label: strokes right of / under it, or handwriting the recogniser
+    read as characters there; without a label, strokes in the sign-off block or the lower page half."""
     best: Mark | None = None
+    seen = False
     for pno, page, ink in pages:
+        zone, text_box = _zone_text(page, labels)
+        seen = seen or zone
+        if text_box is not None:
+            mark = Mark(True, pno, text_box, SIGNED_AS_TEXT)
+            if best is None or mark.confidence > best.confidence:
+                best = mark
         strokes = stroke_blobs(ink)
         if not strokes:
             continue
@@ -94,23 +183,21 @@ def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str,
         for s in strokes:
             if lbs:
                 ok = any(_near(s.bbox, lb, 320, 45, 30) for lb in lbs)
-                conf = 0.9
+                conf = SIGNED_IN_ZONE
             elif any(_near(s.bbox, tb, 320, 45, 30) for tb in tail):
-                ok, conf = True, 0.8
+                ok, conf = True, SIGNED_IN_TAIL
             else:
-                ok, conf = s.bbox[1] > page.height * 0.45, 0.6
-            if ok:
-                if best is None or conf > best.confidence:
-                    best = Mark(True, pno, s.bbox, conf)
+                ok, conf = s.bbox[1] > page.height * 0.45, SIGNED_LOW
+            if ok and (best is None or conf > best.confidence):
+                best = Mark(True, pno, s.bbox, conf)
     if best:
         return best
     last = pages[-1]
     if last[1].source == "none":
-        return Mark(False, last[0], None, 0.5)
-    # no strokes where the page asks for a signature: missing; no place to sign found at all: unsure
-    seen = any(_label_boxes(page, labels) for _, page, _ in pages)
+        return Mark(False, last[0], None, UNREAD)
+    # the signing zone seen empty: missing; no place to sign found at all: unsure
     pno, where = _expected_place(pages, labels)
-    return Mark(False, pno, where, 0.8 if seen else 0.6)
+    return Mark(False, pno, where, SEEN_EMPTY if seen else NO_PLACE)
 
 
 __all__ = ["Mark", "find_seal", "find_signature"]

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xinyong_desktop.checks.candidates import could_be
 from xinyong_desktop.checks.engine import CaseFacts, run_checks, seal_name_mismatch
+from xinyong_desktop.checks.rules import COULD_BE, SCAN_COLOUR
 from xinyong_desktop.domain.model import (
     Applicant,
     Code,
@@ -203,6 +205,8 @@ def _amount_words_note(m: Material, pages: list[PageText]) -> None:
 
 def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: RuleBook) -> list[Material]:
     kinds: list[PageKind] = [classify_page(pt, rules) for pt, _, _ in pages]
+    # a colour scan is a colour scan on every page, also on one without any coloured pixel (no seal on it)
+    in_colour = any(pt.source == "ocr" and not ink.colourless for pt, ink, _ in pages)
     out = []
     for kind_name, idx in group_pages(kinds):
         texts = [(i + 1, pages[i][0]) for i in idx]
@@ -216,7 +220,7 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
             m.notes.extend(f"blank:{fid}" for fid in sorted(blank_fields(texts, kr, rules, m.fields)))
             marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
             if FieldId.SEAL in kr.fields and source != TextSource.NONE:
-                seal = find_seal(marked, rules.seal_labels)
+                seal = find_seal(marked, rules.seal_labels, in_colour=in_colour)
                 m.fields[FieldId.SEAL] = FieldValue("present" if seal.present else "absent", seal.page, seal.bbox, seal.confidence)
                 ring = "".join(pages[i][2] for i in idx)
                 bad = seal_name_mismatch(ring, m.value(FieldId.ENTERPRISE_NAME)) if seal.present else None
@@ -231,6 +235,10 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
             if fv.bbox and 1 <= fv.page <= len(pages):
                 m.fields[fid] = replace(fv, bbox=pages[fv.page - 1][0].page_box(fv.bbox))
         m.notes.extend(sorted({n for i in idx for n in kinds[i].notes if n == "several_documents"}))
+        if in_colour and source == TextSource.OCR:
+            m.notes.append(SCAN_COLOUR)
+        if kind_name == "other":  # what it could be, so that a material is not called missing while it is here
+            m.notes.extend(f"{COULD_BE}{k}" for k in could_be([t for _, t in texts], rules))
         if kind_name not in ("other", "id_card") and not any(kinds[i].has_title for i in idx):
             m.notes.append("untitled")  # recognised by its words only
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
@@ -242,7 +250,8 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
 
 def check_against_facts(materials: list[Material], page_texts: dict[str, list[PageText]], rules: RuleBook) -> None:
     """Facts from their authoritative materials, then every other material checked by finding them."""
-    forms = [m for m in materials if m.kind in (Kind.APPLICATION_FORM, Kind.COMMITMENT_LETTER)]
+    # every other recognised material that restates the decision (a form, a letter, a receipt's reference)
+    forms = [m for m in materials if m.kind not in (Kind.PENALTY_DECISION, Kind.OTHER)]
     for d in (m for m in materials if m.kind == Kind.PENALTY_DECISION and m.path in page_texts):
         before = dict(d.fields)
         corroborate(d, _material_pages(d, page_texts), forms)

@@ -1,0 +1,88 @@
+"""Signatures and seals as ink (or handwriting read as text) in a zone, on pages built the way the parser hands
+them over: OCR lines with their characters, text-layer glyphs, and the ink blobs found on the page."""
+from __future__ import annotations
+
+from xinyong_desktop.domain.model import NO_PLACE, SEEN_EMPTY, UNCONFIRMED
+from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
+from xinyong_desktop.extract.marks import find_seal, find_signature
+from xinyong_desktop.intake.ink import Blob, InkMap
+from xinyong_desktop.rules.loader import default_rules
+
+RULES = default_rules()
+SIG, SEAL = RULES.signature_labels, RULES.seal_labels
+W = 12.0
+
+
+def ocr_line(text: str, x: float, y: float, conf: float = 0.95) -> Glyph:
+    """One OCR line with the recogniser's own character positions."""
+    chars = tuple((x + i * W, x + (i + 1) * W, conf) for i in range(len(text)))
+    return Glyph(text, x, y, x + len(text) * W, y + W, conf, chars)
+
+
+def text_glyphs(text: str, x: float, y: float) -> list[Glyph]:
+    return [Glyph(ch, x + i * W, y, x + (i + 1) * W, y + W) for i, ch in enumerate(text) if ch != " "]
+
+
+def ocr_page(*lines: tuple[str, float, float]) -> PageText:
+    body = [ocr_line("本单位郑重承诺：以上所填内容真实有效，如有不实，愿承担相应责任。", 60, 100)]
+    return PageText(595, 842, build_lines(body + [ocr_line(t, x, y) for t, x, y in lines]), "ocr")
+
+
+def ink(strokes=(), seals=(), colourless=False, rings=()) -> InkMap:
+    import numpy as np
+
+    none = np.zeros((0, 0), dtype=bool)
+    return InkMap(2.0, none, none, colourless, list(rings), [Blob(b, 400, 0.3) for b in seals],
+                  [Blob(b, 200, 0.2) for b in strokes])
+
+
+def test_a_signature_read_as_characters_after_its_label_is_a_signature():
+    page = ocr_page(("承诺主体（盖章）：", 300, 400), ("法定代表人（签字）：王建国", 300, 430), ("2024年3月5日", 300, 460))
+    mark = find_signature([(1, page, ink())], SIG)
+    assert mark.present and mark.bbox is not None and mark.bbox[0] >= 300 + 10 * W - 1  # the name's own box
+
+
+def test_a_signature_read_as_characters_on_the_line_below_its_label():
+    page = ocr_page(("法定代表人（签字）：", 300, 430), ("王建国", 330, 448), ("2024年3月5日", 300, 480))
+    assert find_signature([(1, page, ink())], SIG).present
+
+
+def test_an_empty_signing_zone_is_seen_empty():
+    page = ocr_page(("承诺主体（盖章）：", 300, 400), ("法定代表人（签字）：", 300, 430), ("2024年3月5日", 300, 460))
+    mark = find_signature([(1, page, ink())], SIG)
+    assert (mark.present, mark.confidence) == (False, SEEN_EMPTY)
+    assert mark.bbox is not None and 425 <= mark.bbox[1] <= 435  # pointing at the place to sign
+
+
+def test_form_words_dates_and_a_wrapped_name_in_the_zone_are_not_a_signature():
+    page = ocr_page(("申请人（签章）：", 300, 400), ("常州市钟楼区恒昌食品有限公", 300, 415),
+                    ("法定代表人（签名）： 司", 300, 430), ("签字日期：2024年3月5日", 300, 460))
+    mark = find_signature([(1, page, ink())], SIG)
+    assert (mark.present, mark.confidence) == (False, SEEN_EMPTY)
+
+
+def test_the_units_name_printed_after_a_signing_label_is_not_a_signature():
+    page = ocr_page(("申请人（签章）：常州市钟楼区恒昌食品有限公司", 300, 400), ("法定代表人（签名）：", 300, 430))
+    assert not find_signature([(1, page, ink())], SIG).present
+
+
+def test_ink_beside_the_label_of_a_text_layer_is_a_signature_and_typed_text_is_not():
+    gs = text_glyphs("法定代表人（签字）：", 300, 430)
+    page = PageText(595, 842, build_lines(gs), "text")
+    assert find_signature([(1, page, ink(strokes=[(425, 425, 470, 445)]))], SIG).present
+    typed = PageText(595, 842, build_lines(gs + text_glyphs("王建国", 425, 430)), "text")
+    assert not find_signature([(1, typed, ink())], SIG).present
+
+
+def test_no_place_to_sign_found_is_not_seen_empty():
+    page = ocr_page(("2024年3月5日", 300, 460))
+    assert find_signature([(1, page, ink())], SIG).confidence == NO_PLACE
+
+
+def test_a_colourless_page_is_a_black_and_white_copy_only_when_its_file_shows_no_colour():
+    page = ocr_page(("承诺主体（盖章）：", 300, 400))
+    bw = ink(colourless=True)
+    assert find_seal([(1, page, bw)], SEAL).confidence == UNCONFIRMED
+    mark = find_seal([(1, page, bw)], SEAL, in_colour=True)
+    assert (mark.present, mark.confidence) == (False, SEEN_EMPTY)
+    assert find_seal([(1, page, ink(seals=[(320, 380, 420, 470)]))], SEAL).present
