@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QInputDialog
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.store.models import Case
 
 
@@ -21,20 +22,20 @@ class FollowUpMixin:
         return s.get(Case, self.case_id)
 
     def _follow_up(self, apply) -> bool:
-        """Apply a follow-up step to the selected case in one transaction; a refused step is explained."""
+        """Apply a follow-up step to the selected case (through the one writer); a refused step is explained."""
         from xinyong_desktop.services.classes import StatusError
 
+        if self.case_id is None:
+            self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return False
+        cid = self.case_id
         try:
-            with self.db() as s, s.begin():
-                c = self._case_or_hint(s)
-                if c is None:
-                    return False
-                apply(s, c)
+            self.writer.call(lambda s: apply(s, s.get(Case, cid)))
         except StatusError as e:
             self.statusBar().showMessage(str(e), 10000)
             return False
-        self.refresh_cases()
-        self.show_case()
+        self._board_dirty = True
+        self.ctl.case_changed(cid)
         return True
 
     def record_submission(self, query_code: str | None = None, day: dt.date | None = None) -> bool:
@@ -85,7 +86,7 @@ class FollowUpMixin:
         if got is None:
             return None
         rec, repaired_on, code = got
-        out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
+        out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{safe_name(rec.enterprise_name)}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
             return None
         render_certificate(rec, self.rules, out, self.class_date, repaired_on, code)
@@ -103,7 +104,7 @@ class FollowUpMixin:
             third_party, ok = QInputDialog.getText(self, S.MAKE_DELETION, S.ASK_THIRD_PARTY)
             if not ok:
                 return None
-        out = out or self._ask_save(S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
+        out = out or self._ask_save(S.MAKE_DELETION, f"{safe_name(rec.enterprise_name)}_删除函.pdf", "PDF (*.pdf)")
         if out is None:
             return None
         render_deletion_letter(rec, self.rules, out, self.class_date, third_party, repaired_on)

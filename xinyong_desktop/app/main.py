@@ -135,10 +135,11 @@ def serve_instance(key: str, window=None):
     return server
 
 
-def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
-    """The desk.  With open_dir the packet is added and checked; with screenshot the window is saved to that
-    file once the check is done and the app exits (automation hook for tests and the README's pictures).
-    A screenshot run uses a throw-away database unless XINYONG_DB names one."""
+def run_gui(open_dir=None, screenshot=None, as_of=None, size=(1600, 1000), while_checking=False) -> int:
+    """The desk.  With open_dir (one folder or several) the packets are added and queued for checking; with
+    screenshot the window (size wide and high) is saved to that file once the checks are done — or, with
+    while_checking, once the first is done and the others still wait — and the app exits (automation hook for
+    tests and the README's pictures).  A screenshot run uses a throw-away database unless XINYONG_DB names one."""
     import os
     import tempfile
     from pathlib import Path
@@ -179,11 +180,19 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             win.instance_server = server
         if screenshot is not None:
             win.headless = True
-            win.resize(1600, 1000)
-        win.show()
+            win.resize(*size)
+            win.show()
+        else:
+            win.open_window()
         status = {"code": 0}
-        if open_dir is not None:
-            win.add_packet(Path(open_dir).resolve(), ask=False)
+        folders = [open_dir] if isinstance(open_dir, str | Path) else list(open_dir or [])
+        first_case = None
+        for folder in folders:
+            win.ctl.select_case(None)  # each packet its own case
+            cid = win.add_packet(Path(folder).resolve(), ask=False)
+            first_case = first_case if first_case is not None else cid
+        if first_case is not None and first_case > 0:
+            win.open_case(first_case)
         if screenshot is not None:
             import time
 
@@ -192,9 +201,14 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             def thumbnails_drawn() -> bool:
                 return all(not win.thumbs.item(i).icon().isNull() for i in range(win.thumbs.count()))
 
+            def checks_done() -> bool:
+                if while_checking:  # the first packet read, the others still in the queue
+                    return first_case is None or not win.checks.active(first_case)
+                return win.running is None
+
             def grab_when_done() -> None:
-                # the check and then the page thumbnails (rendered in a worker) are done; 60 s at most for those
-                if win.running is not None or (not thumbnails_drawn() and time.monotonic() - started < 60):
+                # the checks and then the page thumbnails (rendered in a worker) are done; 60 s at most for those
+                if not checks_done() or (not thumbnails_drawn() and time.monotonic() - started < 60):
                     QTimer.singleShot(100, grab_when_done)
                     return
                 if win.queue.count():

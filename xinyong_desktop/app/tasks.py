@@ -105,3 +105,93 @@ class BackgroundOp:
         self.dialog.close()
         BackgroundOp._live.discard(self)
         QTimer.singleShot(0, lambda: cb(value))
+
+
+class CheckRunner(QObject):
+    """Runs the check queue (services.desk_view.CheckQueue): one packet at a time on the shared pool, in the order
+    they were added; progress, materials read and the end of each reach the UI thread as signals."""
+
+    label = S.CHECKING
+    progressed = Signal(object)  # the job
+    material = Signal(int, object)  # case id, material
+    finished = Signal(int, object, object)  # case id, result, error (None when it went well)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from xinyong_desktop.services.desk_view import CheckQueue
+
+        self.queue = CheckQueue()
+        self._work: dict[int, Callable[[Progress], object]] = {}  # id(job) → work
+        self._job: _Job | None = None
+        self._progress: Progress | None = None
+        self._signals = _Signals()
+        self._signals.progress.connect(self._on_progress)
+        self._signals.item.connect(self._on_item)
+        self._signals.done.connect(lambda r: self._end(r, None))
+        self._signals.failed.connect(lambda e: self._end(None, e))
+        self.ticker = QTimer(self)  # the estimate counts down while a packet is read
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(lambda: self.progressed.emit(self.queue.running))
+
+    def add(self, case_id: int, name: str, files: int, work: Callable[[Progress], object]) -> bool:
+        job = self.queue.add(case_id, name, files)
+        if job is None:
+            return False
+        self._work[id(job)] = work
+        QTimer.singleShot(0, self._next)
+        return True
+
+    @property
+    def busy(self) -> bool:
+        return self.queue.running is not None or bool(self.queue.waiting)
+
+    def _next(self) -> None:
+        job = self.queue.start_next()
+        if job is None:
+            if not self.busy:
+                self.ticker.stop()
+            return
+        progress = Progress()
+        progress.on_change = lambda: self._signals.progress.emit(progress.done, progress.total, progress.label)
+        progress.on_item = self._signals.item.emit
+        self._progress = progress
+        self._job = _Job(self._work.pop(id(job)), progress, self._signals)
+        self.ticker.start()
+        self.progressed.emit(job)
+        QThreadPool.globalInstance().start(self._job)
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        job = self.queue.running
+        if job is not None:
+            self.queue.progress(job, done, total, label)
+            self.progressed.emit(job)
+
+    def _on_item(self, m) -> None:
+        job = self.queue.running
+        if job is not None:
+            self.material.emit(job.case_id, m)
+
+    def _end(self, result, error) -> None:
+        job = self.queue.running
+        self._job, self._progress = None, None
+        if job is None:
+            return
+        from xinyong_desktop.services.progress import Cancelled
+
+        if isinstance(error, Cancelled):
+            error = None
+        cancelled = error is None and (result is None or (job.total and job.done < job.total and self.stopping))
+        self.queue.finish(job, "失败" if error is not None else "取消" if cancelled else "完成")
+        self.finished.emit(job.case_id, None if cancelled else result, error)
+        QTimer.singleShot(0, self._next)
+
+    stopping = False
+
+    def cancel(self) -> None:
+        """Stop: the packet being read stops at its next file, the waiting ones are dropped."""
+        self.stopping = True
+        for j in self.queue.waiting:
+            self.queue.finish(j, "取消")
+        self._work.clear()
+        if self._progress is not None:
+            self._progress.cancel()

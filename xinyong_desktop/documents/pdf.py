@@ -118,7 +118,9 @@ def table(rows: list[list[str]], widths: list[float], header: bool = False, size
     st = styles()[size]
     t = Table([[p(c, st) for c in r] for r in rows], colWidths=widths)
     pad = 2 if size == "tiny" else 5
-    cmds = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    # FONTNAME: a table sets its cells' font even around paragraphs; its default is the unembedded Helvetica
+    cmds = [("FONTNAME", (0, 0), (-1, -1), font()), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]
     if header:
         cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)))
@@ -126,11 +128,17 @@ def table(rows: list[list[str]], widths: list[float], header: bool = False, size
     return t
 
 
-def build(path: Path, story: list, title: str) -> Path:
+def build(path: Path, story: list, title: str, on_page=None) -> Path:
+    """The story on A4.  The canvas starts in the embedded CJK font: reportlab's default start font is the
+    standard (never embedded) Helvetica, which then sits in every page's resources although no text uses it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=30 * mm, bottomMargin=28 * mm, leftMargin=28 * mm,
-                            rightMargin=26 * mm, title=title, author="信用修复小班审核台")
-    doc.build(story)
+                            rightMargin=26 * mm, title=title, author="信用修复小班审核台", initialFontName=font(),
+                            initialFontSize=12, initialLeading=14)
+    if on_page is None:
+        doc.build(story)
+    else:
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return path
 
 
