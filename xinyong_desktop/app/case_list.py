@@ -95,9 +95,6 @@ class CaseListMixin:
         if items:
             cid = items[0].data(ROLE)
             QSettings().setValue("last_case", cid)
-            if cid in self._fresh:
-                self._fresh.discard(cid)
-                self.ctl.refresh_row(cid)
             self.ctl.select_case(cid)
 
     def _step_case(self: Any, d: int) -> None:

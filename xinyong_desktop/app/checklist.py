@@ -25,6 +25,7 @@ class ChecklistMixin:
     # ------------------------------------------------------------ rendering the view
     def render(self: Any, view: CaseView) -> None:
         """Every panel from the one view."""
+        self._fresh.discard(view.case_id)  # a case checked in the background is no longer news once shown
         self._render_tree(view)
         self._render_findings(view)
         self._render_page(view)  # before the queue: the evidence crop is cut from the shown page
@@ -96,6 +97,13 @@ class ChecklistMixin:
             if row >= 0:
                 self.findings.setCurrentRow(row)
             self.findings.blockSignals(False)
+        cur = self.findings.currentItem()
+        if cur is not None:  # the current finding is the selection's, or none is current
+            f, sel = cur.data(ROLE), view.selected_field
+            if f.key != view.selected and not (sel is not None and (f.path, f.field) == (sel.path, sel.field)):
+                self.findings.blockSignals(True)
+                self.findings.setCurrentRow(-1)
+                self.findings.blockSignals(False)
 
     def _tree_item(self: Any, key: str, value: str):
         root = self.tree.invisibleRootItem()
@@ -192,6 +200,8 @@ class ChecklistMixin:
             return False
         self._editing = None
         self.correct_edit.clear()
+        if self.correct_edit.hasFocus():  # back to the queue: the desk's keys (Ctrl+Z undo…) are the desk's again
+            self.queue.setFocus()
         self.next_review(after=target)
         return True
 
@@ -263,9 +273,8 @@ def ask_reason(parent, title: str, label: str) -> str | None:
     d.setWindowTitle(title)
     d.setLabelText(label)
     d.setInputMode(QInputDialog.InputMode.TextInput)
-    d.setOkButtonText("确定")
+    d.setOkButtonText("确定")  # (this builds the dialog's own widgets, so that its OK button can be reached)
     d.setCancelButtonText("取消")
-    d.show()  # builds the dialog's own widgets, so that its OK button can be reached
     ok = d.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     hint = QLabel(S.OVERRIDE_NEEDS_REASON)
     hint.setStyleSheet(f"color: {S.COLOR_ERROR}")

@@ -138,7 +138,7 @@ class CheckRunner(QObject):
         if job is None:
             return False
         self._work[id(job)] = work
-        QTimer.singleShot(0, self._next)
+        self._next()  # at once when nothing runs: the queue's first line is never a "waiting" one
         return True
 
     @property
