@@ -3,13 +3,13 @@ checking packets in the background one after another while the instructor works 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QTableWidgetItem, QTreeWidgetItem
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.services import desk
 from xinyong_desktop.services.check_packet import CaseFileError, check_packet, read_case_file
@@ -21,16 +21,16 @@ ROLE = Qt.ItemDataRole.UserRole
 STATE_COLOURS = {"检查中": S.COLOR_REVIEW, "排队中": "#777777", "可标记就绪": S.COLOR_DONE}
 
 
-class CaseListMixin:
+class CaseListMixin(Shell):
     """Part of MainWindow (see main_window.py)."""
 
     # ------------------------------------------------------------ the list
-    def open_case(self: Any, case_id: int) -> None:
+    def open_case(self, case_id: int) -> None:
         self.tabs.setCurrentIndex(0)
         self.ctl.select_case(case_id)
         self._select_row(case_id)
 
-    def refresh_cases(self: Any, select_id: int | None = None) -> None:
+    def refresh_cases(self, select_id: int | None = None) -> None:
         """The whole list again (after an import, a class switch, a removal).  The selection stays on the selected
         case unless select_id names another; the view follows (an empty class says what to do first)."""
         self._board_dirty = True
@@ -49,7 +49,7 @@ class CaseListMixin:
             self.ctl.refresh()
         self._select_row(target)
 
-    def _fill_row(self: Any, r: int, row: CaseRow) -> None:
+    def _fill_row(self, r: int, row: CaseRow) -> None:
         texts = (row.name, row.status, str(row.errors) if row.errors else "", str(row.pending) if row.pending else "",
                  row.record)
         for col, text in enumerate(texts):
@@ -69,7 +69,7 @@ class CaseListMixin:
                 item.setFont(f)
             self.cases.setItem(r, col, item)
 
-    def _render_row(self: Any, row: CaseRow) -> None:
+    def _render_row(self, row: CaseRow) -> None:
         """One case's line, redrawn in place: the selection does not move."""
         for r in range(self.cases.rowCount()):
             item = self.cases.item(r, 0)
@@ -79,7 +79,7 @@ class CaseListMixin:
                 self.cases.blockSignals(False)
                 return
 
-    def _select_row(self: Any, case_id: int | None) -> None:
+    def _select_row(self, case_id: int | None) -> None:
         self.cases.blockSignals(True)
         self.cases.clearSelection()
         for r in range(self.cases.rowCount()):
@@ -90,21 +90,21 @@ class CaseListMixin:
                 break
         self.cases.blockSignals(False)
 
-    def _case_selected(self: Any) -> None:
+    def _case_selected(self) -> None:
         items = self.cases.selectedItems()
         if items:
             cid = items[0].data(ROLE)
             QSettings().setValue("last_case", cid)
             self.ctl.select_case(cid)
 
-    def _step_case(self: Any, d: int) -> None:
+    def _step_case(self, d: int) -> None:
         if not self.cases.rowCount():
             return
         r = max(0, min(self.cases.rowCount() - 1, self.cases.currentRow() + d))
         self.cases.selectRow(r)
 
     # ------------------------------------------------------------ adding a packet
-    def _roster_case_without_packet(self: Any) -> tuple[int, str] | None:
+    def _roster_case_without_packet(self) -> tuple[int, str] | None:
         """The selected case when it came from the roster and still waits for its packet: (id, severity)."""
         if self.case_id is None:
             return None
@@ -114,7 +114,7 @@ class CaseListMixin:
                 return c.id, c.record_severity
         return None
 
-    def add_packet(self: Any, folder: Path, ask: bool = True) -> int:
+    def add_packet(self, folder: Path, ask: bool = True) -> int:
         """Attach a packet folder to the selected roster case, or open a new case for it; then queue its check."""
         from xinyong_desktop.intake.filetypes import discover
 
@@ -151,12 +151,12 @@ class CaseListMixin:
         self.check_case(cid)
         return cid
 
-    def choose_packet(self: Any) -> None:
+    def choose_packet(self) -> None:
         d = self._ask_dir(S.ADD_PACKET, None, "packet")
         if d is not None:
             self.add_packet(d)
 
-    def _pick_start(self: Any, title: str) -> str | None:
+    def _pick_start(self, title: str) -> str | None:
         """Removable drives first (name, label, free space), then 其他位置; None when cancelled."""
         drives = removable_volumes()
         if not drives:
@@ -168,7 +168,7 @@ class CaseListMixin:
         i = labels.index(label)
         return drives[i][0] if i < len(drives) else ""
 
-    def open_usb(self: Any) -> None:
+    def open_usb(self) -> None:
         start = self._pick_start(S.OPEN_USB)
         if start is None:
             return
@@ -176,16 +176,16 @@ class CaseListMixin:
         if d is not None:
             self.add_packet(d)
 
-    def dragEnterEvent(self: Any, e) -> None:
+    def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
 
-    def dropEvent(self: Any, e) -> None:
+    def dropEvent(self, e) -> None:
         for url in e.mimeData().urls():
             p = Path(url.toLocalFile())
             self.add_packet(p if p.is_dir() else p.parent)
 
-    def remove_case(self: Any, confirm: bool = True) -> bool:
+    def remove_case(self, confirm: bool = True) -> bool:
         """Remove the selected case (asks first; audited). The packet folder on disk is not touched."""
         if self.case_id is None or self.checks.active(self.case_id):
             self.statusBar().showMessage(S.CHOOSE_CASE_FIRST if self.case_id is None else S.CASE_BEING_CHECKED, 8000)
@@ -208,11 +208,11 @@ class CaseListMixin:
         return True
 
     # ------------------------------------------------------------ the check queue
-    def recheck(self: Any) -> None:
+    def recheck(self) -> None:
         if self.case_id is not None:
             self.check_case(self.case_id)
 
-    def check_case(self: Any, case_id: int) -> bool:
+    def check_case(self, case_id: int) -> bool:
         """Queue the case's packet for a check in the background (in order, one at a time)."""
         with self.db() as s:
             c = s.get(Case, case_id)
@@ -243,7 +243,7 @@ class CaseListMixin:
         self._queue_changed()
         return True
 
-    def _queue_changed(self: Any) -> None:
+    def _queue_changed(self) -> None:
         """The queue's lines, each case's 检查中 / 排队中 mark, and the view of the selected case."""
         q = self.checks
         before = dict(self.ctl.activity)
@@ -256,7 +256,7 @@ class CaseListMixin:
                 if cid == self.ctl.case_id:
                     self.ctl.refresh()
 
-    def _render_check_lines(self: Any) -> None:
+    def _render_check_lines(self) -> None:
         lines = self.checks.lines()
         self.check_list.setVisible(bool(lines))
         if self.check_list.count() != len(lines):
@@ -271,12 +271,12 @@ class CaseListMixin:
                                       .get(state, "#555555")))
         self.check_summary.setText(self.checks.summary())
 
-    def _check_line_clicked(self: Any, item) -> None:
+    def _check_line_clicked(self, item) -> None:
         cid = item.data(ROLE)
         if cid is not None:
             self.open_case(cid)
 
-    def _material_arrived(self: Any, cid: int, m) -> None:
+    def _material_arrived(self, cid: int, m) -> None:
         """A material read while the check goes on: shown at once when its case is the one on screen (replaced by
         the stored reading at the end)."""
         if cid != self.case_id:
@@ -294,7 +294,7 @@ class CaseListMixin:
         self.tree.addTopLevelItem(top)
         top.setExpanded(True)
 
-    def _checked(self: Any, cid: int, result, error) -> None:
+    def _checked(self, cid: int, result, error) -> None:
         """A check ended (or failed): its case's line and, when it is the one on screen, the view — the selection
         stays where the instructor is."""
         self._streaming = None

@@ -2,13 +2,12 @@
 controller's one view; every decision goes through the controller (and its one database writer)."""
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QTreeWidgetItem
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.domain.model import Kind
 from xinyong_desktop.services import desk
 from xinyong_desktop.services.desk_view import CaseView
@@ -19,11 +18,11 @@ ROLE = Qt.ItemDataRole.UserRole
 COLOURS = {"error": S.COLOR_ERROR, "review": S.COLOR_REVIEW, "done": S.COLOR_DONE}
 
 
-class ChecklistMixin:
+class ChecklistMixin(Shell):
     """Part of MainWindow (see main_window.py)."""
 
     # ------------------------------------------------------------ rendering the view
-    def render(self: Any, view: CaseView) -> None:
+    def render_view(self, view: CaseView) -> None:
         """Every panel from the one view."""
         self._fresh.discard(view.case_id)  # a case checked in the background is no longer news once shown
         self._render_tree(view)
@@ -35,17 +34,17 @@ class ChecklistMixin:
         if view.row is not None:
             self._render_row(view.row)
 
-    def show_case(self: Any) -> None:
+    def show_case(self) -> None:
         """The selected case again from the store (after a change made elsewhere)."""
         self.ctl.refresh()
 
-    def _render_header(self: Any, view: CaseView) -> None:
+    def _render_header(self, view: CaseView) -> None:
         self.form.verdictLabel.setText(view.header)
         self.form.readyButton.setEnabled(view.ready_enabled)
         self.form.checkButton.setEnabled(view.case_id is not None and not view.checking)
         self.form.blockLabel.setText(view.block)
 
-    def _render_tree(self: Any, view: CaseView) -> None:
+    def _render_tree(self, view: CaseView) -> None:
         if view.content != self._tree_content:
             self._tree_content = view.content
             self.tree.blockSignals(True)
@@ -81,7 +80,7 @@ class ChecklistMixin:
                 self.tree.setCurrentItem(item)
                 self.tree.blockSignals(False)
 
-    def _render_findings(self: Any, view: CaseView) -> None:
+    def _render_findings(self, view: CaseView) -> None:
         if view.content != self._findings_content:
             self._findings_content = view.content
             keep = self._finding_key
@@ -105,7 +104,7 @@ class ChecklistMixin:
                 self.findings.setCurrentRow(-1)
                 self.findings.blockSignals(False)
 
-    def _tree_item(self: Any, key: str, value: str):
+    def _tree_item(self, key: str, value: str):
         root = self.tree.invisibleRootItem()
         for i in range(root.childCount()):
             top = root.child(i)
@@ -115,7 +114,7 @@ class ChecklistMixin:
         return None
 
     # ------------------------------------------------------------ selecting
-    def _tree_selected(self: Any, cur, _prev=None) -> None:
+    def _tree_selected(self, cur, _prev=None) -> None:
         data = cur.data(0, ROLE) if cur is not None else None
         if not data:
             return
@@ -124,24 +123,24 @@ class ChecklistMixin:
         else:
             self.ctl.select_page(data["path"], data["page"])
 
-    def _finding_selected(self: Any, cur, _prev=None) -> None:
+    def _finding_selected(self, cur, _prev=None) -> None:
         if cur is None:
             return
         f = cur.data(ROLE)
         self._finding_key = f.key
         self.ctl.select_target(f.key)
 
-    def _select_target(self: Any, target: str) -> None:
+    def _select_target(self, target: str) -> None:
         self.ctl.select_target(target)
 
-    def _current_field(self: Any) -> dict | None:
+    def _current_field(self) -> dict | None:
         f = self.ctl.current.selected_field
         if f is None:
             return None
         return {"target": f.target, "value": f.raw, "field": f.field, "path": f.path, "page": f.page,
                 "pages": list(f.pages), "box": f.box, "bbox": f.bbox}
 
-    def _step_tree(self: Any, d: int) -> None:
+    def _step_tree(self, d: int) -> None:
         items = []
         root = self.tree.invisibleRootItem()
         for i in range(root.childCount()):
@@ -152,13 +151,13 @@ class ChecklistMixin:
             idx = items.index(cur) + d if cur in items else 0
             self.tree.setCurrentItem(items[max(0, min(len(items) - 1, idx))])
 
-    def _step_findings(self: Any, d: int) -> None:
+    def _step_findings(self, d: int) -> None:
         n = self.findings.count()
         if n:
             self.findings.setCurrentRow(max(0, min(n - 1, self.findings.currentRow() + d)))
 
     # ------------------------------------------------------------ deciding
-    def _decide(self: Any, action: str, target: str, value: str | None = None, reason: str = "") -> bool:
+    def _decide(self, action: str, target: str, value: str | None = None, reason: str = "") -> bool:
         try:
             self.ctl.decide(action, target, value, reason)
         except desk.DeskError as e:
@@ -166,7 +165,7 @@ class ChecklistMixin:
             return False
         return True
 
-    def confirm_field(self: Any) -> bool:
+    def confirm_field(self) -> bool:
         """Accept the value (or the review item) and move on to the next item still to review."""
         got = self._queue_target()
         if got is None:
@@ -177,7 +176,7 @@ class ChecklistMixin:
         self.next_review(after=target)
         return True
 
-    def correct_field(self: Any, value: str | None = None, reason: str | None = None) -> bool:
+    def correct_field(self, value: str | None = None, reason: str | None = None) -> bool:
         """With a value: store it as the correction.  Without: the correction box beside the evidence takes the
         focus, filled with the value as read (Enter saves, the evidence stays in view)."""
         f = self.ctl.current.selected_field
@@ -205,14 +204,14 @@ class ChecklistMixin:
         self.next_review(after=target)
         return True
 
-    def mark_seen(self: Any) -> bool:
+    def mark_seen(self) -> bool:
         f = self.ctl.current.selected_field
         if f is None or f.field not in ("seal", "signature"):
             self.statusBar().showMessage(S.MARK_SEEN_HINT, 8000)
             return False
         return self._decide("correct", f.target, "present", S.SEEN_REASON)
 
-    def change_kind(self: Any, kind: str | None = None) -> bool:
+    def change_kind(self, kind: str | None = None) -> bool:
         item = self.tree.currentItem()
         data = item.data(0, ROLE) if item is not None else None
         if not data or "pages" not in data:
@@ -225,7 +224,7 @@ class ChecklistMixin:
             kind = names[label]
         return self._decide("set_kind", kind_target(data["path"], data["pages"]), kind)
 
-    def override_current(self: Any, reason: str | None = None) -> bool:
+    def override_current(self, reason: str | None = None) -> bool:
         """Ignore the selected finding with a reason; the dialog itself refuses an empty reason."""
         item = self.findings.currentItem()
         if item is None or self.case_id is None:
@@ -242,10 +241,10 @@ class ChecklistMixin:
         self._finding_key = item.data(ROLE).key
         return self._decide("override", item.data(ROLE).key, None, reason)
 
-    def undo(self: Any) -> None:
+    def undo(self) -> None:
         self.ctl.undo()
 
-    def mark_ready(self: Any) -> bool:
+    def mark_ready(self) -> bool:
         if self.case_id is None or not self.form.readyButton.isEnabled():
             return False
         try:
@@ -257,7 +256,7 @@ class ChecklistMixin:
         self.statusBar().showMessage(S.MARKED_READY, 5000)
         return True
 
-    def toggle_reveal(self: Any) -> None:
+    def toggle_reveal(self) -> None:
         self.ctl.reveal = self.reveal_action.isChecked()
         reveal, who, cid = self.ctl.reveal, self.instructor, self.case_id
         self.writer.call(lambda s: repo.audit(s, who, "reveal_personal_data" if reveal else "mask_personal_data", "",
@@ -275,10 +274,12 @@ def ask_reason(parent, title: str, label: str) -> str | None:
     d.setInputMode(QInputDialog.InputMode.TextInput)
     d.setOkButtonText("确定")  # (this builds the dialog's own widgets, so that its OK button can be reached)
     d.setCancelButtonText("取消")
-    ok = d.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    box, layout = d.findChild(QDialogButtonBox), d.layout()
+    assert box is not None and layout is not None  # built by setOkButtonText above
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
     hint = QLabel(S.OVERRIDE_NEEDS_REASON)
     hint.setStyleSheet(f"color: {S.COLOR_ERROR}")
-    d.layout().addWidget(hint)
+    layout.addWidget(hint)
 
     def changed(text: str) -> None:
         ok.setEnabled(bool(text.strip()))

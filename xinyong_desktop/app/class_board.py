@@ -43,7 +43,8 @@ class BarChart(QWidget):
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
-        self.title, self.items = title, []
+        self.title = title
+        self.items: list[tuple[str, int]] = []
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.app.class_board import ClassDialog
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import TrainingClass
 
 
-class ClassDeskMixin:
+class ClassDeskMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     # ------------------------------------------------------------ the class and its date

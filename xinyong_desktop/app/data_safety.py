@@ -6,10 +6,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.store.models import TrainingClass
 
 
-class DataSafetyMixin:
+class DataSafetyMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def backup_now(self) -> Path | None:

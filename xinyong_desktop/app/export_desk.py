@@ -7,11 +7,12 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.services import desk
 from xinyong_desktop.store.models import Case
 
 
-class ExportMixin:
+class ExportMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def make_forms(self, out_dir: Path | None = None) -> None:

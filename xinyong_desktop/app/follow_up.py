@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QInputDialog
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.store.models import Case
 
 
-class FollowUpMixin:
+class FollowUpMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def _case_or_hint(self, s: Session) -> Case | None:

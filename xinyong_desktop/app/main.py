@@ -117,7 +117,7 @@ def serve_instance(key: str, window=None):
     from PySide6.QtNetwork import QLocalServer
 
     server = QLocalServer(window)
-    server.window = window
+    server.window = window  # type: ignore[attr-defined]  # the window to raise, set once it exists
     QLocalServer.removeServer(key)  # a stale socket left by a killed instance
     server.listen(key)
 
@@ -126,10 +126,11 @@ def serve_instance(key: str, window=None):
         if conn is not None:
             conn.readyRead.connect(conn.readAll)
             conn.disconnected.connect(conn.deleteLater)
-        if server.window is not None:
-            server.window.showNormal()
-            server.window.raise_()
-            server.window.activateWindow()
+        win = getattr(server, "window", None)
+        if win is not None:
+            win.showNormal()
+            win.raise_()
+            win.activateWindow()
 
     server.newConnection.connect(knock)
     return server

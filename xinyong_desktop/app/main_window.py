@@ -85,12 +85,16 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.statusBar()
         self._op: BackgroundOp | None = None
         self.last_result = None
-        self.roster_errors_box = None
-        self._tree_content = self._findings_content = self._queue_content = None
+        self.roster_errors_box: QMessageBox | None = None
+        self.headless = False  # the automation hook: no dialogs, no folders opened
+        self._tree_content: tuple | None = None
+        self._findings_content: tuple | None = None
+        self._queue_content: tuple | None = None
         self._finding_key: str | None = None
-        self._page = None
-        self._page_key = None
+        self._page: tuple | None = None
+        self._page_key: tuple | None = None
         self._streaming: int | None = None
+        self.instance_server = None
         self._fresh: set[int] = set()  # checked in the background, not looked at yet (bold in the list)
         self.setAcceptDrops(True)
         f = self.form
@@ -164,7 +168,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.thumbs.currentItemChanged.connect(self._thumb_selected)
         f.centerLayout.insertWidget(1, self.thumbs)
         self._thumb_gen = 0
-        self._thumb_key = None  # (case, check, pages) whose thumbnails are shown
+        self._thumb_key: tuple | None = None  # (case, check, pages) whose thumbnails are shown
         sp = f.splitter
         for i in range(3):
             sp.setCollapsible(i, i == 0)  # the case list folds away (F9); page and review never vanish
@@ -174,7 +178,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         for i, stretch in enumerate((0, 3, 2)):
             sp.setStretchFactor(i, stretch)
         self._actions()
-        self.ctl.listeners.append(self.render)
+        self.ctl.listeners.append(self.render_view)
         self.ctl.row_listeners.append(self._render_row)
         self.ctl.class_id = self._current_class()
         settings = QSettings()
@@ -394,7 +398,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
     def show_shortcuts(self) -> None:
         lines = []
         for menu in self.menuBar().actions():
-            for a in menu.menu().actions():
+            for a in menu.menu().actions():  # type: ignore[attr-defined]  # a menu bar's actions have menus
                 if a.shortcut().toString():
                     lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
                                  f"{plain_text(a.text())}")

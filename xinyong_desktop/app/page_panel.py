@@ -3,24 +3,22 @@ thumbnail strip.  It renders `CaseView.shown` and nothing else: the page of anot
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem
 
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.intake.render import render_page
 from xinyong_desktop.services.desk_view import CaseView
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
-class PagePanelMixin:
+class PagePanelMixin(Shell):
     """Part of MainWindow (see main_window.py)."""
 
-    _page: tuple[str, int, Any, float] | None
-    _page_key: tuple | None
 
-    def _render_page(self: Any, view: CaseView) -> None:
+    def _render_page(self, view: CaseView) -> None:
         shown = view.shown
         if shown is None or view.root is None:
             if self._page_key is not None:
@@ -47,7 +45,7 @@ class PagePanelMixin:
             self.view.highlight(shown.box)
         self._sync_thumb(shown.path, shown.page)
 
-    def _render_thumbs(self: Any, view: CaseView) -> None:
+    def _render_thumbs(self, view: CaseView) -> None:
         """One thumbnail per page of the case's materials, rendered in a worker; click one to view it."""
         key = (view.case_id, view.content[:2] if view.content else (), tuple(view.pages))
         if key == self._thumb_key:
@@ -66,7 +64,7 @@ class PagePanelMixin:
             item.setData(ROLE, (path, pg))
             item.setToolTip(caption)
             self.thumbs.addItem(item)
-            pages.append((Path(view.root) / path, pg))
+            pages.append((Path(str(view.root)) / path, pg))
         self.thumbs.blockSignals(False)
         if pages:
             job = ThumbJob(self._thumb_gen, pages, lambda: self._thumb_gen)
@@ -74,7 +72,7 @@ class PagePanelMixin:
             self._thumb_job = job
             QThreadPool.globalInstance().start(job)
 
-    def _sync_thumb(self: Any, path: str, page: int) -> None:
+    def _sync_thumb(self, path: str, page: int) -> None:
         self.thumbs.blockSignals(True)
         for i in range(self.thumbs.count()):
             if self.thumbs.item(i).data(ROLE) == (path, page):
@@ -82,16 +80,16 @@ class PagePanelMixin:
                 break
         self.thumbs.blockSignals(False)
 
-    def _thumb_ready(self: Any, generation: int, row: int, img) -> None:
+    def _thumb_ready(self, generation: int, row: int, img) -> None:
         from PySide6.QtGui import QIcon, QPixmap
 
         if generation == self._thumb_gen and row < self.thumbs.count():
             self.thumbs.item(row).setIcon(QIcon(QPixmap.fromImage(img)))
 
-    def _thumb_selected(self: Any, cur, _prev=None) -> None:
+    def _thumb_selected(self, cur, _prev=None) -> None:
         if cur is not None and cur.data(ROLE):
             path, page = cur.data(ROLE)
             self.ctl.select_page(path, page)
 
-    def _box_clicked(self: Any, key: str) -> None:
+    def _box_clicked(self, key: str) -> None:
         self.ctl.select_box(key)

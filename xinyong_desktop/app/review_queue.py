@@ -2,8 +2,6 @@
 selected item's evidence enlarged, and beside the evidence the box to correct it in (never over it)."""
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -20,16 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.services.desk_view import CaseView
 
 ROLE = Qt.ItemDataRole.UserRole
 QUEUE_MIN_WIDTH = 300  # the queue is never narrower than this (its lines wrap only beyond it)
 
 
-class ReviewQueueMixin:
+class ReviewQueueMixin(Shell):
     """Part of MainWindow (see main_window.py)."""
 
-    def _build_queue(self: Any) -> QGroupBox:
+    def _build_queue(self) -> QGroupBox:
         self.queue_box = QGroupBox(S.QUEUE_DONE)
         col = QVBoxLayout(self.queue_box)
         col.setContentsMargins(6, 6, 6, 6)
@@ -65,7 +64,7 @@ class ReviewQueueMixin:
         self._editing: str | None = None  # the target the box corrects
         return self.queue_box
 
-    def _render_queue(self: Any, view: CaseView) -> None:
+    def _render_queue(self, view: CaseView) -> None:
         if view.content != self._queue_content:
             self._queue_content = view.content
             self.queue.blockSignals(True)
@@ -100,7 +99,7 @@ class ReviewQueueMixin:
             self.correct_label.setText(S.CORRECT_PROMPT.format(field=f.label))
             self.correct_edit.clear()
 
-    def _render_crop(self: Any, view: CaseView) -> None:
+    def _render_crop(self, view: CaseView) -> None:
         """The selected field's box on the shown page (of this very view), enlarged beside the queue."""
         shown, page = view.shown, self._page
         if shown is None or shown.bbox is None or page is None or (page[0], page[1]) != (shown.path, shown.page):
@@ -129,15 +128,15 @@ class ReviewQueueMixin:
             pix = pix.scaledToHeight(max(60, self.crop.height() - 8), Qt.TransformationMode.SmoothTransformation)
         self.crop.setPixmap(pix)
 
-    def _queue_selected(self: Any, cur, _prev=None) -> None:
+    def _queue_selected(self, cur, _prev=None) -> None:
         if cur is not None:
             self.ctl.select_target(cur.data(ROLE).target)
 
-    def next_review(self: Any, after: str | None = None) -> bool:
+    def next_review(self, after: str | None = None) -> bool:
         """Select the next pending item (after the given target, wrapping round); False when none is left."""
         return self.ctl.next_review(after)
 
-    def _queue_target(self: Any) -> tuple[str, str | None] | None:
+    def _queue_target(self) -> tuple[str, str | None] | None:
         """What Ctrl+Enter confirms: the selected queue item without a field when the queue has the focus, else the
         selected field, else the selected queue item."""
         item = self.queue.currentItem()
@@ -151,7 +150,7 @@ class ReviewQueueMixin:
             return q.target, None
         return None
 
-    def _save_correction(self: Any) -> None:
+    def _save_correction(self) -> None:
         if self._editing is None:
             f = self.ctl.current.selected_field
             if f is None:

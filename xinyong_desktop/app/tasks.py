@@ -74,8 +74,8 @@ class BackgroundOp:
         self.label = label
         self.signals = _Signals()
         self.progress = Progress()
-        self.progress.on_change = lambda: self.signals.progress.emit(self.progress.done, self.progress.total,
-                                                                     self.progress.label)
+        self.progress.on_change = lambda: self.signals.progress.emit(  # type: ignore[method-assign]
+            self.progress.done, self.progress.total, self.progress.label)
         self.dialog = QProgressDialog(label, S.CANCEL, 0, 0, parent)
         self.dialog.setWindowTitle(S.APP_TITLE)
         self.dialog.setMinimumDuration(600)  # quick work never flashes a dialog
@@ -84,7 +84,7 @@ class BackgroundOp:
         if on_progress:
             self.signals.progress.connect(on_progress)
         if on_item:  # partial results (a material read) reach the UI thread as they come
-            self.progress.on_item = self.signals.item.emit
+            self.progress.on_item = self.signals.item.emit  # type: ignore[assignment]
             self.signals.item.connect(on_item)
         self.signals.done.connect(lambda r: self._finish(on_done, r))
         self.signals.failed.connect(lambda e: self._finish(on_error, e))
@@ -152,7 +152,8 @@ class CheckRunner(QObject):
                 self.ticker.stop()
             return
         progress = Progress()
-        progress.on_change = lambda: self._signals.progress.emit(progress.done, progress.total, progress.label)
+        progress.on_change = lambda: self._signals.progress.emit(  # type: ignore[method-assign]
+            progress.done, progress.total, progress.label)
         progress.on_item = self._signals.item.emit
         self._progress = progress
         self._job = _Job(self._work.pop(id(job)), progress, self._signals)

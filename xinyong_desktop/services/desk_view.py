@@ -21,6 +21,7 @@ from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.domain.model import FieldId, Kind
 from xinyong_desktop.rules.loader import RuleBook
 from xinyong_desktop.services import desk
+from xinyong_desktop.services.check_packet import CheckResult
 from xinyong_desktop.services.review import PERSONAL_FIELDS, field_target, finding_key, mask, mask_text, material_key
 from xinyong_desktop.services.writer import DbWriter
 from xinyong_desktop.store.models import Case, Decision
@@ -213,6 +214,13 @@ def record_of(c: Case) -> str:
     return ""
 
 
+def _case(s: Session, case_id: int) -> Case:
+    c = s.get(Case, case_id)
+    if c is None:
+        raise desk.DeskError("该案件已不存在（可能已被删除）。")
+    return c
+
+
 class DeskController:
     """The selected class, case and item, and the one view made from them.  `listeners` get every new view;
     `row_listeners` get a case's list line whenever its counts or status may have changed (any case, not only
@@ -233,7 +241,7 @@ class DeskController:
     # ------------------------------------------------------------ names
     def kind_name(self, kind: str | None) -> str:
         try:
-            return self.rules.materials[Kind(kind)].name
+            return self.rules.materials[Kind(kind or "")].name
         except (ValueError, KeyError):
             return kind or ""
 
@@ -377,7 +385,8 @@ class DeskController:
         pending = {i.target for i in v.pending}
         row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
         materials: list[MaterialLine] = []
-        for m in v.result.materials:
+        result: CheckResult = v.result  # type: ignore[assignment]  # CaseVerdict.result is typed object
+        for m in result.materials:
             rid = row_ids.get(material_key(m.path, m.pages))
             lines = []
             for fid, fv in m.fields.items():
@@ -421,14 +430,14 @@ class DeskController:
         if c.portal_outcome:
             portal = f"\n平台：{c.portal_outcome}" + (f"（{c.portal_reason}）" if c.portal_reason else "") + \
                 (f"　查询码 {c.query_code}" if c.query_code else "")
-        lines = [f"· {mask_text(f.message)}" for f in v.open[:6]] + [f"· {TO_REVIEW}：{i.why}" for i in v.pending[:6]]
+        blocks = [f"· {mask_text(f.message)}" for f in v.open[:6]] + [f"· {TO_REVIEW}：{i.why}" for i in v.pending[:6]]
         name = desk.case_name(c)
         record = record_of(c)
         content = (c.id, c.checked_at, tuple(d.id for d in v.decisions), self.reveal, activity, c.status,
                    len(c.findings))
         view = CaseView(
             c.id, title=f"{name}　{record}" if record else name, header=header + portal,
-            block="" if activity or not lines else BLOCKED_BY + "\n".join(lines),
+            block="" if activity or not blocks else BLOCKED_BY + "\n".join(blocks),
             status_text=f"{name}：{header}", ready_enabled=v.ready and not activity and v.status not in DONE_STATUSES,
             can_decide=v.checked and not activity, checking=bool(activity),
             queue_title=QUEUE_TITLE.format(n=len(v.pending)) if v.pending else QUEUE_DONE,
@@ -456,21 +465,21 @@ class DeskController:
             raise desk.DeskError(CHOOSE_CASE)
         if self.current.checking:
             raise desk.DeskError("该企业的材料正在检查，检查完成后再核对。")
-        self.writer.call(lambda s: desk.decide(s, s.get(Case, case_id), action, target, who, rules, value, reason))
+        self.writer.call(lambda s: desk.decide(s, _case(s, case_id), action, target, who, rules, value, reason))
         return self._changed(case_id)
 
     def undo(self) -> CaseView:
         case_id, who, rules = self.case_id, self.instructor, self.rules
         if case_id is None or self.current.checking:
             return self.current
-        self.writer.call(lambda s: desk.undo_last(s, s.get(Case, case_id), who, rules))
+        self.writer.call(lambda s: desk.undo_last(s, _case(s, case_id), who, rules))
         return self._changed(case_id)
 
     def mark_ready(self) -> CaseView:
         case_id, who = self.case_id, self.instructor
         if case_id is None:
             raise desk.DeskError(CHOOSE_CASE)
-        self.writer.call(lambda s: desk.mark_ready(s, s.get(Case, case_id), who) and None)
+        self.writer.call(lambda s: desk.mark_ready(s, _case(s, case_id), who) and None)
         return self._changed(case_id)
 
     def _changed(self, case_id: int) -> CaseView:
