@@ -73,6 +73,11 @@ class Answers:
         self.queue.append(("form", fill))
         return self
 
+    def look(self, fn: Callable[[QDialog], None]) -> Answers:
+        """Look at the dialog (fn records what it sees), then cancel it."""
+        self.queue.append(("look", fn))
+        return self
+
     def cancel(self) -> Answers:
         self.queue.append(("cancel", None))
         return self
@@ -123,6 +128,9 @@ class Answers:
 
     def _answer(self, d, how: str, value) -> None:
         if how == "cancel":
+            d.reject()
+        elif how == "look":
+            value(d)
             d.reject()
         elif how == "file":
             assert isinstance(d, QFileDialog), f"expected a file dialog, got {d.windowTitle()}"

@@ -264,6 +264,12 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert w.cases.rowCount() == n - 1
 
     do.check_dialogs()
+    # every PDF the desk made embeds the fonts it uses (no standard Helvetica left in a page's resources)
+    from tests.app.pdf_fonts import unembedded
+
+    pdfs = list(tmp_path.rglob("*.pdf"))
+    assert len(pdfs) >= 8
+    assert {p.name: unembedded(p) for p in pdfs if unembedded(p)} == {}
     missing = set(do.acts) - do.used - {"退出(&X)"}
     assert not missing, f"actions this test does not exercise: {missing}"
     do("退出(&X)")

@@ -17,13 +17,13 @@ def desk(qtbot, tmp_path, pool, rules, monkeypatch):
     monkeypatch.setenv("XINYONG_DB", str(tmp_path / "desk.sqlite3"))
     from PySide6.QtCore import QCoreApplication, QSettings
 
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
     from xinyong_desktop.app.main import make_app
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.store.db import open_db
 
-    make_app()
+    make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
+    QCoreApplication.setOrganizationName("xinyong-test")
+    QSettings().clear()
 
     def build():
         w = MainWindow(open_db(tmp_path / "desk.sqlite3"), rules, "张老师", pool)
