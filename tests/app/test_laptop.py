@@ -243,3 +243,33 @@ def test_a_repaired_case_leaves_may_apply_now(window, qtbot, tmp_path):
     assert w.board.tabs.tabText(w.board.tabs.count() - 1) == "已修复（1）"
     do.check_dialogs()
     do.answers.stop()
+
+
+def test_the_file_dialog_is_in_chinese(qtbot, tmp_path):
+    """Qt's own (non-native) file dialog, as the desk uses it on Linux: no English label, type or size left."""
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QLabel, QTreeView
+
+    from xinyong_desktop.app.main import make_app
+
+    make_app()
+    (tmp_path / "材料").mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    d = QFileDialog(None, "选择", str(tmp_path))
+    d.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(d)
+    d.show()
+    labels = [lab.text() for lab in d.findChildren(QLabel) if lab.text()]
+    assert labels and not any(re.search(r"[A-Za-z]{2}", t) for t in labels), labels
+    view = d.findChild(QTreeView)
+
+    def cells() -> list[str]:
+        m = view.model()
+        root = view.rootIndex()
+        return [str(m.data(m.index(r, c, root), Qt.ItemDataRole.DisplayRole)) for r in range(m.rowCount(root))
+                for c in (2,)]  # the type column (sizes are written in the system's locale, as elsewhere)
+    qtbot.waitUntil(lambda: "文件夹" in cells(), timeout=5000)
+    assert not any(re.search(r"\b(Folder|File)\b", t) for t in cells()), cells()
+    d.reject()

@@ -45,7 +45,13 @@ def install_chinese(app) -> bool:
     if not tr.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         return False
     app.installTranslator(tr)
-    app._xinyong_translator = tr  # kept alive with the application
+    # Qt 6 gave two file-dialog labels a mnemonic ("&Look in:") that the catalogue has without one: ours adds them
+    from xinyong_desktop.resources import resource_path
+
+    extra = QTranslator(app)
+    if extra.load(str(resource_path("i18n", "xinyong_qt_zh_CN.qm"))):
+        app.installTranslator(extra)
+    app._xinyong_translator = (tr, extra)  # kept alive with the application
     return True
 
 
