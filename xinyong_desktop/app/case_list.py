@@ -39,7 +39,7 @@ class CaseListMixin(Shell):
         self.cases.setRowCount(len(rows))
         for r, row in enumerate(rows):
             self._fill_row(r, row)
-        self.cases.resizeColumnsToContents()
+        self.cases.resizeRowsToContents()
         self.cases.blockSignals(False)
         ids = [row.case_id for row in rows]
         target = select_id if select_id in ids else self.ctl.case_id if self.ctl.case_id in ids else None
@@ -50,12 +50,13 @@ class CaseListMixin(Shell):
         self._select_row(target)
 
     def _fill_row(self, r: int, row: CaseRow) -> None:
-        texts = (row.name, row.status, str(row.errors) if row.errors else "", str(row.pending) if row.pending else "",
-                 row.record)
+        # the record under the name: three records of one enterprise are told apart, and the name keeps its width
+        texts = (f"{row.name}\n{row.record}" if row.record else row.name, row.status,
+                 str(row.errors) if row.errors else "", str(row.pending) if row.pending else "")
         for col, text in enumerate(texts):
             item = QTableWidgetItem(text)
             item.setData(ROLE, row.case_id)
-            if col in (0, 4):
+            if col == 0:
                 item.setToolTip(f"{row.name}\n{row.record}" if row.record else row.name)
             if col == 1 and row.status in STATE_COLOURS:
                 item.setForeground(QColor(STATE_COLOURS[row.status]))
@@ -76,6 +77,7 @@ class CaseListMixin(Shell):
             if item is not None and item.data(ROLE) == row.case_id:
                 self.cases.blockSignals(True)
                 self._fill_row(r, row)
+                self.cases.resizeRowToContents(r)
                 self.cases.blockSignals(False)
                 return
 
@@ -305,7 +307,7 @@ class CaseListMixin(Shell):
         self._queue_changed()  # its 检查中 mark goes; its line is redrawn with the stored verdict
         row = self.ctl.refresh_row(cid)
         if row is not None and result is not None:
-            self.checks.set_outcome(cid, S.CHECK_OUTCOME.format(e=row.errors, p=row.pending))
+            self.checks.set_outcome(cid, S.CHECK_OUTCOME.format(e=row.errors, p=row.pending), row.name)
             self._render_check_lines()
         if cid == self.ctl.case_id:
             self.ctl.refresh()

@@ -159,6 +159,11 @@ def run_gui(open_dir=None, screenshot=None, as_of=None, size=(1600, 1000), while
     from xinyong_desktop.store.db import database_url, default_db_path, open_db
 
     app = make_app()
+    if screenshot is not None:  # a picture of a fresh desk: not this computer's window sizes and folders
+        from PySide6.QtCore import QSettings
+
+        app.setOrganizationName("xinyong-screenshot")
+        QSettings().clear()
     log_path = setup_logging()
     install_crash_dialog(log_path)
     tmp = None
@@ -191,7 +196,7 @@ def run_gui(open_dir=None, screenshot=None, as_of=None, size=(1600, 1000), while
             win.show()
         else:
             win.open_window()
-        status = {"code": 0}
+        status: dict[str, int] = {"code": 0}
         folders = [open_dir] if isinstance(open_dir, str | Path) else list(open_dir or [])
         first_case = None
         for folder in folders:
@@ -218,10 +223,15 @@ def run_gui(open_dir=None, screenshot=None, as_of=None, size=(1600, 1000), while
                 if not checks_done() or (not thumbnails_drawn() and time.monotonic() - started < 60):
                     QTimer.singleShot(100, grab_when_done)
                     return
-                if win.queue.count():
-                    win.next_review()  # the first item to review, its page and its evidence shown
-                else:
-                    win._step_tree(1)
+                if not status.get("selected"):
+                    status["selected"] = 1
+                    if win.queue.count():
+                        win.next_review()  # the first item to review, its page and its evidence shown
+                    else:
+                        win._step_tree(1)
+                if win._want_page != win._page_key and time.monotonic() - started < 90:
+                    QTimer.singleShot(100, grab_when_done)  # the page is drawn in a worker: wait for it
+                    return
                 app.processEvents()
                 ok = win.grab().save(str(screenshot))
                 status["code"] = 0 if ok else 1

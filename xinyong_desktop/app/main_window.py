@@ -93,6 +93,9 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self._finding_key: str | None = None
         self._page: tuple | None = None
         self._page_key: tuple | None = None
+        self._want_page: tuple | None = None
+        self._page_cache: dict[tuple, tuple] = {}  # the last pages drawn, by (case, root, path, page, check)
+        self._page_jobs: dict[tuple, object] = {}
         self._streaming: int | None = None
         self.instance_server = None
         self._fresh: set[int] = set()  # checked in the background, not looked at yet (bold in the list)
@@ -104,8 +107,10 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.cases.setColumnCount(len(S.CASE_HEADERS))
         self.cases.setHorizontalHeaderLabels(S.CASE_HEADERS)
         self.cases.setWordWrap(False)
+        self.cases.verticalHeader().setVisible(False)  # row numbers take room the names need
         header = self.cases.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.cases.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its start and its end
         for i in range(1, len(S.CASE_HEADERS)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setColumnCount(len(S.TREE_HEADERS))
@@ -231,7 +236,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         if not getattr(self, "_sized", False) and not QSettings().value("splitter"):
             self._sized = True
             w = max(self.width(), 800)  # the case list, the page and the review side by side, in proportion
-            left = max(230, int(w * 0.2))
+            left = max(260, int(w * 0.21))
             right = max(self.form.rightPane.minimumWidth(), int(w * 0.4))
             self.form.splitter.setSizes([left, max(320, w - left - right), right])
 

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
         _streaming: int | None
         _page: tuple | None
         _page_key: tuple | None
+        _want_page: tuple | None
+        _page_cache: dict[tuple, tuple]
+        _page_jobs: dict[tuple, object]
         _thumb_key: tuple | None
         _thumb_gen: int
         roster_errors_box: QMessageBox | None

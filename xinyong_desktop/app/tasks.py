@@ -196,3 +196,31 @@ class CheckRunner(QObject):
         self._work.clear()
         if self._progress is not None:
             self._progress.cancel()
+
+
+class PageJob(QRunnable):
+    """Render one page for the viewer off the UI thread (a full page takes a tenth of a second or more)."""
+
+    class Signals(QObject):
+        ready = Signal(object, object, float)  # key, RGB array (or the exception), pixels per point
+
+    def __init__(self, key: tuple, path, page: int):
+        super().__init__()
+        self.key, self.path, self.page = key, path, page
+        self.signals = PageJob.Signals()
+
+    def run(self) -> None:
+        from xinyong_desktop.intake.render import render_page
+
+        try:
+            rgb, scale = render_page(self.path, self.page)
+        except Exception as e:  # noqa: BLE001 - shown as a message where the page would be
+            try:
+                self.signals.ready.emit(self.key, e, 0.0)
+            except RuntimeError:
+                pass
+            return
+        try:
+            self.signals.ready.emit(self.key, rgb, scale)
+        except RuntimeError:  # the window closed meanwhile
+            return

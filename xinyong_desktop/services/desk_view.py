@@ -151,6 +151,7 @@ class CaseView:
     shown: Shown | None = None
     selected: str | None = None  # the selected field target, or finding key
     row: CaseRow | None = None
+    boxes: dict[tuple[str, int], dict[str, tuple[float, float, float, float]]] = field(default_factory=dict)
 
     def field_line(self, target: str | None) -> FieldLine | None:
         for m in self.materials:
@@ -342,37 +343,32 @@ class DeskController:
         return view
 
     def _reselect(self, view: CaseView) -> CaseView:
+        """The same lists, another selection: nothing is read again."""
         from dataclasses import replace
 
-        with self.db() as s:
-            c = s.get(Case, view.case_id) if view.case_id is not None else None
-            shown = self._shown(c) if c is not None else None
-        return replace(view, shown=shown, selected=self.sel.target)
+        return replace(view, shown=self._shown(view), selected=self.sel.target)
 
-    def _shown(self, c: Case) -> Shown | None:
-        line = None
-        if self.sel.target is not None:
-            for m in c.materials:
-                for fr in m.fields:
-                    if field_target(m.path, list(m.pages), fr.field) == self.sel.target:
-                        line = (m, fr)
-        path, page = self.sel.path, self.sel.page
-        if line is not None:
-            path, page = line[0].path, line[1].page
+    def _shown(self, view: CaseView) -> Shown | None:
+        line = view.field_line(self.sel.target) if self.sel.target is not None else None
+        path, page = (line.path, line.page) if line is not None else (self.sel.path, self.sel.page)
         if not path or page is None:
             return None
-        boxes = {f"{m.id}:{fr.field}": (float(fr.bbox[0]), float(fr.bbox[1]), float(fr.bbox[2]), float(fr.bbox[3]))
-                 for m in c.materials if m.path == path for fr in m.fields if fr.bbox and fr.page == page}
-        box = f"{line[0].id}:{line[1].field}" if line is not None else None
-        return Shown(path, page, boxes, box if box in boxes else None, boxes.get(box) if box else None)
+        boxes = view.boxes.get((path, page), {})
+        box = line.box if line is not None and line.box in boxes else None
+        return Shown(path, page, boxes, box, boxes.get(box) if box else None)
 
     def _make(self) -> CaseView:
         if self.case_id is None:
             n = self.case_count()
             text = EMPTY_CLASS if n == 0 else CHOOSE_CASE
             return CaseView(None, header=text, status_text="", content=("none", n))
-        with self.db() as s:
-            c = s.get(Case, self.case_id)
+        from sqlalchemy.orm import selectinload
+
+        from xinyong_desktop.store.models import MaterialRow
+
+        with self.db() as s:  # the case's reading in three queries, not one per material
+            c = s.get(Case, self.case_id, options=[selectinload(Case.materials).selectinload(MaterialRow.fields),
+                                                   selectinload(Case.findings), selectinload(Case.enterprise)])
             if c is None:
                 self.case_id = None
                 return self._make()
@@ -384,6 +380,12 @@ class DeskController:
         by_target = {d.target: d for d in v.decisions if d.action in ("confirm", "correct")}
         pending = {i.target for i in v.pending}
         row_ids = {material_key(m.path, list(m.pages)): m.id for m in c.materials}
+        boxes: dict[tuple[str, int], dict[str, tuple[float, float, float, float]]] = {}
+        for mr in c.materials:  # every evidence box, by the page it is on
+            for fr in mr.fields:
+                if fr.bbox:
+                    boxes.setdefault((mr.path, fr.page), {})[f"{mr.id}:{fr.field}"] = (
+                        float(fr.bbox[0]), float(fr.bbox[1]), float(fr.bbox[2]), float(fr.bbox[3]))
         materials: list[MaterialLine] = []
         result: CheckResult = v.result  # type: ignore[assignment]  # CaseVerdict.result is typed object
         for m in result.materials:
@@ -443,10 +445,10 @@ class DeskController:
             queue_title=QUEUE_TITLE.format(n=len(v.pending)) if v.pending else QUEUE_DONE,
             materials=tuple(materials), findings=tuple(findings), queue=queue, errors=len(v.open_errors),
             pending=len(v.pending), status=c.status, root=Path(c.packet_dir) if c.packet_dir else None,
-            content=content, shown=None, selected=self.sel.target, row=self.row(s, c, v))
+            content=content, shown=None, selected=self.sel.target, row=self.row(s, c, v), boxes=boxes)
         from dataclasses import replace
 
-        return replace(view, shown=self._shown(c))
+        return replace(view, shown=self._shown(view))
 
     @staticmethod
     def _queue_text(why: str, d: Decision | None) -> str:
@@ -483,8 +485,10 @@ class DeskController:
         return self._changed(case_id)
 
     def _changed(self, case_id: int) -> CaseView:
-        view = self.refresh() if case_id == self.case_id else self.current
-        self.refresh_row(case_id)
+        if case_id != self.case_id:
+            self.refresh_row(case_id)
+            return self.current
+        view = self.refresh()  # its list line comes with it (view.row), from the same verdict
         return view
 
     def case_changed(self, case_id: int) -> None:
@@ -545,10 +549,13 @@ class CheckQueue:
         order = ([self.running] if self.running else []) + self.waiting
         return next((i for i, j in enumerate(order) if j.case_id == case_id), 0)
 
-    def set_outcome(self, case_id: int, text: str) -> None:
+    def set_outcome(self, case_id: int, text: str, name: str = "") -> None:
+        """What the finished check found, and the enterprise's name as it was read (a new case was known only by
+        its folder's name before)."""
         job = next((j for j in reversed(self.jobs) if j.case_id == case_id and j.state == "完成"), None)
         if job is not None:
             job.outcome = text
+            job.name = name or job.name
 
     def name_of(self, case_id: int) -> str:
         return next((j.name for j in reversed(self.jobs) if j.case_id == case_id), "")
