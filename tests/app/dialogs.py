@@ -170,6 +170,7 @@ class Driver:
         self.acts = actions(w)
         self.used: set[str] = set()
         self.answers = Answers()
+        w.destroyed.connect(self.answers.stop)  # a failed test's answers never answer the next test's dialogs
 
     def __call__(self, text: str, key: bool = True, wait: bool = True) -> None:
         """Press the action's shortcut (when it has one and key is set), else choose it from its menu."""

@@ -109,7 +109,7 @@ def test_clean_packet_can_be_marked_ready(desk, qtbot, tmp_path):
     # selecting a field shows its page with the evidence box
     w._step_tree(1)
     w._step_tree(1)
-    assert w.view.scene().items()
+    qtbot.waitUntil(lambda: bool(w.view.scene().items()), timeout=10000)  # drawn in a worker
 
 
 def test_forms_from_the_case(desk, qtbot, tmp_path):

@@ -42,8 +42,13 @@ _ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 @lru_cache(maxsize=1)
 def font() -> str:
-    """Register the bundled TrueType font once; reportlab embeds the subset it uses in every PDF."""
+    """Register the bundled TrueType font once; reportlab embeds the subset it uses in every PDF.  It is also the
+    tables' cell font: a table sets its cells' font even around paragraphs, and reportlab's default there is the
+    standard Helvetica, which is never embedded (pdffonts would list it in every document with a table)."""
+    from reportlab.platypus.tables import CellStyle
+
     pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+    CellStyle.fontname = FONT
     return FONT
 
 
@@ -118,9 +123,7 @@ def table(rows: list[list[str]], widths: list[float], header: bool = False, size
     st = styles()[size]
     t = Table([[p(c, st) for c in r] for r in rows], colWidths=widths)
     pad = 2 if size == "tiny" else 5
-    # FONTNAME: a table sets its cells' font even around paragraphs; its default is the unembedded Helvetica
-    cmds = [("FONTNAME", (0, 0), (-1, -1), font()), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    cmds = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]
     if header:
         cmds.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)))
