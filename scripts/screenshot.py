@@ -1,4 +1,6 @@
-"""Make the README's screenshots: open the desk on a generated packet, wait for the check, grab the window.
+"""Make the README's screenshots: open the desk on a generated packet, wait for the check, grab the window;
+then the automation hook (`xinyong-desktop gui --open … --screenshot …`) on the shared samples at 1600×1000 and
+1366×768, once with every check done and once with several packets still in the queue.
 
 python scripts/screenshot.py   (works on the offscreen platform or under Xvfb)
 """
@@ -102,5 +104,31 @@ def main() -> None:
         w.close()
 
 
+HOOK_SHOTS = [  # (file, size, packets, while checking)
+    ("hook-p003.png", "1600x1000", ["p003"], False),
+    ("review-1366.png", "1366x768", ["p003"], False),
+    ("queue-1600.png", "1600x1000", ["p003", "p006", "p002", "p004", "p005"], True),
+    ("queue-1366.png", "1366x768", ["p003", "p006", "p002", "p004", "p005"], True),
+]
+
+
+def hook_shots() -> None:
+    """The pictures the hook makes, as a user would ask for them (a throw-away database each time)."""
+    import subprocess
+
+    samples = ROOT.parent / "shared" / "samples"
+    if not samples.is_dir():
+        print(f"（跳过：找不到 {samples}）")
+        return
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("XINYONG_DB", None)
+    for name, size, packets, while_checking in HOOK_SHOTS:
+        cmd = [sys.executable, "-m", "xinyong_desktop", "gui", "--open",
+               *[str(samples / p / "packet") for p in packets], "--screenshot", str(ROOT / "docs" / "screenshots" / name),
+               "--size", size, "--as-of", "2023-06-10"] + (["--while-checking"] if while_checking else [])
+        subprocess.run(cmd, env=env, check=True, timeout=600)
+
+
 if __name__ == "__main__":
     main()
+    hook_shots()

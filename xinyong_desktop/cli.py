@@ -136,10 +136,26 @@ def build_parser() -> argparse.ArgumentParser:
                     help="只给某一清单中的企业生成：eligible 现在可申请，soon 即将可申请，not_yet 暂不可申请"
                          "（默认 all：全部，已停止公示的除外）")
     g = sub.add_parser("gui", help="打开审核台窗口（默认）")
-    g.add_argument("--open", type=Path, default=None, dest="open_dir", metavar="材料文件夹", help="打开并检查该材料文件夹")
+    g.add_argument("--open", type=Path, default=None, dest="open_dir", metavar="材料文件夹", nargs="+",
+                   help="打开并检查这些材料文件夹（多个时依次排队检查）")
     g.add_argument("--screenshot", type=Path, default=None, metavar="图片.png", help="检查完成后保存窗口截图并退出")
+    g.add_argument("--size", type=_size, default=(1600, 1000), metavar="宽x高", help="截图时的窗口大小（默认 1600x1000）")
+    g.add_argument("--while-checking", action="store_true",
+                   help="截图时不等全部检查完：第一个材料包检查完、其余仍在队列中时截图")
     g.add_argument("--as-of", **as_of)
     return p
+
+
+def _size(text: str) -> tuple[int, int]:
+    import argparse
+
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"窗口大小应写作 宽x高，例如 1366x768：{text}") from None
+    if not (640 <= w <= 8000 and 480 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"窗口大小超出范围：{text}")
+    return w, h
 
 
 def _folder(path: Path, what: str = "材料文件夹") -> Path:
@@ -403,14 +419,15 @@ def _run(args) -> int:
 
         return _roster_documents(args, write_guides if args.cmd == "guide" else write_reminders)
     if args.cmd == "gui" and args.open_dir is not None:
-        _folder(args.open_dir)
+        for folder in args.open_dir:
+            _folder(folder)
     qt_missing = _qt_missing()
     if qt_missing:
         raise SetupError(qt_missing)
     from xinyong_desktop.app.main import run_gui  # the only path that imports Qt
 
     if args.cmd == "gui":
-        return run_gui(args.open_dir, args.screenshot, args.as_of)
+        return run_gui(args.open_dir, args.screenshot, args.as_of, args.size, args.while_checking)
     return run_gui()
 
 

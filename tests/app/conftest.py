@@ -9,8 +9,6 @@ def window(qtbot, tmp_path, pool, rules, monkeypatch):
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtGui import QDesktopServices
 
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
@@ -18,7 +16,9 @@ def window(qtbot, tmp_path, pool, rules, monkeypatch):
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.store.db import open_db
 
-    make_app()
+    make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
+    QCoreApplication.setOrganizationName("xinyong-test")
+    QSettings().clear()
     db = tmp_path / "desk.sqlite3"
     w = MainWindow(open_db(db), rules, "张老师", pool, db_path=db)
     qtbot.addWidget(w)

@@ -73,6 +73,11 @@ class Answers:
         self.queue.append(("form", fill))
         return self
 
+    def look(self, fn: Callable[[QDialog], None]) -> Answers:
+        """Look at the dialog (fn records what it sees), then cancel it."""
+        self.queue.append(("look", fn))
+        return self
+
     def cancel(self) -> Answers:
         self.queue.append(("cancel", None))
         return self
@@ -124,6 +129,9 @@ class Answers:
     def _answer(self, d, how: str, value) -> None:
         if how == "cancel":
             d.reject()
+        elif how == "look":
+            value(d)
+            d.reject()
         elif how == "file":
             assert isinstance(d, QFileDialog), f"expected a file dialog, got {d.windowTitle()}"
             d.findChild(QLineEdit, "fileNameEdit").setText(value)  # typed into the name box
@@ -162,6 +170,7 @@ class Driver:
         self.acts = actions(w)
         self.used: set[str] = set()
         self.answers = Answers()
+        w.destroyed.connect(self.answers.stop)  # a failed test's answers never answer the next test's dialogs
 
     def __call__(self, text: str, key: bool = True, wait: bool = True) -> None:
         """Press the action's shortcut (when it has one and key is set), else choose it from its menu."""

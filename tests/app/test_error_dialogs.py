@@ -20,14 +20,14 @@ def window(qtbot, tmp_path, pool, rules, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     from PySide6.QtCore import QCoreApplication, QSettings
 
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
     from xinyong_desktop.app.main import make_app
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.logs import setup_logging
     from xinyong_desktop.store.db import open_db
 
-    make_app()
+    make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
+    QCoreApplication.setOrganizationName("xinyong-test")
+    QSettings().clear()
     log = setup_logging(tmp_path / "desk.log")
     w = MainWindow(open_db(tmp_path / "desk.sqlite3"), rules, "张老师", pool, log_path=log)
     qtbot.addWidget(w)

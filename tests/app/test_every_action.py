@@ -25,6 +25,7 @@ def _findings(w) -> list[str]:
 
 def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     import pdfplumber
+    from PySide6.QtCore import Qt
 
     from tests.rostergen import make_rows, write_csv
     from xinyong_desktop.store.models import AuditEvent, Case, TrainingClass
@@ -80,8 +81,11 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     do("确认此值")
     assert field_item(w, "信用修复申请书", "单位名称").text(3) == "✓ 已确认（张老师）"
     select_field(w, "信用修复申请书", "联系电话")
-    ans.text("13800001111")
-    do("更正此值…")
+    do("更正此值…")  # the correction box beside the evidence takes the focus; the evidence stays in view
+    assert w.correct_edit.hasFocus() and w.crop.isVisible()
+    w.correct_edit.clear()
+    qtbot.keyClicks(w.correct_edit, "13800001111")
+    qtbot.keyClick(w.correct_edit, Qt.Key.Key_Return)
     assert field_item(w, "信用修复申请书", "联系电话").text(3) == "✎ 已更正（张老师）"
     assert field_item(w, "信用修复申请书", "联系电话").text(1) == "138****1111"  # masked until revealed
     do("撤销上一步")
@@ -97,7 +101,7 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     w.findings.setCurrentRow(next(i for i, t in enumerate(_findings(w)) if "公章" in t))
     # selecting a finding selects its field and shows its page
     assert w.tree.currentItem().text(0) == "公章" and w.tree.currentItem().parent().text(0) == "信用修复承诺书"
-    assert w.form.pageLabel.text().startswith(w.tree.currentItem().data(0, 0x0100)["path"])
+    assert f"｜　{w.tree.currentItem().data(0, 0x0100)['path']} 第" in w.form.pageLabel.text()
     ans.text("原件已盖章，扫描时漏扫")
     do("忽略此问题…")
     assert any("已忽略" in t and "原件已盖章" in t for t in _findings(w))
@@ -175,6 +179,10 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     do("整页显示")
     do("旋转页面")
     assert abs(w.view.transform().m12()) > 0
+    do("显示/隐藏企业列表")
+    assert w.form.splitter.sizes()[0] == 0
+    do("显示/隐藏企业列表")
+    assert w.form.splitter.sizes()[0] > 0
     do("显示个人信息")
     assert w.reveal
     do("显示个人信息", key=False)
@@ -265,6 +273,14 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     assert w.cases.rowCount() == n - 1
 
     do.check_dialogs()
+    # every PDF the desk made embeds the fonts it uses (no standard Helvetica left in a page's resources)
+    from tests.app.pdf_fonts import unembedded
+
+    made = [tmp_path / d for d in ("forms", "letters", "guides")]
+    pdfs = [p for d in made for p in d.glob("*.pdf")] + [tmp_path / n for n in ("告知单.pdf", "证明.pdf", "删除函.pdf",
+                                                                               "小结.pdf")]
+    assert len(pdfs) >= 12
+    assert {p.name: unembedded(p) for p in pdfs if unembedded(p)} == {}
     missing = set(do.acts) - do.used - {"退出(&X)"}
     assert not missing, f"actions this test does not exercise: {missing}"
     do("退出(&X)")

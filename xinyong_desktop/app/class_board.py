@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinyong_desktop.app.date_field import DateField
 from xinyong_desktop.checks.messages import code_title
 from xinyong_desktop.roster.board import LIST_KEYS, Roster, list_titles
 from xinyong_desktop.services.classes import ClassStats
@@ -28,6 +28,14 @@ ROLE = Qt.ItemDataRole.UserRole
 HEADERS = ["企业名称", "统一社会信用代码", "处罚决定书文号", "处罚日期", "失信程度", "可申请修复日期",
            "终止公示日期", "高频失信", "案件状态"]
 HF_COLOR = QColor(200, 30, 30)
+REPAIRED = "repaired"
+SHORT_TITLES = {"eligible": "现在可申请", "not_yet": "未到最短公示期", "withdrawn": "已达最长公示期",
+                "not_repairable": "不得提前终止", "listing": "严重失信名单", "incomplete": "缺处罚日期", REPAIRED: "已修复"}
+
+
+def short_title(key: str, soon_days: int) -> str:
+    """A tab's short title (the full one is its tooltip)."""
+    return f"{soon_days} 天内可申请" if key == "soon" else SHORT_TITLES[key]
 
 
 class BarChart(QWidget):
@@ -35,7 +43,8 @@ class BarChart(QWidget):
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
-        self.title, self.items = title, []
+        self.title = title
+        self.items: list[tuple[str, int]] = []
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -77,16 +86,17 @@ class ClassBoard(QWidget):
     def __init__(self, parent=None, as_of: dt.date | None = None):
         super().__init__(parent)
         outer = QVBoxLayout(self)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the class and its date on one line, the buttons on the next (a laptop is narrow)
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setWordWrap(True)
         top.addWidget(self.info, 1)
         top.addWidget(QLabel("班级日期："))
-        self.as_of_edit = QDateEdit(QDate(as_of.year, as_of.month, as_of.day) if as_of else QDate.currentDate())
-        self.as_of_edit.setCalendarPopup(True)
-        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit = DateField(as_of or dt.date.today())
         self.as_of_edit.dateChanged.connect(lambda _d: self.asOfChanged.emit())
         top.addWidget(self.as_of_edit)
+        outer.addLayout(top)
+        top = QHBoxLayout()
         self.buttons = {}
         for key, text in (("new", "新建培训班…"), ("switch", "切换培训班…"), ("import", "导入名单…"),
                           ("xlsx", "导出清单（Excel）…"), ("letters", "生成提醒函…"), ("guide", "生成材料清单…"),
@@ -94,11 +104,15 @@ class ClassBoard(QWidget):
             b = QPushButton(text)
             self.buttons[key] = b
             top.addWidget(b)
+        top.addStretch(1)
         outer.addLayout(top)
         split = QSplitter(Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)  # never wider than the window: short titles, arrows if still too many
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setExpanding(False)
         self.tables: dict[str, QTableWidget] = {}
-        for key in LIST_KEYS:
+        for key in (*LIST_KEYS, REPAIRED):
             t = QTableWidget(0, len(HEADERS))
             t.setHorizontalHeaderLabels(HEADERS)
             t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -127,13 +141,10 @@ class ClassBoard(QWidget):
 
     def set_as_of(self, day: dt.date) -> None:
         """Follow the class's date without announcing a change."""
-        self.as_of_edit.blockSignals(True)
-        self.as_of_edit.setDate(QDate(day.year, day.month, day.day))
-        self.as_of_edit.blockSignals(False)
+        self.as_of_edit.setDate(day)
 
     def as_of(self) -> dt.date:
-        d = self.as_of_edit.date()
-        return dt.date(d.year(), d.month(), d.day())
+        return self.as_of_edit.date()
 
     def _open(self, table: QTableWidget, row: int) -> None:
         item = table.item(row, 0)
@@ -145,7 +156,13 @@ class ClassBoard(QWidget):
         """case_of: decision number → (case id, case status)."""
         self.info.setText(title)
         titles = list_titles(soon_days)
-        for i, (key, items) in enumerate(roster.lists(soon_days).items()):
+        titles[REPAIRED] = "已修复（平台已通过，不再列入其他清单）"
+        lists = roster.lists(soon_days)
+        # a repaired record is done: it leaves "may apply now" and every other list for a list of its own
+        repaired = [r for items in lists.values() for r in items if case_of.get(r.decision_number, (0, ""))[1] == "已修复"]
+        lists = {k: [r for r in items if r not in repaired] for k, items in lists.items()}
+        lists[REPAIRED] = repaired
+        for i, (key, items) in enumerate(lists.items()):
             t = self.tables[key]
             t.setSortingEnabled(False)
             t.setRowCount(len(items))
@@ -163,7 +180,8 @@ class ClassBoard(QWidget):
                     t.setItem(r, c, item)
             t.setSortingEnabled(True)
             t.resizeColumnsToContents()
-            self.tabs.setTabText(i, f"{titles[key]}（{len(items)}）")
+            self.tabs.setTabText(i, f"{short_title(key, soon_days)}（{len(items)}）")
+            self.tabs.setTabToolTip(i, titles[key])
         hf = len({r.uscc for r in roster.records if r.high_frequency})
         self.numbers.setText(
             f"本班：邀请企业 {stats.enterprises} 家，案件 {stats.cases} 件\n"
@@ -188,17 +206,26 @@ class ClassDialog:
         form = QFormLayout(d)
         name = QLineEdit()
         name.setPlaceholderText("如：2026年第5期信用修复培训班")
-        day = QDateEdit(QDate.currentDate())
-        day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        day = DateField(dt.date.today())
         place, teachers = QLineEdit(), QLineEdit(instructor)
         for label, w in (("名称", name), ("日期", day), ("地点", place), ("讲师", teachers)):
             form.addRow(label, w)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.accepted.connect(d.accept)
+        why = QLabel("")
+        why.setStyleSheet("color: #c62828")
+
+        def accept() -> None:  # a refusal is said in the dialog, which stays open
+            if not name.text().strip():
+                why.setText("请填写培训班名称。")
+            elif not day.commit():  # what was typed last counts; never a class on a date it did not mean
+                why.setText(f"无法识别的日期：{day.edit.text()}（请写作 2026-04-10）")
+            else:
+                d.accept()
+
+        box.accepted.connect(accept)
         box.rejected.connect(d.reject)
+        form.addRow(why)
         form.addRow(box)
-        if d.exec() != QDialog.DialogCode.Accepted or not name.text().strip():
+        if d.exec() != QDialog.DialogCode.Accepted:
             return None
-        q = day.date()
-        return name.text().strip(), dt.date(q.year(), q.month(), q.day()), place.text().strip(), teachers.text().strip()
+        return name.text().strip(), day.date(), place.text().strip(), teachers.text().strip()

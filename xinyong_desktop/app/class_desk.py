@@ -5,16 +5,17 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.app.class_board import ClassDialog
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import TrainingClass
 
 
-class ClassDeskMixin:
+class ClassDeskMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     # ------------------------------------------------------------ the class and its date
@@ -39,16 +40,22 @@ class ClassDeskMixin:
         from xinyong_desktop.services import desk
         from xinyong_desktop.store.models import Case
 
-        with self.db() as s, s.begin():
-            tc = s.get(TrainingClass, self.training_class)
+        class_id, who, rules = self.training_class, self.instructor, self.rules
+
+        def write(s) -> tuple[str, dt.date | None]:
+            tc = s.get(TrainingClass, class_id)
             if tc.held_on != day:
-                repo.audit(s, self.instructor, "class_date", f"{tc.held_on or '未定'} → {day.isoformat()}")
+                repo.audit(s, who, "class_date", f"{tc.held_on or '未定'} → {day.isoformat()}")
             tc.held_on = day
             for c in s.scalars(sa_select(Case).where(Case.class_id == tc.id, Case.checked_at.is_not(None))):
-                desk.recompute(s, c, self.instructor, self.rules, as_of=day)
-            self._show_class(tc)
+                desk.recompute(s, c, who, rules, as_of=day)
+            return tc.name, tc.held_on
+
+        self.writer.call(write)
+        with self.db() as s:
+            self._show_class(s.get(TrainingClass, class_id))
         self.refresh_cases()
-        self.show_case()
+        self.ctl.refresh()
         self._board_dirty = True
 
     def ask_class_date(self) -> bool:
@@ -70,7 +77,7 @@ class ClassDeskMixin:
         QSettings().setValue("last_class", class_id)
         with self.db() as s:
             self._show_class(s.get(TrainingClass, class_id))
-        self.case_id = None
+        self.ctl.select_case(None)
         self.refresh_cases()
         self.refresh_board()
 
@@ -81,10 +88,9 @@ class ClassDeskMixin:
             if got is None:
                 return None
             name, held_on, place, instructors = got
-        with self.db() as s, s.begin():
-            tc = repo.create_class(s, name.strip() or S.DEFAULT_CLASS, held_on, place or "",
-                                   self.instructor if instructors is None else instructors)  # blank: asked once shown
-            cid = tc.id
+        name_ = name.strip() or S.DEFAULT_CLASS
+        teachers = self.instructor if instructors is None else instructors  # blank: asked once shown
+        cid = self.writer.call(lambda s: int(repo.create_class(s, name_, held_on, place or "", teachers).id))
         self.set_class(cid)
         return cid
 
@@ -100,44 +106,63 @@ class ClassDeskMixin:
 
     def import_roster(self, paths: list[Path] | None = None) -> None:
         if paths is None:
-            names, _ = QFileDialog.getOpenFileNames(self, S.IMPORT_ROSTER, "", S.ROSTER_FILTER)
-            paths = [Path(n) for n in names]
+            paths = self._ask_open(S.IMPORT_ROSTER, S.ROSTER_FILTER, "roster")
         if not paths:
             return
         from xinyong_desktop.roster.board import read_rosters
         from xinyong_desktop.services.classes import import_roster
 
-        class_id, as_of = self.training_class, self.class_date
+        class_id, as_of, who, writer = self.training_class, self.class_date, self.instructor, self.writer
 
         def work(progress):
             progress.start(2, S.READING_ROSTER)
             roster = read_rosters(paths, as_of, self.rules)
             progress.step(S.SAVING_ROSTER)
-            with self.db() as s, s.begin():
-                summary = import_roster(s, class_id, roster, self.instructor)
+            summary = writer.call(lambda s: import_roster(s, class_id, roster, who))
             progress.step("")
             return roster, summary
 
         self.run_op(work, self._roster_imported, S.READING_ROSTER)
 
     def _roster_imported(self, out) -> None:
+        """Say plainly what was imported and what was not: a success says so without a warning sign; rows left out
+        are a warning of their own, with the rows listed."""
         roster, summary = out
         self.last_roster = roster
         self.refresh_cases()
         self.refresh_board()
         self.tabs.setCurrentIndex(1)
-        msg = S.ROSTER_DONE.format(a=summary.cases_added, b=summary.already_there, d=len(roster.duplicates),
-                                   e=len(roster.errors))
-        self.statusBar().showMessage(msg, 15000)
         flagged = [r for r in roster.records if r.problems]  # imported, with facts to check (待核对)
-        if roster.errors or flagged:
-            lines = [f"{e.file} {'第 ' + str(e.row) + ' 行' if e.row else '整个文件'}：{e.message}" for e in roster.errors]
-            lines += [f"{r.file} 第 {r.row} 行（已导入，待核对）：{'；'.join(r.problems)}" for r in flagged]
-            box = QMessageBox(QMessageBox.Icon.Warning, S.IMPORT_ROSTER, msg + "\n\n" + S.ROSTER_REJECTED, parent=self)
-            box.setDetailedText("\n".join(lines))
-            box.setModal(False)
-            box.show()
-            self.roster_errors_box = box
+        rejected = len(roster.errors)
+        msg = S.ROSTER_IMPORTED.format(n=len(roster.records), a=summary.cases_added, b=summary.already_there)
+        if roster.duplicates:
+            msg += S.ROSTER_DUPLICATES.format(d=len(roster.duplicates))
+        if flagged:
+            msg += "\n" + S.ROSTER_FLAGGED.format(k=len(flagged))
+        if rejected:
+            msg += "\n\n" + S.ROSTER_NOT_IMPORTED.format(e=rejected)
+        self.statusBar().showMessage(msg.replace("\n", " "), 15000)
+        if not (rejected or flagged):
+            return
+        lines = []
+        if rejected:
+            lines.append(S.ROSTER_NOT_IMPORTED_HEAD)
+            lines += [f"  {e.file} {'第 ' + str(e.row) + ' 行' if e.row else '整个文件'}：{e.message}" for e in roster.errors]
+        if flagged:
+            lines.append(S.ROSTER_FLAGGED_HEAD)
+            lines += [f"  {r.file} 第 {r.row} 行：{'；'.join(r.problems)}" for r in flagged]
+        icon = QMessageBox.Icon.Warning if rejected else QMessageBox.Icon.Information
+        box = QMessageBox(icon, S.ROSTER_RESULT_TITLE if not rejected else S.ROSTER_PARTIAL_TITLE, msg, parent=self)
+        box.setDetailedText("\n".join(lines))
+        box.setModal(False)
+        box.show()
+        self.roster_errors_box = box
+
+    def _class_name(self) -> str:
+        from xinyong_desktop.export.names import safe_name
+
+        with self.db() as s:
+            return safe_name(s.get(TrainingClass, self.training_class).name)
 
     def class_roster(self):
         from xinyong_desktop.services.classes import class_records, roster_of_class
@@ -162,7 +187,7 @@ class ClassDeskMixin:
     def export_board(self, out: Path | None = None) -> Path | None:
         from xinyong_desktop.roster.export import write_board_xlsx
 
-        out = out or self._ask_save(S.EXPORT_BOARD, "可申请修复清单.xlsx", "Excel (*.xlsx)")
+        out = out or self._ask_save(S.EXPORT_BOARD, f"{self._class_name()}_可申请修复清单.xlsx", "Excel (*.xlsx)")
         if out is None:
             return None
         roster, _ = self.class_roster()
@@ -187,8 +212,8 @@ class ClassDeskMixin:
         self._roster_batch(write_guides, S.MAKE_GUIDES, out_dir)
 
     def _roster_batch(self, writer, title: str, out_dir: Path | None) -> None:
-        out_dir = self._ask_dir(title, out_dir)
-        if out_dir is None or self.running is not None:
+        out_dir = self._ask_dir(title, out_dir, "letters")
+        if out_dir is None:
             return
         records, as_of = self._board_records(), self.class_date
         with self.db() as s:  # the class's date and place go into the letters (LetterSettings)
@@ -206,11 +231,11 @@ class ClassDeskMixin:
         return paths + ([merged] if merged else [])
 
     def make_summary(self, out: Path | None = None) -> Path | None:
-        from xinyong_desktop.documents.letters import render_class_summary
+        from xinyong_desktop.documents.summary import render_class_summary
         from xinyong_desktop.roster.board import list_titles
         from xinyong_desktop.services.classes import statistics
 
-        out = out or self._ask_save(S.MAKE_SUMMARY, "培训班小结.pdf", "PDF (*.pdf)")
+        out = out or self._ask_save(S.MAKE_SUMMARY, f"{self._class_name()}_小结.pdf", "PDF (*.pdf)")
         if out is None:
             return None
         roster, _ = self.class_roster()
@@ -229,17 +254,14 @@ class ClassDeskMixin:
         from xinyong_desktop.services.bundle import export_bundle
 
         if out is None:
-            with self.db() as s:
-                name = s.get(TrainingClass, self.training_class).name
-            f, _ = QFileDialog.getSaveFileName(self, S.EXPORT_BUNDLE, f"{name}.xybundle", S.BUNDLE_FILTER)
-            if not f:
+            out = self._ask_save(S.EXPORT_BUNDLE, f"{self._class_name()}.xybundle", S.BUNDLE_FILTER, "bundle")
+            if out is None:
                 return None
-            out = Path(f)
             passphrase, ok = QInputDialog.getText(self, S.EXPORT_BUNDLE, S.BUNDLE_PASSPHRASE, QLineEdit.EchoMode.Password)
             if not ok:
                 return None
-        with self.db() as s, s.begin():
-            export_bundle(s, self.training_class, out, self.instructor, passphrase or None)
+        class_id, who, dest, secret = self.training_class, self.instructor, out, passphrase or None
+        self.writer.call(lambda s: export_bundle(s, class_id, dest, who, secret))
         self.statusBar().showMessage(S.SAVED_TO.format(path=out), 10000)
         return out
 
@@ -254,15 +276,18 @@ class ClassDeskMixin:
         from xinyong_desktop.services.bundle import BundleError, import_bundle_file, is_encrypted
 
         if bundle is None:
-            f, _ = QFileDialog.getOpenFileName(self, S.IMPORT_BUNDLE, "", S.BUNDLE_FILTER)
-            if not f:
+            got = self._ask_open(S.IMPORT_BUNDLE, S.BUNDLE_FILTER, "bundle")
+            if not got:
                 return False
-            bundle = Path(f)
+            bundle = got[0]
         if into_current is None:
             choice, ok = QInputDialog.getItem(self, S.IMPORT_BUNDLE, S.BUNDLE_WHERE, list(S.BUNDLE_TARGETS), 0, False)
             if not ok:
                 return False
             into_current = S.BUNDLE_TARGETS[choice]
+        if self.checker.busy:
+            self.statusBar().showMessage(S.WAIT_FOR_CHECKS, 8000)
+            return False
         passphrase = None
         if is_encrypted(bundle):
             passphrase, ok = QInputDialog.getText(self, S.IMPORT_BUNDLE, S.BUNDLE_ASK_PASSPHRASE,

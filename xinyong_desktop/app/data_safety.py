@@ -6,10 +6,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.store.models import TrainingClass
 
 
-class DataSafetyMixin:
+class DataSafetyMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def backup_now(self) -> Path | None:
@@ -27,8 +28,11 @@ class DataSafetyMixin:
         from xinyong_desktop.store.backup import list_backups, restore_backup
         from xinyong_desktop.store.db import open_db
 
-        if self.db_path is None or self.running is not None:
+        if self.db_path is None:
             self.statusBar().showMessage(S.NO_BACKUP_HERE, 8000)
+            return False
+        if self.running is not None:
+            self.statusBar().showMessage(S.WAIT_FOR_CHECKS, 8000)
             return False
         if backup is None:
             infos = list_backups(self.db_path)
@@ -47,11 +51,11 @@ class DataSafetyMixin:
         try:
             restore_backup(backup, self.db_path)
         except Exception as e:  # noqa: BLE001 - shown, the live database is untouched
-            self.db = open_db(self.db_path)
+            self.db = self.ctl.db = self.writer.db = open_db(self.db_path)
             self._failed(e)
             return False
-        self.db = open_db(self.db_path)
-        self.case_id = None
+        self.db = self.ctl.db = self.writer.db = open_db(self.db_path)
+        self.ctl.select_case(None)
         self.set_class(self._current_class())
         self.statusBar().showMessage(S.RESTORED, 10000)
         return True
@@ -61,6 +65,9 @@ class DataSafetyMixin:
         types the class's name to confirm."""
         from xinyong_desktop.services.privacy import purge_and_compact
 
+        if self.running is not None:
+            self.statusBar().showMessage(S.WAIT_FOR_CHECKS, 8000)
+            return False
         if confirm:
             with self.db() as s:
                 name = s.get(TrainingClass, self.training_class).name

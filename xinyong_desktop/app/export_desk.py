@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.services import desk
 from xinyong_desktop.store.models import Case
 
 
-class ExportMixin:
+class ExportMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def make_forms(self, out_dir: Path | None = None) -> None:
@@ -19,11 +20,9 @@ class ExportMixin:
         v = self._verdict()
         if v is None:
             return
+        out_dir = self._ask_dir(S.MAKE_FORMS, out_dir, "forms")
         if out_dir is None:
-            d = QFileDialog.getExistingDirectory(self, S.MAKE_FORMS)
-            if not d:
-                return
-            out_dir = Path(d)
+            return
         from xinyong_desktop.documents.forms import write_forms
 
         status = S.VERDICT_TEXT.get(v.status, v.status) if v.ready else "需补正后提交"
@@ -36,10 +35,10 @@ class ExportMixin:
         if v is None:
             return
         if out_file is None:
-            f, _ = QFileDialog.getSaveFileName(self, S.MAKE_NOTICE, "一次性补正告知单.pdf", "PDF (*.pdf)")
-            if not f:
+            out_file = self._ask_save(S.MAKE_NOTICE, f"{self._case_file_name()}_一次性补正告知单.pdf", "PDF (*.pdf)",
+                                      "forms")
+            if out_file is None:
                 return
-            out_file = Path(f)
         from xinyong_desktop.documents.notice import render_notice
 
         self.run_op(lambda _p: [render_notice(v.result, self.rules, out_file, self.instructor, v.overridden, v.status)],
@@ -47,11 +46,14 @@ class ExportMixin:
 
     def _verdict(self):
         """The selected case's stored verdict, or None (with a hint) when there is none yet."""
-        if self.running is not None:
-            self.statusBar().showMessage(S.BUSY.format(what=self.running.label), 8000)
+        if self._op is not None:
+            self.statusBar().showMessage(S.BUSY.format(what=self._op.label), 8000)
             return None
         if self.case_id is None:
             self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return None
+        if self.checks.active(self.case_id):  # its verdict is about to change
+            self.statusBar().showMessage(S.CASE_BEING_CHECKED, 8000)
             return None
         with self.db() as s:
             c = s.get(Case, self.case_id)
@@ -61,13 +63,18 @@ class ExportMixin:
             return None
         return v
 
+    def _case_file_name(self) -> str:
+        from xinyong_desktop.export.names import safe_name
+
+        with self.db() as s:
+            return safe_name(desk.case_name(s.get(Case, self.case_id)))
+
     def _destination(self, title: str) -> Path | None:
         """A folder on a removable drive when one is plugged in (listed first), else anywhere."""
         start = self._pick_start(title)
         if start is None:
             return None
-        d = QFileDialog.getExistingDirectory(self, title, start)
-        return Path(d) if d else None
+        return self._ask_dir(title, None, "export", start=start or None)
 
     def export_ready(self, dest: Path | None = None) -> None:
         """Export every ready case of the class (checked again first), with progress and cancel."""

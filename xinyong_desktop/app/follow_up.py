@@ -8,13 +8,15 @@ from PySide6.QtWidgets import QInputDialog
 from sqlalchemy.orm import Session
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
+from xinyong_desktop.export.names import safe_name
 from xinyong_desktop.store.models import Case
 
 ASK_SUBMITTED_ON = "提交日期（年-月-日）："
 ASK_OUTCOME_ON = "平台给出审核结果的日期（年-月-日）："
 
 
-class FollowUpMixin:
+class FollowUpMixin(Shell):
     """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, class, case)."""
 
     def _case_or_hint(self, s: Session) -> Case | None:
@@ -24,20 +26,20 @@ class FollowUpMixin:
         return s.get(Case, self.case_id)
 
     def _follow_up(self, apply) -> bool:
-        """Apply a follow-up step to the selected case in one transaction; a refused step is explained."""
+        """Apply a follow-up step to the selected case (through the one writer); a refused step is explained."""
         from xinyong_desktop.services.classes import StatusError
 
+        if self.case_id is None:
+            self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
+            return False
+        cid = self.case_id
         try:
-            with self.db() as s, s.begin():
-                c = self._case_or_hint(s)
-                if c is None:
-                    return False
-                apply(s, c)
+            self.writer.call(lambda s: apply(s, s.get(Case, cid)))
         except StatusError as e:
             self.statusBar().showMessage(str(e), 10000)
             return False
-        self.refresh_cases()
-        self.show_case()
+        self._board_dirty = True
+        self.ctl.case_changed(cid)
         return True
 
     def _ask_day(self, title: str, label: str) -> dt.date | None:
@@ -109,7 +111,7 @@ class FollowUpMixin:
         if got is None:
             return None
         rec, repaired_on, code = got
-        out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{rec.enterprise_name}_信用修复证明.pdf", "PDF (*.pdf)")
+        out = out or self._ask_save(S.MAKE_CERTIFICATE, f"{safe_name(rec.enterprise_name)}_信用修复证明.pdf", "PDF (*.pdf)")
         if out is None:
             return None
         number = self._register("certificate", rec, rec.enterprise_name)
@@ -152,7 +154,7 @@ class FollowUpMixin:
             third_party, ok = QInputDialog.getText(self, S.MAKE_DELETION, S.ASK_THIRD_PARTY)
             if not ok:
                 return None
-        out = out or self._ask_save(S.MAKE_DELETION, f"{rec.enterprise_name}_删除函.pdf", "PDF (*.pdf)")
+        out = out or self._ask_save(S.MAKE_DELETION, f"{safe_name(rec.enterprise_name)}_删除函.pdf", "PDF (*.pdf)")
         if out is None:
             return None
         number = self._register("deletion_letter", rec, rec.enterprise_name, third_party)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -98,8 +99,10 @@ class FollowUpWindow(QDialog):
         self.csv_button = QPushButton("导出联系名单（CSV）…")
         self.csv_button.clicked.connect(lambda: self.export_contacts())
         more = QHBoxLayout()
-        for w in (self.hf_action, self.hf_note, self.hf_button, QLabel("天内到期的企业"), self.days, self.csv_button):
-            more.addWidget(w)
+        widgets: tuple[QWidget, ...] = (self.hf_action, self.hf_note, self.hf_button, QLabel("天内到期的企业"), self.days,
+                                         self.csv_button)
+        for widget in widgets:
+            more.addWidget(widget)
         self.message = QLabel("")
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
@@ -125,7 +128,9 @@ class FollowUpWindow(QDialog):
         for r, row in enumerate(self.rows):
             if row.due:
                 for c in range(len(STEP_HEADERS)):
-                    self.steps.item(r, c).setForeground(Qt.GlobalColor.darkRed)
+                    item = self.steps.item(r, c)
+                    if item is not None:
+                        item.setForeground(Qt.GlobalColor.darkRed)
         _fill(self.waiting, [[w.enterprise_name, w.submitted_on.isoformat(), w.answer_due.isoformat(),
                               str(w.working_days), w.case.query_code] for w in waiting])
         _fill(self.register, [[d.number, fu.DOC_KINDS[d.kind], d.issued_on.isoformat(), d.requested_by,

@@ -45,7 +45,13 @@ def install_chinese(app) -> bool:
     if not tr.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         return False
     app.installTranslator(tr)
-    app._xinyong_translator = tr  # kept alive with the application
+    # Qt 6 gave two file-dialog labels a mnemonic ("&Look in:") that the catalogue has without one: ours adds them
+    from xinyong_desktop.resources import resource_path
+
+    extra = QTranslator(app)
+    if extra.load(str(resource_path("i18n", "xinyong_qt_zh_CN.qm"))):
+        app.installTranslator(extra)
+    app._xinyong_translator = (tr, extra)  # kept alive with the application
     return True
 
 
@@ -117,7 +123,7 @@ def serve_instance(key: str, window=None):
     from PySide6.QtNetwork import QLocalServer
 
     server = QLocalServer(window)
-    server.window = window
+    server.window = window  # type: ignore[attr-defined]  # the window to raise, set once it exists
     QLocalServer.removeServer(key)  # a stale socket left by a killed instance
     server.listen(key)
 
@@ -126,19 +132,21 @@ def serve_instance(key: str, window=None):
         if conn is not None:
             conn.readyRead.connect(conn.readAll)
             conn.disconnected.connect(conn.deleteLater)
-        if server.window is not None:
-            server.window.showNormal()
-            server.window.raise_()
-            server.window.activateWindow()
+        win = getattr(server, "window", None)
+        if win is not None:
+            win.showNormal()
+            win.raise_()
+            win.activateWindow()
 
     server.newConnection.connect(knock)
     return server
 
 
-def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
-    """The desk.  With open_dir the packet is added and checked; with screenshot the window is saved to that
-    file once the check is done and the app exits (automation hook for tests and the README's pictures).
-    A screenshot run uses a throw-away database unless XINYONG_DB names one."""
+def run_gui(open_dir=None, screenshot=None, as_of=None, size=(1600, 1000), while_checking=False) -> int:
+    """The desk.  With open_dir (one folder or several) the packets are added and queued for checking; with
+    screenshot the window (size wide and high) is saved to that file once the checks are done — or, with
+    while_checking, once the first is done and the others still wait — and the app exits (automation hook for
+    tests and the README's pictures).  A screenshot run uses a throw-away database unless XINYONG_DB names one."""
     import os
     import tempfile
     from pathlib import Path
@@ -151,6 +159,11 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
     from xinyong_desktop.store.db import database_url, default_db_path, open_db
 
     app = make_app()
+    if screenshot is not None:  # a picture of a fresh desk: not this computer's window sizes and folders
+        from PySide6.QtCore import QSettings
+
+        app.setOrganizationName("xinyong-screenshot")
+        QSettings().clear()
     log_path = setup_logging()
     install_crash_dialog(log_path)
     tmp = None
@@ -179,11 +192,19 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             win.instance_server = server
         if screenshot is not None:
             win.headless = True
-            win.resize(1600, 1000)
-        win.show()
-        status = {"code": 0}
-        if open_dir is not None:
-            win.add_packet(Path(open_dir).resolve(), ask=False)
+            win.resize(*size)
+            win.show()
+        else:
+            win.open_window()
+        status: dict[str, int] = {"code": 0}
+        folders = [open_dir] if isinstance(open_dir, str | Path) else list(open_dir or [])
+        first_case = None
+        for folder in folders:
+            win.ctl.select_case(None)  # each packet its own case
+            cid = win.add_packet(Path(folder).resolve(), ask=False)
+            first_case = first_case if first_case is not None else cid
+        if first_case is not None and first_case > 0:
+            win.open_case(first_case)
         if screenshot is not None:
             import time
 
@@ -192,15 +213,25 @@ def run_gui(open_dir=None, screenshot=None, as_of=None) -> int:
             def thumbnails_drawn() -> bool:
                 return all(not win.thumbs.item(i).icon().isNull() for i in range(win.thumbs.count()))
 
+            def checks_done() -> bool:
+                if while_checking:  # the first packet read, the others still in the queue
+                    return first_case is None or not win.checks.active(first_case)
+                return win.running is None
+
             def grab_when_done() -> None:
-                # the check and then the page thumbnails (rendered in a worker) are done; 60 s at most for those
-                if win.running is not None or (not thumbnails_drawn() and time.monotonic() - started < 60):
+                # the checks and then the page thumbnails (rendered in a worker) are done; 60 s at most for those
+                if not checks_done() or (not thumbnails_drawn() and time.monotonic() - started < 60):
                     QTimer.singleShot(100, grab_when_done)
                     return
-                if win.queue.count():
-                    win.next_review()  # the first item to review, its page and its evidence shown
-                else:
-                    win._step_tree(1)
+                if not status.get("selected"):
+                    status["selected"] = 1
+                    if win.queue.count():
+                        win.next_review()  # the first item to review, its page and its evidence shown
+                    else:
+                        win._step_tree(1)
+                if win._want_page != win._page_key and time.monotonic() - started < 90:
+                    QTimer.singleShot(100, grab_when_done)  # the page is drawn in a worker: wait for it
+                    return
                 app.processEvents()
                 ok = win.grab().save(str(screenshot))
                 status["code"] = 0 if ok else 1

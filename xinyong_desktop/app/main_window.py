@@ -28,10 +28,11 @@ from xinyong_desktop.app.follow_up import FollowUpMixin
 from xinyong_desktop.app.page_panel import PagePanelMixin
 from xinyong_desktop.app.page_view import PageView
 from xinyong_desktop.app.review_queue import ReviewQueueMixin
-from xinyong_desktop.app.tasks import BackgroundOp
-from xinyong_desktop.domain.model import Kind
+from xinyong_desktop.app.tasks import BackgroundOp, CheckRunner
 from xinyong_desktop.resources import ui_path
 from xinyong_desktop.rules.loader import RuleBook
+from xinyong_desktop.services.desk_view import DeskController
+from xinyong_desktop.services.writer import DbWriter
 from xinyong_desktop.store import repo
 from xinyong_desktop.store.models import TrainingClass
 
@@ -62,6 +63,10 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
             self.backup_timer.timeout.connect(self.backup_now)
             self.backup_timer.start(30 * 60 * 1000)
         self.db, self.rules, self.instructor, self.pool = db, rules, instructor, pool
+        self.writer = DbWriter(db)  # every write, from the UI or a background check, through one thread
+        self.ctl = DeskController(db, self.writer, rules, instructor)  # the selected case and its one view
+        self.checker = CheckRunner(self)
+        self.checks = self.checker.queue
         self.form = load_form("main_window.ui")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form.centralWidget(), S.TAB_REVIEW)
@@ -78,21 +83,34 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
             self.board.buttons[key].clicked.connect(lambda _=False, slot=slot: slot())
         self.setWindowTitle(S.APP_TITLE)
         self.statusBar()
-        self.case_id: int | None = None
-        self.reveal = False
-        self.running: BackgroundOp | None = None
+        self._op: BackgroundOp | None = None
         self.last_result = None
-        self.roster_errors_box = None
+        self.roster_errors_box: QMessageBox | None = None
+        self.headless = False  # the automation hook: no dialogs, no folders opened
+        self._tree_content: tuple | None = None
+        self._findings_content: tuple | None = None
+        self._queue_content: tuple | None = None
+        self._finding_key: str | None = None
+        self._page: tuple | None = None
+        self._page_key: tuple | None = None
+        self._want_page: tuple | None = None
+        self._page_cache: dict[tuple, tuple] = {}  # the last pages drawn, by (case, root, path, page, check)
+        self._page_jobs: dict[tuple, object] = {}
+        self._streaming: int | None = None
+        self.instance_server = None
+        self._fresh: set[int] = set()  # checked in the background, not looked at yet (bold in the list)
         self.setAcceptDrops(True)
         f = self.form
         self.cases, self.tree, self.findings, self.view = f.caseTable, f.checklist, f.findingList, f.pageView
-        from PySide6.QtWidgets import QHeaderView
+        from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 
         self.cases.setColumnCount(len(S.CASE_HEADERS))
         self.cases.setHorizontalHeaderLabels(S.CASE_HEADERS)
         self.cases.setWordWrap(False)
+        self.cases.verticalHeader().setVisible(False)  # row numbers take room the names need
         header = self.cases.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.cases.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its start and its end
         for i in range(1, len(S.CASE_HEADERS)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setColumnCount(len(S.TREE_HEADERS))
@@ -106,7 +124,38 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.findings.setWordWrap(True)
         f.verdictLabel.setWordWrap(True)
         f.classLabel.setWordWrap(True)
-        self._build_queue(f.rightLayout)
+        f.pageLabel.setWordWrap(True)
+        # the check queue under the case list: one line per packet, the estimate above
+        self.check_summary = QLabel("")
+        self.check_summary.setWordWrap(True)
+        self.check_list = QListWidget()
+        self.check_list.setMaximumHeight(130)
+        self.check_list.setWordWrap(True)
+        self.check_list.itemActivated.connect(self._check_line_clicked)
+        self.check_list.itemClicked.connect(self._check_line_clicked)
+        self.check_list.setVisible(False)
+        f.leftLayout.addWidget(self.check_summary)
+        f.leftLayout.addWidget(self.check_list)
+        self.checker.progressed.connect(lambda _job: self._render_check_lines())
+        self.checker.material.connect(self._material_arrived)
+        self.checker.finished.connect(self._checked)
+        # the right pane folds: review queue (with the evidence and the correction), checklist, findings
+        rl = f.rightLayout
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.addWidget(self._build_queue())
+        rl.removeWidget(f.checklist)
+        self.right_split.addWidget(f.checklist)
+        found = QWidget()
+        fl = QVBoxLayout(found)
+        fl.setContentsMargins(0, 0, 0, 0)
+        rl.removeWidget(f.findingsLabel)
+        rl.removeWidget(f.findingList)
+        fl.addWidget(f.findingsLabel)
+        fl.addWidget(f.findingList)
+        self.right_split.addWidget(found)
+        for i, stretch in enumerate((3, 3, 2)):
+            self.right_split.setStretchFactor(i, stretch)
+        rl.insertWidget(1, self.right_split, 1)
         self.cases.itemSelectionChanged.connect(self._case_selected)
         self.tree.currentItemChanged.connect(self._tree_selected)
         self.findings.currentItemChanged.connect(self._finding_selected)
@@ -117,37 +166,89 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         self.thumbs = QListWidget()
         self.thumbs.setFlow(QListWidget.Flow.LeftToRight)  # a strip of pages; the caption is the tooltip
         self.thumbs.setWrapping(False)
-        self.thumbs.setIconSize(QSize(90, 128))
-        self.thumbs.setSpacing(4)
-        self.thumbs.setFixedHeight(160)
+        self.thumbs.setIconSize(QSize(64, 90))
+        self.thumbs.setSpacing(3)
+        self.thumbs.setFixedHeight(118)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.currentItemChanged.connect(self._thumb_selected)
         f.centerLayout.insertWidget(1, self.thumbs)
         self._thumb_gen = 0
-        self._thumb_key = None  # (case, check, pages) whose thumbnails are shown
-        f.splitter.setSizes([380, 620, 600])
-        rl = f.rightLayout  # verdict, review queue, checklist, findings, buttons, what still blocks
-        for w_, stretch in ((self.queue_box, 3), (f.checklist, 4), (f.findingList, 2)):
-            rl.setStretch(rl.indexOf(w_), stretch)
+        self._thumb_key: tuple | None = None  # (case, check, pages) whose thumbnails are shown
+        sp = f.splitter
+        for i in range(3):
+            sp.setCollapsible(i, i == 0)  # the case list folds away (F9); page and review never vanish
+        f.leftPane.setMinimumWidth(200)
+        f.centerPane.setMinimumWidth(320)
+        f.rightPane.setMinimumWidth(self.queue.minimumWidth() + 40)
         for i, stretch in enumerate((0, 3, 2)):
-            f.splitter.setStretchFactor(i, stretch)
+            sp.setStretchFactor(i, stretch)
         self._actions()
-        self.training_class = self._current_class()
+        self.ctl.listeners.append(self.render_view)
+        self.ctl.row_listeners.append(self._render_row)
+        self.ctl.class_id = self._current_class()
         settings = QSettings()
         last = settings.value("last_case")
         self.refresh_cases(int(last) if last not in (None, "") else None)  # back where the instructor left off
+        self.first_run = not settings.value("geometry")
         if settings.value("geometry"):
             self.restoreGeometry(settings.value("geometry"))
-        else:  # first run: nearly the whole screen, not Qt's default size
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                self.resize(int(screen.width() * 0.92), int(screen.height() * 0.92))
-                self.move(screen.x() + screen.width() * 4 // 100, screen.y() + screen.height() * 4 // 100)
-        self.first_run = not settings.value("geometry")
+        if settings.value("splitter"):
+            sp.restoreState(settings.value("splitter"))
         if as_of is not None:  # the automation hook's --as-of is the class's date
             self.set_class_date(as_of)
-        if self.case_id is None:
-            self.show_case()  # an empty window says what to do first
+
+    # ------------------------------------------------------------ the shared context, owned by the controller
+    @property
+    def case_id(self) -> int | None:
+        return self.ctl.case_id
+
+    @case_id.setter
+    def case_id(self, value: int | None) -> None:
+        self.ctl.select_case(value)
+
+    @property
+    def training_class(self) -> int:
+        assert self.ctl.class_id is not None
+        return self.ctl.class_id
+
+    @training_class.setter
+    def training_class(self, value: int) -> None:
+        self.ctl.class_id = value
+
+    @property
+    def reveal(self) -> bool:
+        return self.ctl.reveal
+
+    @property
+    def running(self):
+        """The background operation, else the check queue while it has work (both have a label)."""
+        return self._op or (self.checker if self.checker.busy else None)
+
+    def open_window(self) -> None:
+        """Show the window: maximised the first time, afterwards where and as large as it was left."""
+        if self.first_run:
+            self.showMaximized()
+        else:
+            self.show()
+
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if not getattr(self, "_sized", False) and not QSettings().value("splitter"):
+            self._sized = True
+            w = max(self.width(), 800)  # the case list, the page and the review side by side, in proportion
+            left = max(260, int(w * 0.21))
+            right = max(self.form.rightPane.minimumWidth(), int(w * 0.4))
+            self.form.splitter.setSizes([left, max(320, w - left - right), right])
+
+    def toggle_cases(self) -> None:
+        sp = self.form.splitter
+        sizes = sp.sizes()
+        if sizes[0] > 0:
+            self._left_width = sizes[0]
+            sp.setSizes([0, sizes[1] + sizes[0], sizes[2]])
+        else:
+            back = getattr(self, "_left_width", 260)
+            sp.setSizes([back, max(320, sizes[1] - back), sizes[2]])
 
     def _actions(self) -> None:
         menus = {}
@@ -205,6 +306,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_VIEW, S.FIT_WIDTH, "Ctrl+0", self.view.fit_width)
         act(S.MENU_VIEW, S.FIT_PAGE, "Ctrl+9", self.view.fit_page)
         act(S.MENU_VIEW, "旋转页面", "Ctrl+T", self.view.rotate_page)
+        act(S.MENU_VIEW, S.TOGGLE_CASES, "F9", self.toggle_cases)
         self.reveal_action = act(S.MENU_VIEW, S.REVEAL, "Ctrl+Shift+P", self.toggle_reveal, checkable=True)
         act(S.MENU_FILE, S.BACKUP_NOW, "", self.backup_now)
         act(S.MENU_FILE, S.RESTORE_BACKUP, "", self.restore_backup)
@@ -225,35 +327,63 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
             tc = tc or s.scalars(select(TrainingClass).order_by(TrainingClass.id.desc())).first()
             if tc is None:
                 tc = repo.create_class(s, S.DEFAULT_CLASS, instructors=self.instructor)
+                s.flush()
             self._show_class(tc)
-            return tc.id
+            return int(tc.id)
 
-    def _ask_save(self, title: str, default_name: str, file_filter: str) -> Path | None:
-        f, _ = QFileDialog.getSaveFileName(self, title, default_name, file_filter)
-        return Path(f) if f else None
+    # ------------------------------------------------------------ file dialogs: each purpose remembers its folder
+    @staticmethod
+    def _last_dir(purpose: str) -> str:
+        d = QSettings().value(f"dirs/{purpose}")
+        return str(d) if d and Path(str(d)).is_dir() else str(Path.home())
 
-    def _ask_dir(self, title: str, out_dir: Path | None) -> Path | None:
+    @staticmethod
+    def _remember_dir(purpose: str, folder: Path) -> None:
+        QSettings().setValue(f"dirs/{purpose}", str(folder))
+
+    def _ask_save(self, title: str, default_name: str, file_filter: str, purpose: str = "documents") -> Path | None:
+        """A file to write, in the folder last used for this purpose, under a name no file there has yet."""
+        from xinyong_desktop.app.names import unused_name
+
+        start = Path(self._last_dir(purpose))
+        f, _ = QFileDialog.getSaveFileName(self, title, str(start / unused_name(start, default_name)), file_filter)
+        if not f:
+            return None
+        self._remember_dir(purpose, Path(f).parent)
+        return Path(f)
+
+    def _ask_dir(self, title: str, out_dir: Path | None, purpose: str = "documents",
+                 start: str | None = None) -> Path | None:
         if out_dir is not None:
             return out_dir
-        d = QFileDialog.getExistingDirectory(self, title)
-        return Path(d) if d else None
+        d = QFileDialog.getExistingDirectory(self, title, start or self._last_dir(purpose))
+        if not d:
+            return None
+        self._remember_dir(purpose, Path(d).parent if purpose in ("packet", "usb") else Path(d))
+        return Path(d)
+
+    def _ask_open(self, title: str, file_filter: str, purpose: str) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self, title, self._last_dir(purpose), file_filter)
+        if names:
+            self._remember_dir(purpose, Path(names[0]).parent)
+        return [Path(n) for n in names]
 
     def run_op(self, fn, on_done, label: str = S.CHECKING, on_item=None) -> bool:
-        """All background work goes through here: one operation at a time; a second one while the first runs is
-        refused with a message, never started over it."""
-        if self.running is not None:
-            self.statusBar().showMessage(S.BUSY.format(what=self.running.label), 8000)
+        """Background work other than checks goes through here: one operation at a time; a second one while the
+        first runs is refused with a message, never started over it.  Checks have their own queue."""
+        if self._op is not None:
+            self.statusBar().showMessage(S.BUSY.format(what=self._op.label), 8000)
             return False
 
         def done(result) -> None:
-            self.running = None
+            self._op = None
             on_done(result)
 
         def failed(e: Exception) -> None:
-            self.running = None
+            self._op = None
             self._failed(e)
 
-        self.running = BackgroundOp(self, fn, done, failed, label, on_item=on_item).start()
+        self._op = BackgroundOp(self, fn, done, failed, label, on_item=on_item).start()
         return True
 
     def _forms_done(self, out_dir: Path, paths) -> None:
@@ -272,22 +402,29 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         show_error(self, e, self.log_path)
 
     def _kind_name(self, kind: str | None) -> str:
-        try:
-            return self.rules.materials[Kind(kind)].name
-        except (ValueError, KeyError):
-            return kind or ""
+        return self.ctl.kind_name(kind)
 
     def show_shortcuts(self) -> None:
         lines = []
         for menu in self.menuBar().actions():
-            for a in menu.menu().actions():
+            for a in menu.menu().actions():  # type: ignore[attr-defined]  # a menu bar's actions have menus
                 if a.shortcut().toString():
-                    lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}{a.text()}")
+                    lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
+                                 f"{plain_text(a.text())}")
         QMessageBox.information(self, S.SHORTCUTS, "\n".join(lines))
 
     def closeEvent(self, e) -> None:
         QSettings().setValue("geometry", self.saveGeometry())
+        QSettings().setValue("splitter", self.form.splitter.saveState())
         self._thumb_gen += 1  # thumbnail workers stop at their next page
-        if self.running is not None:
-            self.running.progress.cancel()
+        self.checker.cancel()
+        if self._op is not None:
+            self._op.progress.cancel()
         super().closeEvent(e)
+
+
+def plain_text(label: str) -> str:
+    """A menu label without its mnemonic: 退出(&X) → 退出, 保存(&S)… → 保存…, a && → &."""
+    import re
+
+    return re.sub(r"\(&\w\)", "", label).replace("&&", "\0").replace("&", "").replace("\0", "&")

@@ -1,113 +1,159 @@
-"""The review queue: `review` findings, key facts and low-confidence values, one after another, each with its
-evidence crop shown large; one key accepts and moves to the next, one corrects."""
+"""The review queue: `review` findings, key facts and low-confidence values, one after another; under it the
+selected item's evidence enlarged, and beside the evidence the box to correct it in (never over it)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xinyong_desktop.app import strings as S
+from xinyong_desktop.app.shell import Shell
+from xinyong_desktop.services.desk_view import CaseView
 
 ROLE = Qt.ItemDataRole.UserRole
+QUEUE_MIN_WIDTH = 300  # the queue is never narrower than this (its lines wrap only beyond it)
 
 
-class ReviewQueueMixin:
-    """Part of MainWindow (see main_window.py): uses the window's shared context (db, rules, instructor, case)."""
+class ReviewQueueMixin(Shell):
+    """Part of MainWindow (see main_window.py)."""
 
-    def _build_queue(self, layout) -> None:
+    def _build_queue(self) -> QGroupBox:
         self.queue_box = QGroupBox(S.QUEUE_DONE)
-        row = QHBoxLayout(self.queue_box)
+        col = QVBoxLayout(self.queue_box)
+        col.setContentsMargins(6, 6, 6, 6)
         self.queue = QListWidget()
         self.queue.setWordWrap(True)
+        self.queue.setMinimumWidth(QUEUE_MIN_WIDTH)
+        self.queue.setMinimumHeight(70)
         self.queue.currentItemChanged.connect(self._queue_selected)
+        col.addWidget(self.queue, 3)
+        row = QHBoxLayout()
         self.crop = QLabel(S.NO_EVIDENCE)
         self.crop.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.crop.setMinimumSize(360, 150)
+        self.crop.setMinimumSize(200, 90)
         self.crop.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.crop.setStyleSheet("QLabel { background: #fafafa; border: 1px solid #ccc; }")
-        row.addWidget(self.queue, 1)
-        row.addWidget(self.crop, 1)
-        layout.insertWidget(1, self.queue_box, 2)
+        row.addWidget(self.crop, 3)
+        edit = QWidget()  # the correction: beside the evidence, so the value stays visible while it is typed
+        ec = QVBoxLayout(edit)
+        ec.setContentsMargins(0, 0, 0, 0)
+        self.correct_label = QLabel(S.CORRECT_HINT)
+        self.correct_label.setWordWrap(True)
+        self.correct_edit = QLineEdit()
+        self.correct_edit.setPlaceholderText(S.CORRECT_PLACEHOLDER)
+        self.correct_edit.returnPressed.connect(self._save_correction)
+        self.correct_save = QPushButton(S.CORRECT_SAVE)
+        self.correct_save.clicked.connect(self._save_correction)
+        for w_ in (self.correct_label, self.correct_edit, self.correct_save):
+            ec.addWidget(w_)
+        ec.addStretch(1)
+        edit.setMinimumWidth(150)
+        row.addWidget(edit, 2)
+        col.addLayout(row, 2)
+        self._editing: str | None = None  # the target the box corrects
+        return self.queue_box
 
-    def _fill_queue(self, v) -> None:
+    def _render_queue(self, view: CaseView) -> None:
+        if view.content != self._queue_content:
+            self._queue_content = view.content
+            self.queue.blockSignals(True)
+            self.queue.clear()
+            longest = 0
+            fm = self.queue.fontMetrics()
+            for q in view.queue:
+                item = QListWidgetItem(q.text)
+                item.setData(ROLE, q)
+                item.setForeground(QColor(S.COLOR_DONE if q.resolved else S.COLOR_REVIEW))
+                self.queue.addItem(item)
+                longest = max(longest, fm.horizontalAdvance(q.text.split("\n")[0]))
+            self.queue.blockSignals(False)
+            # as wide as its lines (up to a point), never the 65 px of a squeezed column
+            self.queue.setMinimumWidth(max(QUEUE_MIN_WIDTH, min(longest + 40, 460)))
+        self.queue_box.setTitle(view.queue_title)
         self.queue.blockSignals(True)
-        self.queue.clear()
-        for i in v.queue:
-            if i.resolved:
-                d = i.resolved_by
-                text = f"✓ {i.why}\n    {S.IGNORED_BY.format(reason=d.reason, who=d.instructor) if d.action == 'override' else (S.CORRECTED_BY if d.action == 'correct' else S.CONFIRMED_BY).format(who=d.instructor)}"
-            else:
-                text = f"○ {i.why}"
-            item = QListWidgetItem(text)
-            item.setData(ROLE, {"target": i.target, "path": i.path, "page": i.page, "field": i.field,
-                                "finding": i.finding_key, "resolved": i.resolved})
-            item.setForeground(QColor(S.COLOR_DONE if i.resolved else S.COLOR_REVIEW))
-            self.queue.addItem(item)
+        row = next((i for i in range(self.queue.count()) if self.queue.item(i).data(ROLE).target == view.selected), -1)
+        if row >= 0:
+            self.queue.setCurrentRow(row)
         self.queue.blockSignals(False)
-        n = len(v.pending)
-        self.queue_box.setTitle(S.QUEUE_TITLE.format(n=n) if n else S.QUEUE_DONE)
+        self._render_crop(view)
+        f = view.selected_field
+        self.correct_edit.setEnabled(f is not None and view.can_decide)
+        self.correct_save.setEnabled(f is not None and view.can_decide)
+        if f is None:
+            self._editing = None
+            self.correct_label.setText(S.CORRECT_HINT)
+            self.correct_edit.clear()
+        elif self._editing != f.target:
+            self._editing = None
+            self.correct_label.setText(S.CORRECT_PROMPT.format(field=f.label))
+            self.correct_edit.clear()
 
-    def _queue_current(self) -> dict | None:
-        item = self.queue.currentItem()
-        return item.data(ROLE) if item is not None else None
-
-    def _queue_selected(self, cur, _prev=None) -> None:
-        if cur is None:
-            return
-        data = cur.data(ROLE)
-        if data["field"]:
-            self._select_target(data["target"])  # the checklist follows: its page and box are shown
-        elif data["path"]:
-            self._show_page(data["path"], data["page"] or 1)
-        self._show_crop()
-
-    def _show_crop(self) -> None:
-        """The selected field's box on the shown page, enlarged beside the queue."""
-        f = self._current_field()
-        page = getattr(self, "_page", None)
-        if f is None or page is None or not f.get("bbox") or (page[0], page[1]) != (f["path"], f["page"]):
+    def _render_crop(self, view: CaseView) -> None:
+        """The selected field's box on the shown page (of this very view), enlarged beside the queue."""
+        shown, page = view.shown, self._page
+        if shown is None or shown.bbox is None or page is None or (page[0], page[1]) != (shown.path, shown.page):
             self.crop.setPixmap(QPixmap())
             self.crop.setText(S.NO_EVIDENCE)
             return
         _path, _pg, rgb, scale = page
-        x0, y0, x1, y1 = f["bbox"]
+        x0, y0, x1, y1 = shown.bbox
         h, w = rgb.shape[:2]
         pad = 12 * scale
         left, t = max(0, int(x0 * scale - pad)), max(0, int(y0 * scale - pad))
         r, b = min(w, int(x1 * scale + pad)), min(h, int(y1 * scale + pad))
         if r <= left or b <= t:
+            self.crop.setPixmap(QPixmap())
             self.crop.setText(S.NO_EVIDENCE)
             return
         part = rgb[t:b, left:r].copy()
         img = QImage(part.data, part.shape[1], part.shape[0], 3 * part.shape[1], QImage.Format.Format_RGB888).copy()
         pix = QPixmap.fromImage(img)
-        target_w = max(200, self.crop.width() - 8)
+        target_w = max(160, self.crop.width() - 8)
         if pix.width() < target_w:  # small print shown large
             pix = pix.scaledToWidth(min(target_w, pix.width() * 3), Qt.TransformationMode.SmoothTransformation)
         elif pix.width() > target_w:
             pix = pix.scaledToWidth(target_w, Qt.TransformationMode.SmoothTransformation)
+        if pix.height() > max(60, self.crop.height() - 8):
+            pix = pix.scaledToHeight(max(60, self.crop.height() - 8), Qt.TransformationMode.SmoothTransformation)
         self.crop.setPixmap(pix)
+
+    def _queue_selected(self, cur, _prev=None) -> None:
+        if cur is not None:
+            self.ctl.select_target(cur.data(ROLE).target)
 
     def next_review(self, after: str | None = None) -> bool:
         """Select the next pending item (after the given target, wrapping round); False when none is left."""
-        rows = [self.queue.item(i).data(ROLE) for i in range(self.queue.count())]
-        start = next((i for i, d in enumerate(rows) if d["target"] == after), -1) + 1 if after else \
-            max(0, self.queue.currentRow())
-        order = list(range(start, len(rows))) + list(range(0, start))
-        for i in order:
-            if not rows[i]["resolved"]:
-                self.queue.setCurrentRow(i)
-                return True
-        return False
+        return self.ctl.next_review(after)
 
     def _queue_target(self) -> tuple[str, str | None] | None:
-        """What Ctrl+Enter confirms: the selected checklist field, or the selected queue item without a field."""
-        q = self._queue_current()
-        if q is not None and not q["field"] and not q["resolved"] and self.queue.hasFocus():
-            return q["target"], None
-        f = self._current_field()
+        """What Ctrl+Enter confirms: the selected queue item without a field when the queue has the focus, else the
+        selected field, else the selected queue item."""
+        item = self.queue.currentItem()
+        q = item.data(ROLE) if item is not None else None
+        if q is not None and not q.field and not q.resolved and self.queue.hasFocus():
+            return q.target, None
+        f = self.ctl.current.selected_field
         if f is not None:
-            return f["target"], f["value"]
-        if q is not None and not q["resolved"]:
-            return q["target"], None
+            return f.target, f.raw
+        if q is not None and not q.resolved:
+            return q.target, None
         return None
+
+    def _save_correction(self) -> None:
+        if self._editing is None:
+            f = self.ctl.current.selected_field
+            if f is None:
+                return
+            self._editing = f.target
+        self.correct_field(self.correct_edit.text())

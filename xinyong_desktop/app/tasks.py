@@ -74,8 +74,8 @@ class BackgroundOp:
         self.label = label
         self.signals = _Signals()
         self.progress = Progress()
-        self.progress.on_change = lambda: self.signals.progress.emit(self.progress.done, self.progress.total,
-                                                                     self.progress.label)
+        self.progress.on_change = lambda: self.signals.progress.emit(  # type: ignore[method-assign]
+            self.progress.done, self.progress.total, self.progress.label)
         self.dialog = QProgressDialog(label, S.CANCEL, 0, 0, parent)
         self.dialog.setWindowTitle(S.APP_TITLE)
         self.dialog.setMinimumDuration(600)  # quick work never flashes a dialog
@@ -84,7 +84,7 @@ class BackgroundOp:
         if on_progress:
             self.signals.progress.connect(on_progress)
         if on_item:  # partial results (a material read) reach the UI thread as they come
-            self.progress.on_item = self.signals.item.emit
+            self.progress.on_item = self.signals.item.emit  # type: ignore[assignment]
             self.signals.item.connect(on_item)
         self.signals.done.connect(lambda r: self._finish(on_done, r))
         self.signals.failed.connect(lambda e: self._finish(on_error, e))
@@ -105,3 +105,122 @@ class BackgroundOp:
         self.dialog.close()
         BackgroundOp._live.discard(self)
         QTimer.singleShot(0, lambda: cb(value))
+
+
+class CheckRunner(QObject):
+    """Runs the check queue (services.desk_view.CheckQueue): one packet at a time on the shared pool, in the order
+    they were added; progress, materials read and the end of each reach the UI thread as signals."""
+
+    label = S.CHECKING
+    progressed = Signal(object)  # the job
+    material = Signal(int, object)  # case id, material
+    finished = Signal(int, object, object)  # case id, result, error (None when it went well)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from xinyong_desktop.services.desk_view import CheckQueue
+
+        self.queue = CheckQueue()
+        self._work: dict[int, Callable[[Progress], object]] = {}  # id(job) → work
+        self._job: _Job | None = None
+        self._progress: Progress | None = None
+        self._signals = _Signals()
+        self._signals.progress.connect(self._on_progress)
+        self._signals.item.connect(self._on_item)
+        self._signals.done.connect(lambda r: self._end(r, None))
+        self._signals.failed.connect(lambda e: self._end(None, e))
+        self.ticker = QTimer(self)  # the estimate counts down while a packet is read
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(lambda: self.progressed.emit(self.queue.running))
+
+    def add(self, case_id: int, name: str, files: int, work: Callable[[Progress], object]) -> bool:
+        job = self.queue.add(case_id, name, files)
+        if job is None:
+            return False
+        self._work[id(job)] = work
+        self._next()  # at once when nothing runs: the queue's first line is never a "waiting" one
+        return True
+
+    @property
+    def busy(self) -> bool:
+        return self.queue.running is not None or bool(self.queue.waiting)
+
+    def _next(self) -> None:
+        job = self.queue.start_next()
+        if job is None:
+            if not self.busy:
+                self.ticker.stop()
+            return
+        progress = Progress()
+        progress.on_change = lambda: self._signals.progress.emit(  # type: ignore[method-assign]
+            progress.done, progress.total, progress.label)
+        progress.on_item = self._signals.item.emit
+        self._progress = progress
+        self._job = _Job(self._work.pop(id(job)), progress, self._signals)
+        self.ticker.start()
+        self.progressed.emit(job)
+        QThreadPool.globalInstance().start(self._job)
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        job = self.queue.running
+        if job is not None:
+            self.queue.progress(job, done, total, label)
+            self.progressed.emit(job)
+
+    def _on_item(self, m) -> None:
+        job = self.queue.running
+        if job is not None:
+            self.material.emit(job.case_id, m)
+
+    def _end(self, result, error) -> None:
+        job = self.queue.running
+        self._job, self._progress = None, None
+        if job is None:
+            return
+        from xinyong_desktop.services.progress import Cancelled
+
+        if isinstance(error, Cancelled):
+            error = None
+        cancelled = error is None and (result is None or (job.total and job.done < job.total and self.stopping))
+        self.queue.finish(job, "失败" if error is not None else "取消" if cancelled else "完成")
+        self.finished.emit(job.case_id, None if cancelled else result, error)
+        QTimer.singleShot(0, self._next)
+
+    stopping = False
+
+    def cancel(self) -> None:
+        """Stop: the packet being read stops at its next file, the waiting ones are dropped."""
+        self.stopping = True
+        for j in self.queue.waiting:
+            self.queue.finish(j, "取消")
+        self._work.clear()
+        if self._progress is not None:
+            self._progress.cancel()
+
+
+class PageJob(QRunnable):
+    """Render one page for the viewer off the UI thread (a full page takes a tenth of a second or more)."""
+
+    class Signals(QObject):
+        ready = Signal(object, object, float)  # key, RGB array (or the exception), pixels per point
+
+    def __init__(self, key: tuple, path, page: int):
+        super().__init__()
+        self.key, self.path, self.page = key, path, page
+        self.signals = PageJob.Signals()
+
+    def run(self) -> None:
+        from xinyong_desktop.intake.render import render_page
+
+        try:
+            rgb, scale = render_page(self.path, self.page)
+        except Exception as e:  # noqa: BLE001 - shown as a message where the page would be
+            try:
+                self.signals.ready.emit(self.key, e, 0.0)
+            except RuntimeError:
+                pass
+            return
+        try:
+            self.signals.ready.emit(self.key, rgb, scale)
+        except RuntimeError:  # the window closed meanwhile
+            return

@@ -47,6 +47,8 @@ CODE_TITLES: dict[str, str] = {
     "OUTDATED_TEMPLATE": "使用了旧版模板",
     "LATE_PAYMENT": "可能欠加处罚款",
     "NOT_REPAIRABLE": "不得提前终止公示",
+    "VALUE_MASKED": "号码被遮挡，需核对",
+    "KIND_UNCERTAIN": "材料类型待确认",
 }
 
 

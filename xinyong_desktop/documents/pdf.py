@@ -42,8 +42,13 @@ _ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 @lru_cache(maxsize=1)
 def font() -> str:
-    """Register the bundled TrueType font once; reportlab embeds the subset it uses in every PDF."""
+    """Register the bundled TrueType font once; reportlab embeds the subset it uses in every PDF.  It is also the
+    tables' cell font: a table sets its cells' font even around paragraphs, and reportlab's default there is the
+    standard Helvetica, which is never embedded (pdffonts would list it in every document with a table)."""
+    from reportlab.platypus.tables import CellStyle
+
     pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+    CellStyle.fontname = FONT
     return FONT
 
 
@@ -126,16 +131,22 @@ def table(rows: list[list[str]], widths: list[float], header: bool = False, size
     return t
 
 
-def build(path: Path, story: list, title: str) -> Path:
-    """Write the PDF under a temporary name, flushed, then renamed (safeio.atomic_output): a full disk never
-    leaves a 0-byte or truncated PDF under its final name."""
+def build(path: Path, story: list, title: str, on_page=None) -> Path:
+    """The story on A4, written under a temporary name, flushed, then renamed (safeio.atomic_output): a full disk
+    never leaves a 0-byte or truncated PDF under its final name.  The canvas starts in the embedded CJK font:
+    reportlab's default start font is the standard (never embedded) Helvetica, which then sits in every page's
+    resources although no text uses it."""
     from xinyong_desktop.safeio import atomic_output
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as tmp:
         doc = SimpleDocTemplate(str(tmp), pagesize=A4, topMargin=30 * mm, bottomMargin=28 * mm, leftMargin=28 * mm,
-                                rightMargin=26 * mm, title=title, author="信用修复小班审核台")
-        doc.build(story)
+                                rightMargin=26 * mm, title=title, author="信用修复小班审核台", initialFontName=font(),
+                                initialFontSize=12, initialLeading=14)
+        if on_page is None:
+            doc.build(story)
+        else:
+            doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return path
 
 
