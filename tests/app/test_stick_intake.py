@@ -47,7 +47,7 @@ def test_a_stick_of_three_enterprises_is_split_into_their_cases(window, qtbot, t
         assert all(c.checked_at is not None and c.packet_dir for c in cases.values())
         assert cases[ents[1].name].applicant == "agent"
     labels = [w.cases.item(r, 0).text() for r in range(w.cases.rowCount())]
-    assert f"{ents[0].name}（{ents[0].decision_number}）" in labels, labels
+    assert f"{ents[0].name}\n{ents[0].decision_number}" in labels, labels  # the record beside the name
     w.case_id = next(c.id for n, c in cases.items() if n == ents[0].name)
     w.refresh_cases(w.case_id)
     do("重新检查")  # F5 from the copy, the stick being gone

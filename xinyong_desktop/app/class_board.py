@@ -29,8 +29,9 @@ HEADERS = ["企业名称", "统一社会信用代码", "处罚决定书文号", 
            "终止公示日期", "高频失信", "案件状态"]
 HF_COLOR = QColor(200, 30, 30)
 REPAIRED = "repaired"
-SHORT_TITLES = {"eligible": "现在可申请", "not_yet": "未到最短公示期", "withdrawn": "已达最长公示期",
-                "not_repairable": "不得提前终止", "listing": "严重失信名单", "incomplete": "缺处罚日期", REPAIRED: "已修复"}
+SHORT_TITLES = {"eligible": "现在可申请", "not_yet": "未到最短公示期", "to_confirm": "日期待确认",
+                "minor_unpublished": "轻微原则上不公示", "withdrawn": "已达最长公示期", "not_repairable": "不得提前终止",
+                "not_published": "不予公示", "listing": "严重失信名单", "incomplete": "缺处罚日期", REPAIRED: "已修复"}
 
 
 def short_title(key: str, soon_days: int) -> str:

@@ -52,6 +52,18 @@ def load_form(name: str):
 
 class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, ExportMixin, ChecklistMixin,
                  ReviewQueueMixin, PagePanelMixin, QMainWindow):
+    @property
+    def instructor(self) -> str:
+        """Who signs: the class's instructor once adopted (app/instructor.py); the view's decisions use the same."""
+        return self._instructor
+
+    @instructor.setter
+    def instructor(self, name: str) -> None:
+        self._instructor = name
+        ctl = self.__dict__.get("ctl")
+        if ctl is not None:
+            ctl.instructor = name
+
     def __init__(self, db: sessionmaker[Session], rules: RuleBook, instructor: str, pool=None,
                  as_of: dt.date | None = None, db_path: Path | None = None, log_path: Path | None = None):
         super().__init__()
