@@ -53,8 +53,11 @@ def _f(code: Code, sev: Severity, msg: str, m: Material | None = None, fid: Fiel
     if m is not None:
         fv = m.fields.get(fid) if fid else None
         page = fv.page if fv else (m.pages[0] if m.pages else None)
-    # a message refers to the field; an ID or phone number it quotes is masked (the field itself is stored)
-    return Finding(code, sev, redact(msg), kind or (m.kind if m else None), fid, m.path if m else None, page)
+    # a message refers to the field; an ID or phone number it quotes is masked (the field itself is stored).
+    # Not in a message about a code (an all-digit USCC looks like an ID number, and is not personal)
+    if fid not in (FieldId.USCC, FieldId.DECISION_NUMBER):
+        msg = redact(msg)
+    return Finding(code, sev, msg, kind or (m.kind if m else None), fid, m.path if m else None, page)
 
 
 def _readable(m: Material) -> bool:
