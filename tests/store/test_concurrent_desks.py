@@ -134,7 +134,7 @@ def test_an_amount_is_corrected_as_typed(db, typed, stored):
 @pytest.mark.parametrize("field,typed", [("fine_amount", "1.2.3万"), ("fine_amount", "-500"), ("paid_amount", "很多"),
                                          ("decision_date", "2024-13-45")])
 def test_a_value_that_cannot_be_is_refused_in_chinese(db, field, typed):
-    from xinyong_desktop.services.corrections import CorrectionError
+    from xinyong_desktop.domain.corrections import CorrectionError
 
     with db() as s, pytest.raises(CorrectionError) as info:
         repo.record_decision(s, s.scalars(select(Case)).one(), "correct", field_target("a.pdf", [1], field), "张老师",
