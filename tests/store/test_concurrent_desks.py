@@ -96,7 +96,7 @@ def test_simultaneous_corrections_leave_no_duplicate(db, same_value):
     b.close()
     with db() as s:
         assert s.query(FindingRow).count() == 5
-        assert [d.value for d in s.scalars(select(Decision))] == ["12000"]
+        assert [d.value for d in s.scalars(select(Decision))] == ["12000.00"]  # as typed, normalised
 
 
 def test_the_same_decision_twice_is_recorded_once(db):
