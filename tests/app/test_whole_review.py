@@ -56,7 +56,8 @@ def test_sample_packet_from_opening_to_a_verified_stick(window, qtbot, tmp_path)
     assert any("全部完好" in s.text for s in ans.seen), ans.seen
     folders = [p for p in usb.iterdir() if p.is_dir()]
     name = expected["materials"][0]["fields"]["enterprise_name"]
-    assert [p.name for p in folders] == [name]
+    number = next(m["fields"]["decision_number"] for m in expected["materials"] if "decision_number" in m["fields"])
+    assert [p.name for p in folders] == [f"{name}_{number}"]  # one folder per penalty record
     manifest = json.loads((folders[0] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["ready"] is True and manifest["instructor"] == "张老师"
     import pdfplumber

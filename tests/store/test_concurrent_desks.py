@@ -96,7 +96,7 @@ def test_simultaneous_corrections_leave_no_duplicate(db, same_value):
     b.close()
     with db() as s:
         assert s.query(FindingRow).count() == 5
-        assert [d.value for d in s.scalars(select(Decision))] == ["12000"]
+        assert [d.value for d in s.scalars(select(Decision))] == ["12000.00"]  # as typed, normalised
 
 
 def test_the_same_decision_twice_is_recorded_once(db):
@@ -134,7 +134,7 @@ def test_an_amount_is_corrected_as_typed(db, typed, stored):
 @pytest.mark.parametrize("field,typed", [("fine_amount", "1.2.3万"), ("fine_amount", "-500"), ("paid_amount", "很多"),
                                          ("decision_date", "2024-13-45")])
 def test_a_value_that_cannot_be_is_refused_in_chinese(db, field, typed):
-    from xinyong_desktop.services.corrections import CorrectionError
+    from xinyong_desktop.domain.corrections import CorrectionError
 
     with db() as s, pytest.raises(CorrectionError) as info:
         repo.record_decision(s, s.scalars(select(Case)).one(), "correct", field_target("a.pdf", [1], field), "张老师",

@@ -72,6 +72,9 @@ class Claim:
         if page is None and m is not None:
             fv = m.fields.get(self.field) if self.field else None
             page = fv.page if fv else (m.pages[0] if m.pages else None)
-        # a message refers to the field; an ID or phone number it quotes is masked (the field itself is stored)
-        return Finding(self.code, sev, redact(msg), self.kind or (m.kind if m else None), self.field,
+        # a message refers to the field; an ID or phone number it quotes is masked (the field itself is stored).
+        # Not in a message about a code (an all-digit USCC looks like an ID number, and is not personal)
+        if self.field not in (FieldId.USCC, FieldId.DECISION_NUMBER):
+            msg = redact(msg)
+        return Finding(self.code, sev, msg, self.kind or (m.kind if m else None), self.field,
                        self.path or (m.path if m else None), page)

@@ -129,4 +129,8 @@ def export_cases(db, case_ids: list[int], dest: Path, rules: RuleBook, instructo
             repo.audit(s, instructor, "export", str(final), cid)
         return packet, final, ""
 
-    return _export_each(case_ids, dest, progress, one, [f"案件 {cid}" for cid in case_ids], instructor)
+    from xinyong_desktop.services.desk import case_name
+
+    with db() as s:  # the batch record names each case as the desk does
+        sources = [case_name(c) if (c := s.get(Case, cid)) is not None else f"案件 {cid}" for cid in case_ids]
+    return _export_each(case_ids, dest, progress, one, sources, instructor)

@@ -86,7 +86,7 @@ def record_decision(s: Session, case: Case, action: str, target: str, instructor
     if action == "override" and not reason.strip():
         raise ValueError("驳回（忽略）一项问题必须填写理由")
     if action == "correct" and target.startswith("field:"):  # "1.2万元" → "12000.00", or a Chinese refusal
-        from xinyong_desktop.services.corrections import normalize_correction
+        from xinyong_desktop.domain.corrections import normalize_correction
 
         value = normalize_correction(target.rsplit("/", 1)[-1], value)
     same = s.scalars(select(Decision).where(Decision.case_id == case.id, Decision.action == action,
