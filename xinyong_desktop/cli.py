@@ -315,9 +315,12 @@ def _roster_report(roster, soon_days: int) -> str:
         lines.append(f"\n{list_titles(soon_days)[key]}（{len(items)}）")
         for r in items:
             flag = f"  【高频失信：{'、'.join(r.high_frequency_rules)}】" if r.high_frequency else ""
-            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  "
-                         f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}{flag}")
+            firm = r.assessment is None or r.assessment.firm  # a date still to confirm is shown as candidates
+            dates = (f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}" if firm
+                     else r.assessment.candidates_text() if r.assessment else "")
+            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  {dates}{flag}")
             lines += [f"      待核对：{x}" for x in r.problems] + ([f"      {r.route()}"] if r.listing else [])
+            lines += [f"      说明：{r.note}"] if r.note else []
     if roster.errors:
         lines.append("\n有问题的行：")
         for e in roster.errors:
