@@ -135,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     lt.add_argument("--only", choices=["all", "eligible", "soon", "not_yet"], default="all",
                     help="只给某一清单中的企业生成：eligible 现在可申请，soon 即将可申请，not_yet 暂不可申请"
                          "（默认 all：全部，已停止公示的除外）")
+    for sp in (gd, lt):  # what the office sets on its papers (LetterSettings)
+        sp.add_argument("--class-time", default="", metavar="时间", help="培训班时间（印在提醒函和材料清单上）")
+        sp.add_argument("--class-place", default="", metavar="地点", help="培训班地点")
+        sp.add_argument("--contact", default="", metavar="联系方式", help="本办联系电话、地址")
+    lt.add_argument("--by-authority", action="store_true",
+                    help="两书同达：以各条记录的处罚机关名义出具提醒函（落款为处罚机关）")
+    lt.add_argument("--signer", default="", metavar="签发人", help="提醒函落款的签发人")
+    lt.add_argument("--issue-date", type=_date, default=None, metavar="YYYY-MM-DD", help="提醒函落款日期（默认 --as-of）")
     g = sub.add_parser("gui", help="打开审核台窗口（默认）")
     g.add_argument("--open", type=Path, default=None, dest="open_dir", metavar="材料文件夹", nargs="+",
                    help="打开并检查这些材料文件夹（多个时依次排队检查）")
@@ -331,9 +339,12 @@ def _roster_report(roster, soon_days: int) -> str:
         lines.append(f"\n{list_titles(soon_days)[key]}（{len(items)}）")
         for r in items:
             flag = f"  【高频失信：{'、'.join(r.high_frequency_rules)}】" if r.high_frequency else ""
-            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  "
-                         f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}{flag}")
+            firm = r.assessment is None or r.assessment.firm  # a date still to confirm is shown as candidates
+            dates = (f"可申请：{r.eligible_from or '-'}  终止公示：{r.withdrawn_on or '-'}" if firm
+                     else r.assessment.candidates_text() if r.assessment else "")
+            lines.append(f"  {r.enterprise_name}  {r.decision_number}  {r.severity_label}  {dates}{flag}")
             lines += [f"      待核对：{x}" for x in r.problems] + ([f"      {r.route()}"] if r.listing else [])
+            lines += [f"      说明：{r.note}"] if r.note else []
     if roster.errors:
         lines.append("\n有问题的行：")
         for e in roster.errors:
@@ -375,8 +386,13 @@ def _roster_documents(args, writer) -> int:
     records = roster.records if only is None else [
         r for key, items in roster.lists(rules.soon_days).items()
         if key != "withdrawn" and only in ("all", key) for r in items]
+    from xinyong_desktop.documents.letters import LetterSettings
+
+    settings = LetterSettings(args.class_time, args.class_place, args.contact,
+                              signer=getattr(args, "signer", ""), issue_date=getattr(args, "issue_date", None),
+                              by_authority=getattr(args, "by_authority", False))
     with writing("输出文件夹", args.out):
-        paths, merged = writer(records, rules, args.out, as_of)
+        paths, merged = writer(records, rules, args.out, as_of, settings=settings)
     for path in paths:
         print(path)
     if merged:

@@ -11,7 +11,8 @@ from xinyong_desktop.services.check_packet import check_packet
 
 
 def as_of_for(f: Facts, severity: str) -> dt.date:
-    return f.decision_date + dt.timedelta(days=400 if severity == "serious" else 200)
+    # past every minimum (Order 58: a year for fire and work safety, whatever the severity), before the maximum
+    return f.decision_date + dt.timedelta(days=400)
 
 
 def run(tmp_path, pool, facts=None, severity="general", applicant="legal_representative", as_of=None, **kw):
@@ -211,15 +212,15 @@ def test_signature_missing(tmp_path, pool):
 
 
 def test_not_yet_eligible_and_eligible_from(tmp_path, pool):
-    f = Facts.random(18, decision_date=dt.date(2023, 11, 30))
+    f = replace(Facts.random(18, decision_date=dt.date(2023, 11, 30)), authority="常州市生态环境局")  # not a 1-year sector
     _, res = run(tmp_path, pool, facts=f, as_of=dt.date(2024, 2, 28))
     assert ("NOT_YET_ELIGIBLE", None, None) in errors(res)
     assert res.eligible_from == dt.date(2024, 3, 1)  # 3 months end 2024-02-29 (民法典): from the day after
 
 
 def test_no_repair_needed_is_a_warning(tmp_path, pool):
-    f = Facts.random(19)
-    _, res = run(tmp_path, pool, facts=f, as_of=f.decision_date + dt.timedelta(days=400))
+    f = Facts.random(19)  # Order 58 publishes 3 years: a day past them
+    _, res = run(tmp_path, pool, facts=f, as_of=f.decision_date + dt.timedelta(days=1100))
     warn = [x for x in res.findings if x.code == "NO_REPAIR_NEEDED"]
     assert warn and warn[0].severity == "warning"
     assert res.ready

@@ -79,7 +79,8 @@ def test_check_forms_roster_from_another_folder(installed, tmp_path):
     packet = write_packet(tmp_path / "packet", f)
     import datetime as dt
 
-    as_of = dt.date.fromordinal(f.decision_date.replace(day=1).toordinal() + 200).isoformat()
+    # past a year: Order 58 gives fire and work-safety penalties a 1-year minimum
+    as_of = dt.date.fromordinal(f.decision_date.replace(day=1).toordinal() + 400).isoformat()
     p = run(installed, "check", str(packet), "--as-of", as_of, "--json")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)

@@ -140,3 +140,21 @@ def test_notice_and_forms(tmp_path, platform):
         assert "国家企业信用信息公示系统公示" in com and "信用中国" not in com and "市场监督管理信用修复管理办法" in com
     else:
         assert "“信用中国”网站公开" in com
+
+
+def test_letters_command_with_the_office_settings(tmp_path):
+    from xinyong_desktop.cli import main
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("企业名称,统一社会信用代码,处罚决定书文号,处罚日期,失信程度,处罚机关\n"
+                      "常州丙有限公司,,常环罚〔2025〕3号,2025-06-30,一般,常州市生态环境局\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["letters", str(roster), "--as-of", "2026-06-01", "--out", str(out), "--by-authority",
+                 "--signer", "局长 王某", "--issue-date", "2026-05-30", "--class-time", "2026年6月10日下午",
+                 "--class-place", "常州市民广场", "--contact", "0519-85680000"]) == 0
+    t = pdf_text(next(p for p in out.glob("常州丙*.pdf")))
+    _no_empty_field(t)
+    assert "常州市生态环境局局长 王某2026年5月30日" in t and "常州市民广场" in t and "0519-85680000" in t
+    # decided under Order 58, read in June 2026: 3 years, and Order 36's one year said with the portal disclaimer
+    assert "最长公示期至2028年6月30日届满" in t and "一般失信行为最长公示期将于2026年6月30日届满" in t
+    assert "以“信用中国”网站显示为准" in t

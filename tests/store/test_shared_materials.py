@@ -39,7 +39,8 @@ def _case(s, tc, ent, f: Facts, folder) -> Case:
 
 def test_second_record_reuses_licence_and_ids(tmp_path, Session, pool):
     rules = default_rules()
-    a = Facts.random(71, decision_date=dt.date(2024, 3, 5), signed_date=dt.date(2024, 9, 1))
+    a = replace(Facts.random(71, decision_date=dt.date(2024, 3, 5), signed_date=dt.date(2024, 9, 1)),
+                authority="常州市生态环境局")  # not a fire penalty: Order 58's 3 months apply, not its 1 year
     b = replace(a, decision_number=a.decision_number.replace("号", "1号"), decision_date=dt.date(2024, 4, 8),
                 fine=3000)
     first = write_packet(tmp_path / "第一条", a)
