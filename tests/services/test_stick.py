@@ -143,7 +143,6 @@ def test_a_second_packet_for_a_case_asks_before_replacing(db, tmp_path, rules, p
 
 def test_one_packet_keeps_every_file_even_one_that_cannot_be_read(db, tmp_path, rules, pool):
     a = _facts(51)
-    class_id = _class_with_roster(db, tmp_path, [a])
     folder = _no_case_json(write_packet(tmp_path / "stick", a))
     (folder / "坏文件.pdf").write_bytes(b"%PDF-1.4 broken")
     read = read_stick(folder, rules, AS_OF, pool)
