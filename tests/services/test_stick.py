@@ -143,10 +143,30 @@ def test_a_second_packet_for_a_case_asks_before_replacing(db, tmp_path, rules, p
 
 def test_one_packet_keeps_every_file_even_one_that_cannot_be_read(db, tmp_path, rules, pool):
     a = _facts(51)
-    _class_with_roster(db, tmp_path, [a])
     folder = _no_case_json(write_packet(tmp_path / "stick", a))
     (folder / "坏文件.pdf").write_bytes(b"%PDF-1.4 broken")
     read = read_stick(folder, rules, AS_OF, pool)
     [p] = read.packets
     assert "坏文件.pdf" in [rel for rel, _ in p.files] and not read.unassigned
     assert any(f.code == "FILE_UNREADABLE" and f.path == "坏文件.pdf" for f in p.result.findings)
+
+
+def test_a_packet_of_the_enterprises_other_record_is_refused_for_the_selected_record(db, tmp_path, rules, pool):
+    from dataclasses import replace
+
+    a = _facts(61)
+    a2 = replace(a, decision_number=a.decision_number.replace("〕", "〕1", 1), decision_date=dt.date(2024, 2, 2))
+    class_id = _class_with_roster(db, tmp_path, [a, a2])
+    _no_case_json(write_packet(tmp_path / "stick" / "材料", a2))
+    with db() as s:
+        target = next(x.id for x in s.query(Case).filter_by(class_id=class_id)
+                      if desk.case_number(x) == a.decision_number)
+    out = intake_stick(db, class_id, tmp_path / "stick", tmp_path / "data" / "packets", "张老师", rules, AS_OF, pool,
+                       target_case_id=target)
+    [p] = out.packets
+    assert p.status == "refused" and a2.decision_number in p.message and a.decision_number in p.message, p.message
+    out = intake_stick(db, class_id, tmp_path / "stick", tmp_path / "data" / "packets", "张老师", rules, AS_OF, pool)
+    assert out.packets[0].status == "placed"  # without a selection it goes to its own record
+    with db() as s:
+        placed = s.get(Case, out.packets[0].case_id)
+        assert desk.case_number(placed) == a2.decision_number and not s.get(Case, target).packet_dir

@@ -106,3 +106,21 @@ def test_export_lists_the_verdict_of_check(db, tmp_path, rules, pool):
     levels = {"错误": "error", "待核对": "review", "提示": "warning"}
     listed = [(levels[r[0]], r[1]) for r in rows if len(r) == 3 and r[0] in levels]
     assert listed == [(f["severity"], f["message"]) for f in _findings(checked)]
+
+
+def test_a_changed_fact_is_stored_and_the_verdict_follows_it(db, tmp_path, rules, pool):
+    _facts, folder = _packet(tmp_path)
+    cid = _desk_case(db, folder, rules, pool)
+    shutil.rmtree(folder.parent)
+    with db() as s, s.begin():
+        c = s.get(Case, cid)
+        desk.change_facts(s, c, "张老师", rules, extra_required=())  # the office no longer asks for the report
+    with db() as s:
+        c = s.get(Case, cid)
+        assert not desk.case_verdict(s, c).open and c.status == "审核中"
+    with db() as s, s.begin():
+        desk.change_facts(s, s.get(Case, cid), "张老师", rules, severity="serious")  # a longer minimum period
+    with db() as s:
+        c = s.get(Case, cid)
+        assert "NOT_YET_ELIGIBLE" in {f.code for f in desk.case_verdict(s, c).open} and c.status == "需补正"
+        assert desk.case_facts(c).record_severity == "serious"

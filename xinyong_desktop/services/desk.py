@@ -106,6 +106,32 @@ def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> No
     c.facts = {k: v for k, v in new.items() if v not in (None, [], "")}
 
 
+def change_facts(s: Session, c: Case, instructor: str, rules: RuleBook, severity: str | None = None,
+                 applicant: str | None = None, platform: str | None = None,
+                 extra_required: tuple[str, ...] | None = None) -> CaseFacts:
+    """The instructor changes a stored fact of the case (audited); the verdict is computed again from the stored
+    reading — no file is read."""
+    from dataclasses import replace
+
+    old = case_facts(c)
+    new = replace(old,
+                  record_severity=RecordSeverity(severity) if severity else old.record_severity,
+                  applicant=Applicant(applicant) if applicant else old.applicant,
+                  platform=platform or old.platform,
+                  extra_required=tuple(Kind(k) for k in extra_required) if extra_required is not None
+                  else old.extra_required)
+    if new != old:
+        store_facts(c, new)
+        audit(s, instructor, "case_facts", f"{_facts_text(old)} → {_facts_text(new)}", c.id)
+        recompute(s, c, instructor, rules)
+    return new
+
+
+def _facts_text(f: CaseFacts) -> str:
+    extra = "+".join(str(k) for k in f.extra_required)
+    return f"{f.record_severity}/{f.applicant}/{f.platform}{('/' + extra) if extra else ''}"
+
+
 def intake_findings(c: Case) -> list[Finding]:
     """What the check reported about the case's files (unreadable, skipped as a link or special file, not OCR'd),
     exactly as reported: a warning stays a warning.  (Rows stored before findings had an origin: the findings

@@ -357,9 +357,9 @@ def _case_file(folder: Path) -> CaseFacts | None:
 
 
 def _case_label(s: Session, c: Case) -> str:
-    from xinyong_desktop.services.desk import case_name
+    from xinyong_desktop.services.desk import case_label
 
-    return case_name(c)
+    return case_label(c)  # the name with its record (decision number)
 
 
 def _case_identity(s: Session, c: Case) -> tuple[str, str, str]:
@@ -397,6 +397,16 @@ def match_stick(s: Session, class_id: int, intake: StickIntake, target_case_id: 
                 p.status = "refused"
                 p.message = (f"这份材料属于“{p.name}”，与所选企业“{_case_label(s, target)}”不是同一家企业，"
                              "未加入。请选择正确的企业，或用“导入U盘（多家企业）”按名单分配。")
+                continue
+            tid = ids.get(target.id) or _case_identity(s, target)
+            other = next((c for c in cases if c.id != target.id and p.decision_number and ids[c.id][2]
+                          and _same_enterprise(mine, ids[c.id]) and not (tid[2] and same(
+                              FieldId.DECISION_NUMBER, p.decision_number, tid[2]))
+                          and same(FieldId.DECISION_NUMBER, p.decision_number, ids[c.id][2])), None)
+            if other is not None:  # the same enterprise's other record
+                p.status = "refused"
+                p.message = (f"这份材料的处罚决定书文号为“{p.decision_number}”，属于“{_case_label(s, other)}”，"
+                             f"不是所选记录“{_case_label(s, target)}”，未加入。")
                 continue
             candidates = [target]
         else:
@@ -445,11 +455,7 @@ def place(s: Session, class_id: int, packet: StickPacket, case_id: int | None, s
         case.packet_dir = ""
     cid = attach_packet(s, class_id, case_id, Path(packet.files[0][1]).parent, instructor, facts=facts)
     case = s.get(Case, cid)
-    assert case is not None  # attach_packet made or found it
-    if case.record_id is None and packet.decision_number:
-        stored = dict(case.facts or {})
-        stored.setdefault("decision_number", packet.decision_number)
-        case.facts = stored
+    assert case is not None  # attach_packet made or found it (a number only read is no fact: not stored)
     new = copy_packet(s, case, Path(packet.files[0][1]).parent, store_root, packet.files, packet.skipped)
     if previous is not None:
         drop_copy(previous, store_root, keep=new)
