@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from xinyong_desktop.domain.model import Code, FieldId, Finding, Kind, Material, Severity
-from xinyong_desktop.domain.periods import Eligibility
+from xinyong_desktop.domain.periods import Eligibility, eligibility
 from xinyong_desktop.domain.text import decision_number_key
 from xinyong_desktop.rules.assess import Assessment, RecordFacts, assess
 from xinyong_desktop.rules.loader import RuleBook
@@ -121,7 +121,15 @@ def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date, r
                            "公示期取决于未确认的事实，请核对后确认：" + "；".join(a.notes) + note + "。"))
         return out, None
     status = a.status
-    if status == "not_yet":
+    sector_guess = _sector_only_guessed(a, facts, as_of, rules)
+    if status == "not_yet" and sector_guess is not None:
+        assert el.eligible_from is not None
+        out.append(Finding(Code.NOT_YET_ELIGIBLE, R,
+                           f"{a.ruleset.title}对食品、药品、特种设备、安全生产、消防领域的行政处罚规定最短公示期1年："
+                           f"属该领域的，{counted}，自 {el.eligible_from.isoformat()} 起方可申请信用修复；不属该领域的，"
+                           f"自 {sector_guess.isoformat()} 起即可申请。处罚所属领域按处罚机关名称推断，请按处罚内容确认"
+                           f"（{rules.portal_disclaimer}）{note}。"))
+    elif status == "not_yet":
         assert el.eligible_from is not None  # "not yet" always has the date it ends
         out.append(Finding(Code.NOT_YET_ELIGIBLE, E,
                            f"最短公示期未满：{counted}，自 {el.eligible_from.isoformat()} 起方可申请信用修复{note}。"))
@@ -143,6 +151,20 @@ def eligibility_findings(decision_date: dt.date | None, facts, as_of: dt.date, r
         if a.differs or "待确认" in n:
             out.append(Finding(Code.NOT_YET_ELIGIBLE, W, n + "。"))
     return out, el.eligible_from if status in ("eligible", "not_yet") else None
+
+
+def _sector_only_guessed(a: Assessment, facts, as_of: dt.date, rules: RuleBook) -> dt.date | None:
+    """Order 58's longer minimum for five sectors, when the record's sector is only inferred from the authority's
+    name (the instructor's 处罚内容 names no sector) and the ordinary minimum is already over: the date the record
+    could be repaired outside those sectors.  "Not yet" then rests on a guess and the source's own article text
+    is not confirmed (periods.toml): the instructor confirms, the portal decides.  None otherwise."""
+    if a.category != "special_sectors" or "all" not in a.ruleset.periods:
+        return None
+    if a.ruleset.in_sector(getattr(facts, "penalty_text", "") or ""):
+        return None  # the penalty's own text names the sector: not a guess
+    el = a.eligibility
+    plain = eligibility(el.start, a.ruleset.periods["all"], rules.day_counting, el.start_basis)
+    return plain.eligible_from if plain.status(as_of) == "eligible" else None
 
 
 def _art14_findings(facts, rules: RuleBook, a: Assessment) -> list[Finding]:

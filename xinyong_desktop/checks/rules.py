@@ -393,6 +393,8 @@ def period(ctx: Context) -> Iterator[Claim]:
     for f in found:
         if f.severity == Severity.WARNING:
             yield _as_claim(f, ADVICE)
+        elif f.severity == Severity.REVIEW:  # the dates rest on a fact not confirmed (severity, sector, platform)
+            yield _as_claim(f, UNSURE)
         elif confirmed or f.code != Code.NOT_YET_ELIGIBLE:
             yield _as_claim(f, SEEN)
         else:
