@@ -48,11 +48,11 @@ def clean_packet(source: TextSource = TextSource.TEXT) -> list[Material]:
     signed = {"seal": fv("present", 0.95), "signature": fv("present", 0.9)}
     return [
         mat(Kind.PENALTY_DECISION, enterprise_name=NAME, uscc=USCC, legal_representative=REP,
-            decision_number="常消行罚决字〔2024〕723号", penalty_authority="常州市消防救援支队",
+            decision_number="常环行罚〔2024〕723号", penalty_authority="常州市生态环境局",
             decision_date=fv("2024-11-26", 0.97), fine_amount="5000.00"),
         mat(Kind.BUSINESS_LICENSE, enterprise_name=NAME, uscc=USCC, legal_representative=REP),
         mat(Kind.COMMITMENT_LETTER, source=source, enterprise_name=NAME, uscc=USCC,
-            decision_number="常消行罚决字〔2024〕723号", signed_date="2025-06-01", **signed),
+            decision_number="常环行罚〔2024〕723号", signed_date="2025-06-01", **signed),
         mat(Kind.LEGAL_REP_CERTIFICATE, enterprise_name=NAME, legal_representative=REP,
             id_number="320412198811067363", seal=fv("present", 0.95)),
         mat(Kind.LEGAL_REP_ID, id_name=REP, id_number="320412198811067363"),
@@ -203,7 +203,7 @@ def test_an_authorization_letter_unsigned_follows_the_same_evidence():
 def test_the_legal_representative_named_differently_on_a_form_is_an_error_when_read_surely():
     ms = clean_packet()
     ms.append(mat(Kind.APPLICATION_FORM, enterprise_name=NAME, uscc=USCC, legal_representative="姚波",
-                  decision_number="常消行罚决字〔2024〕723号", signed_date="2025-06-01",
+                  decision_number="常环行罚〔2024〕723号", signed_date="2025-06-01",
                   seal=fv("present", 0.95), signature=fv("present", 0.9)))
     (f,) = check(ms)
     assert (f.code, f.severity, f.kind, f.field) == (Code.LEGAL_REP_MISMATCH, Severity.ERROR, Kind.APPLICATION_FORM,

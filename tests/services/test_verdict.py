@@ -119,8 +119,10 @@ def test_a_changed_fact_is_stored_and_the_verdict_follows_it(db, tmp_path, rules
         c = s.get(Case, cid)
         assert not desk.case_verdict(s, c).open and c.status == "审核中"
     with db() as s, s.begin():
-        desk.change_facts(s, s.get(Case, cid), "张老师", rules, severity="serious")  # a longer minimum period
+        # an agent applies (Order 58 has no severity classes, so a changed severity would change nothing here)
+        desk.change_facts(s, s.get(Case, cid), "张老师", rules, applicant="agent")
     with db() as s:
         c = s.get(Case, cid)
-        assert "NOT_YET_ELIGIBLE" in {f.code for f in desk.case_verdict(s, c).open} and c.status == "需补正"
-        assert desk.case_facts(c).record_severity == "serious"
+        missing = {f.kind for f in desk.case_verdict(s, c).open if f.code == "MATERIAL_MISSING"}
+        assert "authorization_letter" in missing and c.status == "需补正", missing
+        assert desk.case_facts(c).applicant == "agent"
