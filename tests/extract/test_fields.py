@@ -216,3 +216,19 @@ def test_a_payer_label_printed_down_its_merged_cell(rules):
 def test_the_agent_on_the_underlined_blank_of_the_template(rules):
     pt = page("授权委托书", "本人 ＿张建国＿ 系 ＿常州市青枫物流有限公司＿ 的法定代表人，现授权委托 ＿李明＿（姓名）为我公司的代理人。")
     assert read("authorization_letter", pt, rules)["agent_name"] == "李明"
+
+
+def test_the_signing_date_is_not_the_end_of_a_term(rules):
+    pt = page("授权委托书", "受托人：李明", "委托期限：自2026年11月3日起至2027年5月3日止。", "委托人（盖章）：",
+              "日期：2026年11月3日")
+    assert read("authorization_letter", pt, rules)["signed_date"] == "2026-11-03"
+    # the signing date lost under the seal: the term's end is no sure signing date
+    pt = page("授权委托书", "受托人：李明", "委托期限：自2026年11月3日起至2027年5月3日止。", "委托人（盖章）：", "日期：  年1 月3日")
+    got = read_conf("authorization_letter", pt, rules)
+    assert got["signed_date"][1] < 0.9
+
+
+def test_a_decision_number_after_the_words_that_address_the_authority(rules):
+    pt = page("整改报告", "贵局常环行罚〔2025〕767号行政处罚决定书收悉，我单位高度重视，整改如下。",
+              "贵单位以常城管罚〔2023〕782号决定书对我公司作出处罚。")
+    assert read("rectification_report", pt, rules)["decision_number"] == "常环行罚〔2025〕767号"

@@ -317,12 +317,23 @@ def _dates(pages: list[tuple[int, PageText]]):
 
 
 def _last_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
-    """The signing date: the last date in reading order (forms put it under the signature)."""
+    """The signing date: the last date in reading order that stands on a line of its own or after a date label
+    (forms put it under the signature).  A date inside a sentence (委托期限：自…起至2027年5月3日止) is only the
+    signing date for want of another, and not sure."""
     found = list(_dates(pages))
     if not found:
         return None
+    for pno, line, d, s, e in reversed(found):
+        if _signing_date_line(line.text, s, e):
+            return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
     pno, line, d, s, e = found[-1]
-    return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
+    return _Hit(d.isoformat(), pno, line.span_bbox(s, e), min(GUESS, line.span_conf(s, e)), line.text[s:e])
+
+
+def _signing_date_line(text: str, s: int, e: int) -> bool:
+    rest = re.sub(r"[\s（()）:：年月日_＿\-—.]", "", text[:s] + text[e:])
+    rest = re.sub(r"签署日期|签发日期|落款日期|填表日期|申请日期|日期|时间|签字|签名|盖章|公章|印章|（章）", "", rest)
+    return len(rest) <= 24 and not re.search(r"至|起|止|期限|有效期|之日", text[:s] + text[e:])
 
 
 def _first_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
