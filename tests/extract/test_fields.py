@@ -232,3 +232,10 @@ def test_a_decision_number_after_the_words_that_address_the_authority(rules):
     pt = page("整改报告", "贵局常环行罚〔2025〕767号行政处罚决定书收悉，我单位高度重视，整改如下。",
               "贵单位以常城管罚〔2023〕782号决定书对我公司作出处罚。")
     assert read("rectification_report", pt, rules)["decision_number"] == "常环行罚〔2025〕767号"
+
+
+def test_a_decision_number_named_in_running_text_is_read_in_its_role(rules):
+    pt = page("信用修复申请书", "申请单位：江苏博远光伏科技有限公司",
+              "本单位因违法行为受到常州市生态环境局行政处罚（处罚决定书文号为常环行罚〔2022〕835号），现申请信用修复。")
+    got = read_conf("application_form", pt, rules)
+    assert got["decision_number"] == ("常环行罚〔2022〕835号", pytest.approx(0.95))
