@@ -239,3 +239,19 @@ def test_a_decision_number_named_in_running_text_is_read_in_its_role(rules):
               "本单位因违法行为受到常州市生态环境局行政处罚（处罚决定书文号为常环行罚〔2022〕835号），现申请信用修复。")
     got = read_conf("application_form", pt, rules)
     assert got["decision_number"] == ("常环行罚〔2022〕835号", pytest.approx(0.95))
+
+
+def test_what_a_name_looks_like():
+    from xinyong_desktop.extract.patterns import is_label_word, looks_like_person, parse_party, parse_person, starts_clause
+
+    for name in ("郭*西", "黄某某", "肖**", "李明", "欧阳春晓", "詹剑华"):
+        assert looks_like_person(name), name
+    for word in ("根据授权", "户名", "不服本处"):
+        assert not looks_like_person(word), word
+    assert is_label_word("户名") and is_label_word(" 全称：") and not is_label_word("常州市财政局")
+    assert starts_clause("不服本处罚决定的") and starts_clause("可在2015年5月21日起六十日内向玉林市工商行")
+    assert not starts_clause("常州市恒达化工有限公司")
+    assert parse_person("户名") is None and parse_person("根据授权，以我方名义") is None and parse_person("代理人") is None
+    assert parse_party("不服本处罚决定的，可以申请行政复议") is None
+    assert parse_party("可在2015年5月21日起六十日内向玉林市工商行") is None
+    assert parse_party("安宁明立卤味坊") == "安宁明立卤味坊" and parse_party("三河市乐客网吧") == "三河市乐客网吧"
