@@ -255,3 +255,10 @@ def test_what_a_name_looks_like():
     assert parse_party("不服本处罚决定的，可以申请行政复议") is None
     assert parse_party("可在2015年5月21日起六十日内向玉林市工商行") is None
     assert parse_party("安宁明立卤味坊") == "安宁明立卤味坊" and parse_party("三河市乐客网吧") == "三河市乐客网吧"
+
+
+def test_the_agents_id_on_a_line_shared_with_the_representative(rules):
+    pt = page("授权委托书", "委托单位：常州市青枫物流有限公司",
+              "法定代表人：李华 身份证号码：320413197807043678 受托人：李明 身份证号码：320413198905148793")
+    got = read("authorization_letter", pt, rules)
+    assert got["agent_name"] == "李明" and got["id_number"] == "320413198905148793"

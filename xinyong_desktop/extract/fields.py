@@ -442,7 +442,7 @@ def _id_of_agent(pages: list[tuple[int, PageText]], agent: FieldValue | None, hi
                 bb = line.bbox
                 if not (bb[1] - 1 <= cy <= bb[3] + 1) or agent.value not in line.text.replace(" ", ""):
                     continue
-                start = line.text.find(agent.value[:1])
+                start = next((k for k, b in enumerate(line.boxes) if b and b[0] >= agent.bbox[0] - 1), 0)
                 for ln in page.lines[li : li + 4]:
                     text = ln.text[start:] if ln is line else ln.text
                     off = start if ln is line else 0
