@@ -242,7 +242,13 @@ def test_a_decision_number_named_in_running_text_is_read_in_its_role(rules):
 
 
 def test_what_a_name_looks_like():
-    from xinyong_desktop.extract.patterns import is_label_word, looks_like_person, parse_party, parse_person, starts_clause
+    from xinyong_desktop.extract.patterns import (
+        is_label_word,
+        looks_like_person,
+        parse_party,
+        parse_person,
+        starts_clause,
+    )
 
     for name in ("郭*西", "黄某某", "肖**", "李明", "欧阳春晓", "詹剑华"):
         assert looks_like_person(name), name
