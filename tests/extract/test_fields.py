@@ -268,3 +268,12 @@ def test_the_agents_id_on_a_line_shared_with_the_representative(rules):
               "法定代表人：李华 身份证号码：320413197807043678 受托人：李明 身份证号码：320413198905148793")
     got = read("authorization_letter", pt, rules)
     assert got["agent_name"] == "李明" and got["id_number"] == "320413198905148793"
+
+
+def test_a_scanned_party_label_without_its_colon(rules):
+    got = read("penalty_decision", page("行政处罚决定书", "常市监处罚〔2024〕12号", "当事人常州市恒达化工有限公司",
+                                        "当事人在常州市钟楼区检查场所经营", source="ocr"), rules)
+    assert got["enterprise_name"] == "常州市恒达化工有限公司"
+    got = read_conf("penalty_decision", page("行政处罚决定书", "经查明，当事人存在违法行为。",
+                                             "当事人在大东港区集装箱进出口查验场地接受检查。", source="ocr"), rules)
+    assert got.get("enterprise_name", ("", 0.0))[1] < 0.9

@@ -232,13 +232,24 @@ def _span_of(text: str, ch: str) -> tuple[int, int]:
     return (i, i + 1) if i >= 0 else (0, 0)
 
 
+def _glued_org(text: str) -> bool:
+    """A value run into its label that is an organisation's name, not running text (在…场, 对…, 因…)."""
+    return bool(parse_org(text)) and text[:1] not in "在对因自从由将把被与和及或向于经"
+
+
 def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str,
                    separated: bool = False) -> _Hit | None:
     for label in labels:
         for pno, page in pages:
             for li, line in enumerate(page.lines):
-                for m in _find_labels(line, label, separated):
+                # a scan's recogniser may drop the colon after a label (当事人常州市…有限公司): there a value glued to
+                # the label counts when it is an organisation's name that opens no clause
+                ocr_glue = separated and page.source == "ocr"
+                for m in _find_labels(line, label, separated and not ocr_glue):
                     s, e = _segment_after(line, m.end())
+                    if (ocr_glue and m.end() < len(line.text) and _is_han(line.text[m.end()])
+                            and not _glued_org(line.text[m.end():e])):
+                        continue
                     cands = []
                     if s < e:
                         cands.append((line, s, e))
