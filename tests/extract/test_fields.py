@@ -277,3 +277,36 @@ def test_a_scanned_party_label_without_its_colon(rules):
     got = read_conf("penalty_decision", page("行政处罚决定书", "经查明，当事人存在违法行为。",
                                              "当事人在大东港区集装箱进出口查验场地接受检查。", source="ocr"), rules)
     assert got.get("enterprise_name", ("", 0.0))[1] < 0.9
+
+
+@pytest.mark.parametrize("row", ["处罚决定书文号|（津保）应急罚〔2025〕k-57号", "处罚决定书文号：（津保）应急罚〔2025〕k-57号"])
+def test_a_bracketed_prefix_belongs_to_the_number(rules, row):
+    pt = page("信用修复申请表", "申请单位名称|天津奥港汽车部件科技发展有限公司", row)
+    assert read("application_form", pt, rules)["decision_number"] == "（津保）应急罚〔2025〕k-57号"
+
+
+def test_a_bracketed_prefix_in_running_text(rules):
+    pt = page("授权委托书", "受托人：李明", "代为办理我单位（津保）应急罚〔2025〕k-57号行政处罚信息的信用修复申请事宜。")
+    assert read("authorization_letter", pt, rules)["decision_number"] == "（津保）应急罚〔2025〕k-57号"
+
+
+def test_the_representative_of_a_transport_decision(rules):
+    got = read("penalty_decision", _decision("企业名称:常州市恒达物流有限公司,统一社会信用代码:91320481NM02FXLW73",
+                                             "法定代表人或负责人姓名:彭建华"), rules)
+    assert got["legal_representative"] == "彭建华"
+
+
+def test_the_applicants_signing_date_not_the_offices(rules):
+    pt = page("失信行为纠正后的信用信息修复申请表", "申请主体名称|天津瑞恒达汽车零部件有限公司", "决定日期|2025年9月5日",
+              "申请主体意见|申请主体（盖章）：", "法定代表人（签字）：", "2026年2月2日", "决定机关意见",
+              "经核实，同意修复。", "（盖章）", "2026年2月4日")
+    assert read("application_form", pt, rules)["signed_date"] == "2026-02-02"
+
+
+def test_the_agents_id_under_the_agents_role_label(rules):
+    pt = page("授权委托书", "本人 赵国栋（姓名）系 天津瑞恒达汽车零部件有限公司（单位名称）的法定代表",
+              "人，现委托 孙晓燕（姓名）为我方代理人。代理人根据授权，以我方名义签署。",
+              "委托单位：天津瑞恒达汽车零部件有限公司（盖单位章）", "法定代表人：|（签字）", "身份证号码：120116197711168615",
+              "委托代理人：|（签字）", "身份证号码：120116199104075045", "2026 年 2 月 2 日")
+    got = read("authorization_letter", pt, rules)
+    assert got["agent_name"] == "孙晓燕" and got["id_number"] == "120116199104075045"

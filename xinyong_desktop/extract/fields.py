@@ -94,7 +94,7 @@ def _segment_after(line: Line, pos: int) -> tuple[int, int]:
     i = pos
     # a bracketed qualifier after the label belongs to it: 受托人（经办人）：, 信用代码（注册号）：
     q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", line.text[i:])
-    if q:
+    if q and not _NUMBER_AFTER_BRACKET.match(line.text[i:]):  # （津保）应急罚〔2025〕… is the number's own prefix
         i += q.end()
     if re.match(r"[ \t]*为[ \t]*[：:]", line.text[i:]):  # 法定代表人为：詹剑华
         i = line.text.index("为", i) + 1
@@ -110,6 +110,10 @@ def _segment_after(line: Line, pos: int) -> tuple[int, int]:
         end = line.text.find("\t", i)
         end = len(line.text) if end < 0 else end
     return i, end
+
+
+_NUMBER_AFTER_BRACKET = re.compile(r"[ \t：:]*[（(][\u4e00-\u9fa5]{1,6}[）)][ \t]*[\u4e00-\u9fa5A-Za-z]{1,16}[ \t]*"
+                                   r"[〔\[［【(（{][ \t]*(?:19|20)\d{2}")
 
 
 def _cells_below(page: PageText, li: int, box: Box) -> list[tuple[Line, int, int]]:
@@ -332,6 +336,13 @@ def _last_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
     (forms put it under the signature).  A date inside a sentence (委托期限：自…起至2027年5月3日止) is only the
     signing date for want of another, and not sure."""
     found = list(_dates(pages))
+    # the office's own part of a form (决定机关意见 … （盖章） date) comes after the applicant's signature
+    office = next(((pno, li) for pno, page in pages for li, ln in enumerate(page.lines) if _OFFICE_PART.search(ln.text)),
+                  None)
+    if office is not None:
+        def place(f) -> tuple[int, int]:
+            return f[0], dict(pages)[f[0]].lines.index(f[1])
+        found = [f for f in found if place(f) < office] or found
     if not found:
         return None
     for pno, line, d, s, e in reversed(found):
@@ -339,6 +350,10 @@ def _last_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
             return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
     pno, line, d, s, e = found[-1]
     return _Hit(d.isoformat(), pno, line.span_bbox(s, e), min(GUESS, line.span_conf(s, e)), line.text[s:e])
+
+
+_OFFICE_PART = re.compile(r"(?:决定机关|处罚机关|作出处罚决定的?机关|行政机关|主管部门|审核部门|受理部门|受理单位|信用修复机构)"
+                          r"[（(]?[^）)\t]{0,6}[）)]?意见|以下由.{0,12}填写|审核意见|审批意见")
 
 
 def _signing_date_line(text: str, s: int, e: int) -> bool:
@@ -467,9 +482,29 @@ def _id_of_agent(pages: list[tuple[int, PageText]], agent: FieldValue | None, hi
                         if v:
                             return _Hit(v[0], pno, ln.span_bbox(s0, e0), ln.span_conf(s0, e0), ln.text[s0:e0])
                 break
+    # the agent's role label without the name (委托代理人：（签字）), its ID number on the next line
+    for pno, page in pages:
+        for li, line in enumerate(page.lines):
+            for rm in _AGENT_ROLE.finditer(line.text):
+                for ln in page.lines[li : li + 3]:
+                    off = rm.end() if ln is line else 0
+                    text = ln.text[off:]
+                    m = _ID_ANY.search(text)
+                    role = _OTHER_ROLE.search(text)
+                    if role and (m is None or role.start() < m.start()):
+                        break
+                    if m:
+                        s0, e0 = off + m.start(), off + m.end()
+                        v = parse_value("id_number", ln.text[s0:e0])
+                        if v:
+                            return _Hit(v[0], pno, ln.span_bbox(s0, e0), ln.span_conf(s0, e0), ln.text[s0:e0])
+                        break
     if hit is not None and len(ids_on_page) > 1:
         return _scaled(hit, 0.85)
     return hit
+
+
+_AGENT_ROLE = re.compile(r"(?:委托代理人|受托人|被委托人|受委托人|代理人|经办人)(?:姓名)?[ \t]*[：:]")
 
 
 def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
