@@ -310,3 +310,10 @@ def test_the_agents_id_under_the_agents_role_label(rules):
               "委托代理人：|（签字）", "身份证号码：120116199104075045", "2026 年 2 月 2 日")
     got = read("authorization_letter", pt, rules)
     assert got["agent_name"] == "孙晓燕" and got["id_number"] == "120116199104075045"
+
+
+def test_a_name_wrapped_at_the_end_of_a_paragraph_line(rules):
+    got = read("penalty_decision", _decision("企业名称:株洲顺联物流有限公司,统一社会信用代码:9143021103P62JYK56",
+                                             "经营许可证:湘交运管许可株字430211001287号,法定代表人或负责人姓名:彭",
+                                             "建华", "公司地址:湖南省株洲市天元区黄河北路301号"), rules)
+    assert got["legal_representative"] == "彭建华"

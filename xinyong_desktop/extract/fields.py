@@ -152,6 +152,22 @@ def _continuation(page: PageText, line: Line, start: int, end: int) -> tuple[Lin
     return None
 
 
+def _wrapped_rest(page: PageText, line: Line, end: int) -> tuple[Line, int] | None:
+    """The words a paragraph carries onto its next line when a value ends the line at the right margin: the next
+    line's text up to its first punctuation."""
+    if end < len(line.text.rstrip()) or not page.lines:
+        return None
+    right = max(ln.bbox[2] for ln in page.lines)
+    if line.bbox[2] < right - 2.5 * max(line.height, 6):
+        return None
+    li = page.lines.index(line)
+    if li + 1 >= len(page.lines):
+        return None
+    nxt = page.lines[li + 1]
+    m = re.match(r"[^，,。；;：:\t ]{1,6}", nxt.text)
+    return (nxt, m.end()) if m else None
+
+
 def _name_end(seg: str) -> bool:
     """The wrapped end of a name in its cell: short, and no label of its own (公司, 有限公司, 股份有限公司)."""
     t = re.sub(r"\s+", "", seg)
@@ -275,6 +291,16 @@ def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], f
                                 ce = cs + len(raw[:cut.start()].rstrip())
                                 raw = ln.text[cs:ce]
                                 parsed = parse_value(ftype, raw)
+                        if parsed is None and ftype in ("person", "org", "name", "party"):
+                            wrapped = _wrapped_rest(page, ln, ce)
+                            if wrapped:  # 法定代表人或负责人姓名:彭⏎建华 — running text wrapped inside the value
+                                wl, w1 = wrapped
+                                joined = raw + wl.text[:w1]
+                                jp = parse_value(ftype, joined)
+                                if jp:
+                                    bbox = union([b for b in (ln.span_bbox(cs, ce), wl.span_bbox(0, w1)) if b])
+                                    return _Hit(jp[0], pno, bbox, min(ln.span_conf(cs, ce), wl.span_conf(0, w1)) * jp[1],
+                                                joined)
                         if parsed is None and ftype in ("decision_number", "org", "name", "party"):
                             cont = _continuation(page, ln, cs, ce)
                             if cont and ftype != "decision_number" and not _name_end(cont[0].text[cont[1]:cont[2]]):
