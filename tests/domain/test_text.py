@@ -129,3 +129,8 @@ def test_traditional_text_is_read_as_simplified_character_for_character():
     assert traditional_share(printed) > 0.3
     assert traditional_share(got) == 0.0
     assert to_simplified("常州市青枫物流有限公司 2024年") == "常州市青枫物流有限公司 2024年"
+
+
+@pytest.mark.parametrize("raw", ["贵局常环行罚〔2025〕767号", "贵单位以常环行罚〔2025〕767号", "你局常环行罚〔2025〕767号"])
+def test_the_words_addressing_the_authority_are_no_part_of_the_number(raw):
+    assert normalize_decision_number(raw) == "常环行罚〔2025〕767号"

@@ -216,3 +216,104 @@ def test_a_payer_label_printed_down_its_merged_cell(rules):
 def test_the_agent_on_the_underlined_blank_of_the_template(rules):
     pt = page("授权委托书", "本人 ＿张建国＿ 系 ＿常州市青枫物流有限公司＿ 的法定代表人，现授权委托 ＿李明＿（姓名）为我公司的代理人。")
     assert read("authorization_letter", pt, rules)["agent_name"] == "李明"
+
+
+def test_the_signing_date_is_not_the_end_of_a_term(rules):
+    pt = page("授权委托书", "受托人：李明", "委托期限：自2026年11月3日起至2027年5月3日止。", "委托人（盖章）：",
+              "日期：2026年11月3日")
+    assert read("authorization_letter", pt, rules)["signed_date"] == "2026-11-03"
+    # the signing date lost under the seal: the term's end is no sure signing date
+    pt = page("授权委托书", "受托人：李明", "委托期限：自2026年11月3日起至2027年5月3日止。", "委托人（盖章）：", "日期：  年1 月3日")
+    got = read_conf("authorization_letter", pt, rules)
+    assert got["signed_date"][1] < 0.9
+
+
+def test_a_decision_number_after_the_words_that_address_the_authority(rules):
+    pt = page("整改报告", "贵局常环行罚〔2025〕767号行政处罚决定书收悉，我单位高度重视，整改如下。",
+              "贵单位以常城管罚〔2023〕782号决定书对我公司作出处罚。")
+    assert read("rectification_report", pt, rules)["decision_number"] == "常环行罚〔2025〕767号"
+
+
+def test_a_decision_number_named_in_running_text_is_read_in_its_role(rules):
+    pt = page("信用修复申请书", "申请单位：江苏博远光伏科技有限公司",
+              "本单位因违法行为受到常州市生态环境局行政处罚（处罚决定书文号为常环行罚〔2022〕835号），现申请信用修复。")
+    got = read_conf("application_form", pt, rules)
+    assert got["decision_number"] == ("常环行罚〔2022〕835号", pytest.approx(0.95))
+
+
+def test_what_a_name_looks_like():
+    from xinyong_desktop.extract.patterns import (
+        is_label_word,
+        looks_like_person,
+        parse_party,
+        parse_person,
+        starts_clause,
+    )
+
+    for name in ("郭*西", "黄某某", "肖**", "李明", "欧阳春晓", "詹剑华"):
+        assert looks_like_person(name), name
+    for word in ("根据授权", "户名", "不服本处"):
+        assert not looks_like_person(word), word
+    assert is_label_word("户名") and is_label_word(" 全称：") and not is_label_word("常州市财政局")
+    assert starts_clause("不服本处罚决定的") and starts_clause("可在2015年5月21日起六十日内向玉林市工商行")
+    assert not starts_clause("常州市恒达化工有限公司")
+    assert parse_person("户名") is None and parse_person("根据授权，以我方名义") is None and parse_person("代理人") is None
+    assert parse_party("不服本处罚决定的，可以申请行政复议") is None
+    assert parse_party("可在2015年5月21日起六十日内向玉林市工商行") is None
+    assert parse_party("安宁明立卤味坊") == "安宁明立卤味坊" and parse_party("三河市乐客网吧") == "三河市乐客网吧"
+
+
+def test_the_agents_id_on_a_line_shared_with_the_representative(rules):
+    pt = page("授权委托书", "委托单位：常州市青枫物流有限公司",
+              "法定代表人：李华 身份证号码：320413197807043678 受托人：李明 身份证号码：320413198905148793")
+    got = read("authorization_letter", pt, rules)
+    assert got["agent_name"] == "李明" and got["id_number"] == "320413198905148793"
+
+
+def test_a_scanned_party_label_without_its_colon(rules):
+    got = read("penalty_decision", page("行政处罚决定书", "常市监处罚〔2024〕12号", "当事人常州市恒达化工有限公司",
+                                        "当事人在常州市钟楼区检查场所经营", source="ocr"), rules)
+    assert got["enterprise_name"] == "常州市恒达化工有限公司"
+    got = read_conf("penalty_decision", page("行政处罚决定书", "经查明，当事人存在违法行为。",
+                                             "当事人在大东港区集装箱进出口查验场地接受检查。", source="ocr"), rules)
+    assert got.get("enterprise_name", ("", 0.0))[1] < 0.9
+
+
+@pytest.mark.parametrize("row", ["处罚决定书文号|（津保）应急罚〔2025〕k-57号", "处罚决定书文号：（津保）应急罚〔2025〕k-57号"])
+def test_a_bracketed_prefix_belongs_to_the_number(rules, row):
+    pt = page("信用修复申请表", "申请单位名称|天津奥港汽车部件科技发展有限公司", row)
+    assert read("application_form", pt, rules)["decision_number"] == "（津保）应急罚〔2025〕k-57号"
+
+
+def test_a_bracketed_prefix_in_running_text(rules):
+    pt = page("授权委托书", "受托人：李明", "代为办理我单位（津保）应急罚〔2025〕k-57号行政处罚信息的信用修复申请事宜。")
+    assert read("authorization_letter", pt, rules)["decision_number"] == "（津保）应急罚〔2025〕k-57号"
+
+
+def test_the_representative_of_a_transport_decision(rules):
+    got = read("penalty_decision", _decision("企业名称:常州市恒达物流有限公司,统一社会信用代码:91320481NM02FXLW73",
+                                             "法定代表人或负责人姓名:彭建华"), rules)
+    assert got["legal_representative"] == "彭建华"
+
+
+def test_the_applicants_signing_date_not_the_offices(rules):
+    pt = page("失信行为纠正后的信用信息修复申请表", "申请主体名称|天津瑞恒达汽车零部件有限公司", "决定日期|2025年9月5日",
+              "申请主体意见|申请主体（盖章）：", "法定代表人（签字）：", "2026年2月2日", "决定机关意见",
+              "经核实，同意修复。", "（盖章）", "2026年2月4日")
+    assert read("application_form", pt, rules)["signed_date"] == "2026-02-02"
+
+
+def test_the_agents_id_under_the_agents_role_label(rules):
+    pt = page("授权委托书", "本人 赵国栋（姓名）系 天津瑞恒达汽车零部件有限公司（单位名称）的法定代表",
+              "人，现委托 孙晓燕（姓名）为我方代理人。代理人根据授权，以我方名义签署。",
+              "委托单位：天津瑞恒达汽车零部件有限公司（盖单位章）", "法定代表人：|（签字）", "身份证号码：120116197711168615",
+              "委托代理人：|（签字）", "身份证号码：120116199104075045", "2026 年 2 月 2 日")
+    got = read("authorization_letter", pt, rules)
+    assert got["agent_name"] == "孙晓燕" and got["id_number"] == "120116199104075045"
+
+
+def test_a_name_wrapped_at_the_end_of_a_paragraph_line(rules):
+    got = read("penalty_decision", _decision("企业名称:株洲顺联物流有限公司,统一社会信用代码:9143021103P62JYK56",
+                                             "经营许可证:湘交运管许可株字430211001287号,法定代表人或负责人姓名:彭",
+                                             "建华", "公司地址:湖南省株洲市天元区黄河北路301号"), rules)
+    assert got["legal_representative"] == "彭建华"

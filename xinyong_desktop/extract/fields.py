@@ -94,7 +94,7 @@ def _segment_after(line: Line, pos: int) -> tuple[int, int]:
     i = pos
     # a bracketed qualifier after the label belongs to it: 受托人（经办人）：, 信用代码（注册号）：
     q = re.match(r"[ \t]*[（(][^）)\t]{0,10}[）)]", line.text[i:])
-    if q:
+    if q and not _NUMBER_AFTER_BRACKET.match(line.text[i:]):  # （津保）应急罚〔2025〕… is the number's own prefix
         i += q.end()
     if re.match(r"[ \t]*为[ \t]*[：:]", line.text[i:]):  # 法定代表人为：詹剑华
         i = line.text.index("为", i) + 1
@@ -110,6 +110,10 @@ def _segment_after(line: Line, pos: int) -> tuple[int, int]:
         end = line.text.find("\t", i)
         end = len(line.text) if end < 0 else end
     return i, end
+
+
+_NUMBER_AFTER_BRACKET = re.compile(r"[ \t：:]*[（(][\u4e00-\u9fa5]{1,6}[）)][ \t]*[\u4e00-\u9fa5A-Za-z]{1,16}[ \t]*"
+                                   r"[〔\[［【(（{][ \t]*(?:19|20)\d{2}")
 
 
 def _cells_below(page: PageText, li: int, box: Box) -> list[tuple[Line, int, int]]:
@@ -146,6 +150,22 @@ def _continuation(page: PageText, line: Line, start: int, end: int) -> tuple[Lin
                 return below, pos, pos + len(seg)
             pos += len(seg) + 1
     return None
+
+
+def _wrapped_rest(page: PageText, line: Line, end: int) -> tuple[Line, int] | None:
+    """The words a paragraph carries onto its next line when a value ends the line at the right margin: the next
+    line's text up to its first punctuation."""
+    if end < len(line.text.rstrip()) or not page.lines:
+        return None
+    right = max(ln.bbox[2] for ln in page.lines)
+    if line.bbox[2] < right - 2.5 * max(line.height, 6):
+        return None
+    li = page.lines.index(line)
+    if li + 1 >= len(page.lines):
+        return None
+    nxt = page.lines[li + 1]
+    m = re.match(r"[^，,。；;：:\t ]{1,6}", nxt.text)
+    return (nxt, m.end()) if m else None
 
 
 def _name_end(seg: str) -> bool:
@@ -232,13 +252,24 @@ def _span_of(text: str, ch: str) -> tuple[int, int]:
     return (i, i + 1) if i >= 0 else (0, 0)
 
 
+def _glued_org(text: str) -> bool:
+    """A value run into its label that is an organisation's name, not running text (在…场, 对…, 因…)."""
+    return bool(parse_org(text)) and text[:1] not in "在对因自从由将把被与和及或向于经"
+
+
 def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], ftype: str,
                    separated: bool = False) -> _Hit | None:
     for label in labels:
         for pno, page in pages:
             for li, line in enumerate(page.lines):
-                for m in _find_labels(line, label, separated):
+                # a scan's recogniser may drop the colon after a label (当事人常州市…有限公司): there a value glued to
+                # the label counts when it is an organisation's name that opens no clause
+                ocr_glue = separated and page.source == "ocr"
+                for m in _find_labels(line, label, separated and not ocr_glue):
                     s, e = _segment_after(line, m.end())
+                    if (ocr_glue and m.end() < len(line.text) and _is_han(line.text[m.end()])
+                            and not _glued_org(line.text[m.end():e])):
+                        continue
                     cands = []
                     if s < e:
                         cands.append((line, s, e))
@@ -260,6 +291,16 @@ def _read_by_label(pages: list[tuple[int, PageText]], labels: tuple[str, ...], f
                                 ce = cs + len(raw[:cut.start()].rstrip())
                                 raw = ln.text[cs:ce]
                                 parsed = parse_value(ftype, raw)
+                        if parsed is None and ftype in ("person", "org", "name", "party"):
+                            wrapped = _wrapped_rest(page, ln, ce)
+                            if wrapped:  # 法定代表人或负责人姓名:彭⏎建华 — running text wrapped inside the value
+                                wl, w1 = wrapped
+                                joined = raw + wl.text[:w1]
+                                jp = parse_value(ftype, joined)
+                                if jp:
+                                    bbox = union([b for b in (ln.span_bbox(cs, ce), wl.span_bbox(0, w1)) if b])
+                                    return _Hit(jp[0], pno, bbox, min(ln.span_conf(cs, ce), wl.span_conf(0, w1)) * jp[1],
+                                                joined)
                         if parsed is None and ftype in ("decision_number", "org", "name", "party"):
                             cont = _continuation(page, ln, cs, ce)
                             if cont and ftype != "decision_number" and not _name_end(cont[0].text[cont[1]:cont[2]]):
@@ -317,12 +358,34 @@ def _dates(pages: list[tuple[int, PageText]]):
 
 
 def _last_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
-    """The signing date: the last date in reading order (forms put it under the signature)."""
+    """The signing date: the last date in reading order that stands on a line of its own or after a date label
+    (forms put it under the signature).  A date inside a sentence (委托期限：自…起至2027年5月3日止) is only the
+    signing date for want of another, and not sure."""
     found = list(_dates(pages))
+    # the office's own part of a form (决定机关意见 … （盖章） date) comes after the applicant's signature
+    office = next(((pno, li) for pno, page in pages for li, ln in enumerate(page.lines) if _OFFICE_PART.search(ln.text)),
+                  None)
+    if office is not None:
+        def place(f) -> tuple[int, int]:
+            return f[0], dict(pages)[f[0]].lines.index(f[1])
+        found = [f for f in found if place(f) < office] or found
     if not found:
         return None
+    for pno, line, d, s, e in reversed(found):
+        if _signing_date_line(line.text, s, e):
+            return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
     pno, line, d, s, e = found[-1]
-    return _Hit(d.isoformat(), pno, line.span_bbox(s, e), line.span_conf(s, e), line.text[s:e])
+    return _Hit(d.isoformat(), pno, line.span_bbox(s, e), min(GUESS, line.span_conf(s, e)), line.text[s:e])
+
+
+_OFFICE_PART = re.compile(r"(?:决定机关|处罚机关|作出处罚决定的?机关|行政机关|主管部门|审核部门|受理部门|受理单位|信用修复机构)"
+                          r"[（(]?[^）)\t]{0,6}[）)]?意见|以下由.{0,12}填写|审核意见|审批意见")
+
+
+def _signing_date_line(text: str, s: int, e: int) -> bool:
+    rest = re.sub(r"[\s（()）:：年月日_＿\-—.]", "", text[:s] + text[e:])
+    rest = re.sub(r"签署日期|签发日期|落款日期|填表日期|申请日期|日期|时间|签字|签名|盖章|公章|印章|（章）", "", rest)
+    return len(rest) <= 24 and not re.search(r"至|起|止|期限|有效期|之日", text[:s] + text[e:])
 
 
 def _first_date(pages: list[tuple[int, PageText]]) -> _Hit | None:
@@ -431,7 +494,7 @@ def _id_of_agent(pages: list[tuple[int, PageText]], agent: FieldValue | None, hi
                 bb = line.bbox
                 if not (bb[1] - 1 <= cy <= bb[3] + 1) or agent.value not in line.text.replace(" ", ""):
                     continue
-                start = line.text.find(agent.value[:1])
+                start = next((k for k, b in enumerate(line.boxes) if b and b[0] >= agent.bbox[0] - 1), 0)
                 for ln in page.lines[li : li + 4]:
                     text = ln.text[start:] if ln is line else ln.text
                     off = start if ln is line else 0
@@ -445,9 +508,29 @@ def _id_of_agent(pages: list[tuple[int, PageText]], agent: FieldValue | None, hi
                         if v:
                             return _Hit(v[0], pno, ln.span_bbox(s0, e0), ln.span_conf(s0, e0), ln.text[s0:e0])
                 break
+    # the agent's role label without the name (委托代理人：（签字）), its ID number on the next line
+    for pno, page in pages:
+        for li, line in enumerate(page.lines):
+            for rm in _AGENT_ROLE.finditer(line.text):
+                for ln in page.lines[li : li + 3]:
+                    off = rm.end() if ln is line else 0
+                    text = ln.text[off:]
+                    m = _ID_ANY.search(text)
+                    role = _OTHER_ROLE.search(text)
+                    if role and (m is None or role.start() < m.start()):
+                        break
+                    if m:
+                        s0, e0 = off + m.start(), off + m.end()
+                        v = parse_value("id_number", ln.text[s0:e0])
+                        if v:
+                            return _Hit(v[0], pno, ln.span_bbox(s0, e0), ln.span_conf(s0, e0), ln.text[s0:e0])
+                        break
     if hit is not None and len(ids_on_page) > 1:
         return _scaled(hit, 0.85)
     return hit
+
+
+_AGENT_ROLE = re.compile(r"(?:委托代理人|受托人|被委托人|受委托人|代理人|经办人)(?:姓名)?[ \t]*[：:]")
 
 
 def _authority_from_header(pages: list[tuple[int, PageText]]) -> _Hit | None:
