@@ -303,3 +303,11 @@ def test_two_readings_of_the_reference_that_disagree_state_no_error():
     ms.append(mat(Kind.PENALTY_DECISION, "第二页.jpg", enterprise_name="常州市恒昌贸易有限公司"))
     got = [f for f in check(ms) if f.code == Code.NAME_MISMATCH]
     assert got and all(f.severity == Severity.REVIEW for f in got)
+
+
+def test_a_material_recognised_unsurely_as_another_kind_may_be_the_missing_one():
+    ms = [m for m in clean_packet() if m.kind != Kind.LEGAL_REP_CERTIFICATE]
+    photo = mat(Kind.COMMITMENT_LETTER, "IMG_1.jpg", notes=["several_documents", f"{COULD_BE}legal_rep_certificate"])
+    ms.append(photo)
+    got = [f for f in check(ms) if f.code == Code.MATERIAL_MISSING]
+    assert [(f.severity, f.path) for f in got] == [(Severity.REVIEW, "IMG_1.jpg")]

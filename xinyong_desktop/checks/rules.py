@@ -57,13 +57,14 @@ def _id_kind(kind: Kind) -> str:
 
 
 def candidates(ctx: Context, kind: Kind) -> list[Material]:
-    """Unrecognised materials of the packet that could be `kind`: a file that could not be read, a page without
-    text (an unread scan, `--no-ocr`), or a document whose words or title resemble that material's."""
+    """Materials of the packet that could be `kind`: an unrecognised file that could not be read or a page without
+    text (an unread scan, `--no-ocr`), or a document not recognised surely (no title, or a picture of several)
+    whose words or title resemble that material's."""
     out = []
     for m in ctx.materials:
-        if m.kind != Kind.OTHER:
-            continue
-        if (not m.pages or m.text_source == TextSource.NONE or f"{COULD_BE}{_id_kind(kind)}" in m.notes):
+        if m.kind == Kind.OTHER and (not m.pages or m.text_source == TextSource.NONE):
+            out.append(m)
+        elif f"{COULD_BE}{_id_kind(kind)}" in m.notes:
             out.append(m)
     return out
 
