@@ -311,3 +311,18 @@ def test_a_material_recognised_unsurely_as_another_kind_may_be_the_missing_one()
     ms.append(photo)
     got = [f for f in check(ms) if f.code == Code.MATERIAL_MISSING]
     assert [(f.severity, f.path) for f in got] == [(Severity.REVIEW, "IMG_1.jpg")]
+
+
+@pytest.mark.parametrize(("on_card", "conf", "want"), [
+    ("杜国栋", 0.68, "error"),  # no character in common: no misreading makes one of the other
+    ("庄栋飞", 0.68, "review"),  # the same name, unsure... no difference at all
+    ("庄栎飞", 0.68, "review"),  # one character apart, read unsurely: may be a misreading
+    ("杜国栋", 0.5, "review"),  # read too poorly to say anything
+])
+def test_two_readings_differ_surely_when_no_misreading_makes_one_of_the_other(on_card, conf, want):
+    ms = clean_packet()
+    ms.append(mat(Kind.AUTHORIZATION_LETTER, enterprise_name=NAME, agent_name=fv("庄栋飞", 0.85),
+                  seal=fv("present", 0.95), signature=fv("present", 0.9)))
+    ms.append(mat(Kind.AGENT_ID, id_name=fv(on_card, conf)))
+    got = [str(f.severity) for f in check(ms, AGENT) if f.code == Code.AUTHORIZATION_INVALID]
+    assert got == ([] if on_card == "庄栋飞" else [want])
