@@ -326,3 +326,13 @@ def test_two_readings_differ_surely_when_no_misreading_makes_one_of_the_other(on
     ms.append(mat(Kind.AGENT_ID, id_name=fv(on_card, conf)))
     got = [str(f.severity) for f in check(ms, AGENT) if f.code == Code.AUTHORIZATION_INVALID]
     assert got == ([] if on_card == "庄栋飞" else [want])
+
+
+def test_a_receipts_figures_and_words_disagreeing_is_one_doubt_not_two():
+    ms = clean_packet()
+    proof = get(ms, Kind.PAYMENT_PROOF)
+    proof.text_source = TextSource.OCR
+    proof.fields[FieldId.PAID_AMOUNT] = fv("50.00", 0.59)
+    proof.notes.append("amount_words:大写 5000.00，小写 50.00")
+    got = [f for f in check(ms) if f.code == Code.FINE_NOT_FULLY_PAID]
+    assert len(got) == 1 and got[0].severity == Severity.REVIEW and "大写" in got[0].message

@@ -351,7 +351,7 @@ def payment(ctx: Context) -> Iterator[Claim]:
     read = [m.fields[FieldId.PAID_AMOUNT].confidence for m in proofs]
     ev = sure(*read, ctx.fined[1].confidence if ctx.fined else 0.0, threshold=STRONG)
     if any(n.startswith("amount_words:") for m in proofs for n in m.notes):
-        ev = UNSURE
+        return  # the figures and the words of a receipt disagree: already stated, one doubt is enough
     yield Claim(Code.FINE_NOT_FULLY_PAID, ev,
                 f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
                 f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",
