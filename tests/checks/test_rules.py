@@ -303,3 +303,36 @@ def test_two_readings_of_the_reference_that_disagree_state_no_error():
     ms.append(mat(Kind.PENALTY_DECISION, "第二页.jpg", enterprise_name="常州市恒昌贸易有限公司"))
     got = [f for f in check(ms) if f.code == Code.NAME_MISMATCH]
     assert got and all(f.severity == Severity.REVIEW for f in got)
+
+
+def test_a_material_recognised_unsurely_as_another_kind_may_be_the_missing_one():
+    ms = [m for m in clean_packet() if m.kind != Kind.LEGAL_REP_CERTIFICATE]
+    photo = mat(Kind.COMMITMENT_LETTER, "IMG_1.jpg", notes=["several_documents", f"{COULD_BE}legal_rep_certificate"])
+    ms.append(photo)
+    got = [f for f in check(ms) if f.code == Code.MATERIAL_MISSING]
+    assert [(f.severity, f.path) for f in got] == [(Severity.REVIEW, "IMG_1.jpg")]
+
+
+@pytest.mark.parametrize(("on_card", "conf", "want"), [
+    ("杜国栋", 0.68, "error"),  # no character in common: no misreading makes one of the other
+    ("庄栋飞", 0.68, "review"),  # the same name, unsure... no difference at all
+    ("庄栎飞", 0.68, "review"),  # one character apart, read unsurely: may be a misreading
+    ("杜国栋", 0.5, "review"),  # read too poorly to say anything
+])
+def test_two_readings_differ_surely_when_no_misreading_makes_one_of_the_other(on_card, conf, want):
+    ms = clean_packet()
+    ms.append(mat(Kind.AUTHORIZATION_LETTER, enterprise_name=NAME, agent_name=fv("庄栋飞", 0.85),
+                  seal=fv("present", 0.95), signature=fv("present", 0.9)))
+    ms.append(mat(Kind.AGENT_ID, id_name=fv(on_card, conf)))
+    got = [str(f.severity) for f in check(ms, AGENT) if f.code == Code.AUTHORIZATION_INVALID]
+    assert got == ([] if on_card == "庄栋飞" else [want])
+
+
+def test_a_receipts_figures_and_words_disagreeing_is_one_doubt_not_two():
+    ms = clean_packet()
+    proof = get(ms, Kind.PAYMENT_PROOF)
+    proof.text_source = TextSource.OCR
+    proof.fields[FieldId.PAID_AMOUNT] = fv("50.00", 0.59)
+    proof.notes.append("amount_words:大写 5000.00，小写 50.00")
+    got = [f for f in check(ms) if f.code == Code.FINE_NOT_FULLY_PAID]
+    assert len(got) == 1 and got[0].severity == Severity.REVIEW and "大写" in got[0].message

@@ -86,3 +86,9 @@ def test_a_colourless_page_is_a_black_and_white_copy_only_when_its_file_shows_no
     mark = find_seal([(1, page, bw)], SEAL, in_colour=True)
     assert (mark.present, mark.confidence) == (False, SEEN_EMPTY)
     assert find_seal([(1, page, ink(seals=[(320, 380, 420, 470)]))], SEAL).present
+
+
+def test_handwriting_read_together_with_the_seals_words_is_a_signature():
+    """A signature and the seal stamped over it read as one line: "法定代表人签字：R有限公司"."""
+    page = ocr_page(("法定代表人签字：R有限公司", 300, 430), ("2025年4月3日", 300, 470))
+    assert find_signature([(1, page, ink())], SIG).present

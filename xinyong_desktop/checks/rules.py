@@ -6,6 +6,7 @@ The rules never decide a severity themselves: each says what its claim rests on 
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,13 +17,17 @@ from xinyong_desktop.checks.messages import field_name
 from xinyong_desktop.checks.policy import Claim, Evidence, sure
 from xinyong_desktop.domain import identifiers as ids
 from xinyong_desktop.domain.model import (
+    AGREEING,
     CORRECTED,
     MARK_SURE,
+    MISREAD_PLACES,
+    MISREAD_SHARE,
     STRONG,
     UNCONFIRMED,
     Applicant,
     Code,
     FieldId,
+    FieldValue,
     Finding,
     Kind,
     Material,
@@ -45,6 +50,23 @@ class Rule:
     run: Callable[[Context], Iterable[Claim]]
 
 
+def differs(fid: FieldId, a: FieldValue, b: FieldValue) -> Evidence:
+    """What a difference between two readings rests on: SEEN when both are read surely, or when both are read
+    well enough (≥ AGREEING) and they differ too much to be a misreading of one another — codes in more than
+    MISREAD_PLACES places, names sharing less than MISREAD_SHARE of their characters (毛静怡 / 杜国栋)."""
+    if a.confidence >= STRONG and b.confidence >= STRONG:
+        return SEEN
+    if min(a.confidence, b.confidence) < AGREEING:
+        return UNSURE
+    x, y = normalize_name(a.value).upper(), normalize_name(b.value).upper()
+    if fid in (FieldId.USCC, FieldId.ID_NUMBER):
+        places = sum(1 for p, q in zip(x, y, strict=False) if p != q) + abs(len(x) - len(y))
+        return SEEN if places > MISREAD_PLACES else UNSURE
+    have = Counter(y)
+    shared = sum(min(n, have[c]) for c, n in Counter(x).items())
+    return SEEN if shared < MISREAD_SHARE * max(len(x), len(y), 1) else UNSURE
+
+
 # ---------------------------------------------------------------- files and materials
 def unreadable_files(ctx: Context) -> Iterator[Claim]:
     for path, reason in ctx.unreadable:
@@ -57,13 +79,14 @@ def _id_kind(kind: Kind) -> str:
 
 
 def candidates(ctx: Context, kind: Kind) -> list[Material]:
-    """Unrecognised materials of the packet that could be `kind`: a file that could not be read, a page without
-    text (an unread scan, `--no-ocr`), or a document whose words or title resemble that material's."""
+    """Materials of the packet that could be `kind`: an unrecognised file that could not be read or a page without
+    text (an unread scan, `--no-ocr`), or a document not recognised surely (no title, or a picture of several)
+    whose words or title resemble that material's."""
     out = []
     for m in ctx.materials:
-        if m.kind != Kind.OTHER:
-            continue
-        if (not m.pages or m.text_source == TextSource.NONE or f"{COULD_BE}{_id_kind(kind)}" in m.notes):
+        if m.kind == Kind.OTHER and (not m.pages or m.text_source == TextSource.NONE):
+            out.append(m)
+        elif f"{COULD_BE}{_id_kind(kind)}" in m.notes:
             out.append(m)
     return out
 
@@ -249,7 +272,7 @@ def consistency(ctx: Context) -> Iterator[Claim]:
                 continue  # already USCC_INVALID (or masked: review)
             if same(fid, got, want):
                 continue
-            ev = sure(m.fields[got_fid].confidence, ref.fields[fid].confidence, threshold=STRONG)
+            ev = differs(fid, m.fields[got_fid], ref.fields[fid])
             if f"conflict:{got_fid}" in m.notes or not undisputed or not _shaped(m, got_fid):
                 ev = UNSURE
             name = ctx.name(m.kind)
@@ -269,7 +292,7 @@ def certificate_id(ctx: Context) -> Iterator[Claim]:
     if any(ids.is_masked(v or "") for v in (a, b)):
         return
     yield Claim(Code.LEGAL_REP_MISMATCH,
-                sure(cert.fields[FieldId.ID_NUMBER].confidence, card.fields[FieldId.ID_NUMBER].confidence, threshold=STRONG),
+                differs(FieldId.ID_NUMBER, cert.fields[FieldId.ID_NUMBER], card.fields[FieldId.ID_NUMBER]),
                 f"法定代表人身份证明书中的身份证号码（{a}）与法定代表人身份证（{b}）不一致。",
                 f"法定代表人身份证明书中的身份证号码可能与法定代表人身份证不一致（识别为 {a} / {b}），请看原件核对。",
                 material=cert, field=FieldId.ID_NUMBER)
@@ -328,7 +351,7 @@ def payment(ctx: Context) -> Iterator[Claim]:
     read = [m.fields[FieldId.PAID_AMOUNT].confidence for m in proofs]
     ev = sure(*read, ctx.fined[1].confidence if ctx.fined else 0.0, threshold=STRONG)
     if any(n.startswith("amount_words:") for m in proofs for n in m.notes):
-        ev = UNSURE
+        return  # the figures and the words of a receipt disagree: already stated, one doubt is enough
     yield Claim(Code.FINE_NOT_FULLY_PAID, ev,
                 f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
                 f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",
@@ -354,8 +377,7 @@ def authorization(ctx: Context) -> Iterator[Claim]:
         # the agent named, and the agent's ID number, each against the card: the surer difference is stated
         claims = []
         if card and agent and on_card and normalize_name(agent) != normalize_name(on_card):
-            ev = sure(letter.fields[FieldId.AGENT_NAME].confidence, card.fields[FieldId.ID_NAME].confidence,
-                      threshold=STRONG)
+            ev = differs(FieldId.AGENT_NAME, letter.fields[FieldId.AGENT_NAME], card.fields[FieldId.ID_NAME])
             claims.append(Claim(Code.AUTHORIZATION_INVALID, ev if _shaped(letter, FieldId.AGENT_NAME) else UNSURE,
                                 f"授权委托书中的受托人“{agent}”与经办人身份证（“{on_card}”）不是同一人，"
                                 "请由实际办理人重新签署授权委托书或更换身份证复印件。",
@@ -363,8 +385,7 @@ def authorization(ctx: Context) -> Iterator[Claim]:
                                 material=letter, field=FieldId.AGENT_NAME))
         if card and a_no and c_no and a_no != c_no and not ids.is_masked(a_no) and not ids.is_masked(c_no):
             claims.append(Claim(Code.AUTHORIZATION_INVALID,
-                                sure(letter.fields[FieldId.ID_NUMBER].confidence,
-                                     card.fields[FieldId.ID_NUMBER].confidence, threshold=STRONG),
+                                differs(FieldId.ID_NUMBER, letter.fields[FieldId.ID_NUMBER], card.fields[FieldId.ID_NUMBER]),
                                 f"授权委托书中的受托人身份证号码（{a_no}）与经办人身份证（{c_no}）不一致。",
                                 f"授权委托书中的受托人身份证号码可能与经办人身份证不一致（识别为 {a_no} / {c_no}），请看原件核对。",
                                 material=letter, field=FieldId.ID_NUMBER))

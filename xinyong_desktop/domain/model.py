@@ -105,6 +105,10 @@ CONFIRMED = 0.97
 AGREEING = 0.6
 # the recogniser's confidence in one character above which a difference is what is printed
 SURE_CHARACTER = 0.9
+# two readings (each ≥ AGREEING) differ too much for a misreading: codes in more than this many places,
+# names sharing less than this share of their characters
+MISREAD_PLACES = 3
+MISREAD_SHARE = 0.5
 
 # Seals and signatures.  A mark's confidence says how it was decided; "absent" is evidence (an error) only at
 # SEEN_EMPTY or above: the signing zone / the seal's place was seen and holds no ink, on a page in colour.

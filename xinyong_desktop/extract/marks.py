@@ -121,6 +121,12 @@ def _handwritten_text(rest: str) -> str:
     return _FORM_MARKS.sub("", t)
 
 
+def _printed_name(t: str) -> bool:
+    """An organisation's name printed in full (the unit after 申请人（签章）), not handwriting read with a seal's
+    ring words ("R有限公司")."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff（）()]{2,}", t)) and t.endswith(_ORG_TAIL) and len(t) >= 4
+
+
 def _continues_name(above: list[Line], rest: str) -> bool:
     """A wrapped organisation name ("…有限公" / "司") that ends in the signing zone: printed, not signed."""
     t = _FORM_MARKS.sub("", rest)
@@ -143,14 +149,14 @@ def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | Non
                     rest = rest[: nxt.start()]
                 above = page.lines[max(0, i - 2) : i]
                 hand = _handwritten_text(rest)
-                if hand and not hand.endswith(_ORG_TAIL) and not _continues_name(above, rest):
+                if hand and not _printed_name(hand) and not _continues_name(above, rest):
                     k = e + next((j for j, ch in enumerate(rest) if not _FORM_MARKS.fullmatch(ch)), 0)
                     return True, line.span_bbox(k, e + len(rest.rstrip()))
                 below = page.lines[i + 1] if i + 1 < len(page.lines) else None
                 lb = line.span_bbox(s, e)
                 if below is not None and lb is not None and _under(below.bbox, lb, line.height):
                     t = _handwritten_text(below.text)
-                    if 2 <= len(t) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and not t.endswith(_ORG_TAIL) \
+                    if 2 <= len(t) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and not _printed_name(t) \
                             and "：" not in below.text \
                             and ":" not in below.text:
                         return True, below.bbox

@@ -237,10 +237,11 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
         m.notes.extend(sorted({n for i in idx for n in kinds[i].notes if n == "several_documents"}))
         if in_colour and source == TextSource.OCR:
             m.notes.append(SCAN_COLOUR)
-        if kind_name == "other":  # what it could be, so that a material is not called missing while it is here
-            m.notes.extend(f"{COULD_BE}{k}" for k in could_be([t for _, t in texts], rules))
         if kind_name not in ("other", "id_card") and not any(kinds[i].has_title for i in idx):
             m.notes.append("untitled")  # recognised by its words only
+        if kind_name == "other" or "untitled" in m.notes or "several_documents" in m.notes:
+            # what else it could be, so that a material is not called missing while it may be here
+            m.notes.extend(f"{COULD_BE}{k}" for k in could_be([t for _, t in texts], rules) if k != kind_name)
         outdated = next((kinds[i].outdated_title for i in idx if kinds[i].outdated_title), None)
         if outdated:
             m.notes.append(f"outdated:{outdated}")
