@@ -111,7 +111,8 @@ def _engine():
                 _probe(engine)
                 backend = Backend("openvino", _version("openvino"),
                                   "按设置使用" if wanted == "openvino" else "自动选择：本机可运行 OpenVINO")
-            except Exception as e:  # noqa: BLE001 - any failure (not installed, no CPU support, bad read) falls back
+            except (Exception, SystemExit) as e:  # noqa: BLE001 - any failure (not installed, no CPU support, a
+                # bad read; openvino's import exits when it cannot find its libraries on Windows) falls back
                 log.warning("OCR backend OpenVINO unavailable (%s: %s); using onnxruntime", type(e).__name__, e)
                 engine = None
                 why = "OpenVINO 未安装" if isinstance(e, ImportError) else "OpenVINO 在本机无法运行"
