@@ -90,6 +90,7 @@ class Stages:
     def __init__(self):
         self.acc: dict[str, float] = defaultdict(float)
         self._stack: list[float] = []  # CPU time of timed calls made inside each open call
+        self.passthrough = False  # inside an engine call that its caller's stage holds
 
     def run(self, stage: str, fn, *a, **k):
         c = cpu()
@@ -103,15 +104,13 @@ class Stages:
             if self._stack:
                 self._stack[-1] += spent
 
-    def add(self, stage: str, spent: float) -> None:
-        """Time measured by a caller already counted as the enclosing call's inner time."""
-        self.acc[stage] += spent
-
     @contextlib.contextmanager
     def patch(self, obj, name: str, stage: str):
         orig = getattr(obj, name)
 
         def wrapper(*a, **k):
+            if self.passthrough:
+                return orig(*a, **k)
             return self.run(stage, orig, *a, **k)
 
         setattr(obj, name, wrapper)
@@ -122,7 +121,8 @@ class Stages:
 
 
 class _EngineProxy:
-    """The engine, its main calls split into detection / recognition / word boxes by its own timings."""
+    """The engine: its page reading (detection + recognition + word boxes) timed model by model; its other calls
+    (orientation, the second look) left to the stage that makes them."""
 
     def __init__(self, eng, st: Stages):
         self._eng, self._st = eng, st
@@ -131,21 +131,13 @@ class _EngineProxy:
         return getattr(self._eng, name)
 
     def __call__(self, img, **kw):
-        if not (kw.get("use_det") and kw.get("use_rec")):
-            return self._eng(img, **kw)  # preparation's and the second look's calls: counted there
-        c = cpu()
-        res = self._st.run("_main", self._eng, img, **kw)
-        spent = cpu() - c
-        det, cls_, rec = ((x or 0.0) for x in (list(res.elapse_list or []) + [0.0, 0.0, 0.0])[:3])
-        models = det + cls_ + rec
-        # the engine's own wall-clock split of its models, applied to the CPU time of the call; what the call
-        # spent beyond its models is the word boxes (and its pre/post-processing)
-        share = min(1.0, models / max(spent, 1e-9))
-        self._st.add("detection", spent * share * det / (models or 1.0))
-        self._st.add("recognition", spent * share * (cls_ + rec) / (models or 1.0))
-        self._st.add("word boxes", spent * (1 - share))
-        self._st.acc["_main"] -= spent
-        return res
+        if kw.get("use_det") and kw.get("use_rec"):
+            return self._st.run("word boxes, engine pre/post", self._eng, img, **kw)
+        self._st.passthrough = True
+        try:
+            return self._eng(img, **kw)
+        finally:
+            self._st.passthrough = False
 
 
 class InProcessPool:
@@ -170,6 +162,8 @@ class InProcessPool:
 def stages(packet: Path, pages: int) -> dict[str, float]:
     """CPU seconds per page of each stage of one check in this process."""
     import pypdfium2 as pdfium_mod
+    from rapidocr.ch_ppocr_det import TextDetector
+    from rapidocr.ch_ppocr_rec import TextRecognizer
 
     from xinyong_desktop.intake import ocr, prepare, worker
     from xinyong_desktop.services import check_packet as cp
@@ -179,11 +173,14 @@ def stages(packet: Path, pages: int) -> dict[str, float]:
     with contextlib.ExitStack() as es:
         es.enter_context(st.patch(pdfium_mod.PdfPage, "render", "render"))
         es.enter_context(st.patch(worker, "decode_bounded", "render"))
-        es.enter_context(st.patch(prepare, "prepare", "preparation"))
+        for name in ("straighten_photo", "upside_down", "deskew"):
+            es.enter_context(st.patch(prepare, name, "preparation"))
         es.enter_context(st.patch(ocr, "drop_red", "preparation"))
         es.enter_context(st.patch(ocr, "second_look", "second look at dates"))
         es.enter_context(st.patch(worker, "_page", "ink/seal analysis"))
         es.enter_context(st.patch(worker, "parse_file", "parser (other)"))
+        es.enter_context(st.patch(TextDetector, "__call__", "detection"))
+        es.enter_context(st.patch(TextRecognizer, "__call__", "recognition"))
         ocr._STATE["engine"] = _EngineProxy(eng, st)
         try:
             st.run("layout + checks", cp.check_packet, packet, as_of=AS_OF, pool=InProcessPool())
@@ -247,7 +244,7 @@ def report(r: dict) -> None:
     print(f"  engine alone (detection + recognition, 144 dpi page): {r['engine_cpu']:.2f} s CPU, "
           f"{r['engine_wall']:.2f} s wall per page")
     print("  stages, one process (CPU s per page):")
-    for k in ("render", "preparation", "detection", "recognition", "word boxes", "second look at dates",
+    for k in ("render", "preparation", "detection", "recognition", "word boxes, engine pre/post", "second look at dates",
               "ink/seal analysis", "parser (other)", "layout + checks", "total"):
         print(f"    {k:<22}{st.get(k, 0.0):6.2f}")
     print(f"  our pipeline / engine alone (CPU): {st['total'] / r['engine_cpu']:.2f}x  (target <= 1.10x)")
