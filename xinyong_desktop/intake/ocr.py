@@ -1,4 +1,5 @@
-"""Offline OCR with RapidOCR (models ship in its wheel).  Loaded lazily, once per worker process."""
+"""Offline OCR with RapidOCR (models ship in its wheel).  Loaded lazily, once per worker process, on OpenVINO where
+it imports and reads a probe line, on onnxruntime otherwise (XINYONG_OCR_BACKEND forces one; docs/ocr-backends.md)."""
 from __future__ import annotations
 
 import logging
