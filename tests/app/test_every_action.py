@@ -190,6 +190,12 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
     ans.ok()
     do("快捷键一览")
     assert any("Ctrl+J" in s.text or "Ctrl+J".replace("Ctrl", "Ctrl") in s.text for s in ans.seen)
+    ans.ok()
+    do("关于本软件")
+    qtbot.waitUntil(ans.done, timeout=120_000)
+    about = [s for s in ans.seen if s.title == "关于本软件"]
+    engine = w.pool.call("xinyong_desktop.intake.ocr:backend_info")["value"]["label"]  # what the parsers use
+    assert about and f"文字识别（OCR）引擎：{engine}" in about[-1].text, [s.text for s in about]
 
     # ---- other cases
     do("下一家企业")

@@ -328,6 +328,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_CLASS, S.EXPORT_BUNDLE, "", self.export_bundle)
         act(S.MENU_CLASS, S.IMPORT_BUNDLE, "", self.import_bundle)
         act(S.MENU_HELP, S.SHORTCUTS, "F1", self.show_shortcuts)
+        act(S.MENU_HELP, S.ABOUT, "", self.show_about)
         from xinyong_desktop.app import stick_intake
 
         self.stick_action = stick_intake.install(self)  # 导入U盘（多家企业）…
@@ -424,6 +425,34 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
                     lines.append(f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
                                  f"{plain_text(a.text())}")
         QMessageBox.information(self, S.SHORTCUTS, "\n".join(lines))
+
+    def show_about(self) -> None:
+        """The version and the OCR backend the parser processes use (asked of a parser: it is chosen there)."""
+        pool = self.pool
+
+        def ask(_progress) -> dict:
+            if pool is not None:
+                return pool.call("xinyong_desktop.intake.ocr:backend_info", seconds=120)
+            from xinyong_desktop.intake.sandbox import call_sandboxed
+
+            return call_sandboxed("xinyong_desktop.intake.ocr:backend_info", seconds=120)
+
+        self.run_op(ask, self._about_done, label=S.ABOUT_READING)
+
+    def _about_done(self, res) -> None:
+        import logging
+        import platform
+
+        from xinyong_desktop import __version__
+
+        if res.get("ok"):
+            info = res["value"]
+            engine, reason = info["label"], info["reason"]
+            logging.getLogger("xinyong.app").info("OCR backend: %s (%s)", engine, reason)
+        else:
+            engine, reason = S.ABOUT_NO_ENGINE.format(reason=res.get("reason", "")), ""
+        QMessageBox.information(self, S.ABOUT, S.ABOUT_TEXT.format(
+            title=S.APP_TITLE, version=__version__, engine=engine, reason=reason, python=platform.python_version()))
 
     def closeEvent(self, e) -> None:
         QSettings().setValue("geometry", self.saveGeometry())

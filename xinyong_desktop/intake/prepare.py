@@ -1,32 +1,17 @@
-"""Page preparation before OCR: find the document in a photo, even out light, fix rotation and skew.
+"""Page preparation around OCR: find the document in a photo, even out light, fix rotation and skew.
 
-Every step records where its pixels came from, so OCR boxes map back to the original page
-(`Prepared.to_original`).  Pure numpy/OpenCV plus the OCR engine's own detector and classifier.
+Every step records where its pixels came from (a 3x3 matrix back to the original page), so OCR boxes map back
+to the page as the file shows it.  Orientation and skew are judged from the text lines the page's own OCR
+reading detected (`ocr.ocr_page` reads a page once, and again only when it has to be turned or straightened):
+no detection pass of its own.  Pure numpy/OpenCV plus the OCR engine's direction classifier.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 
-@dataclass
-class Prepared:
-    image: np.ndarray
-    back: np.ndarray  # 3x3: prepared pixel → original pixel
-    rotation: int = 0  # quarter turns applied (counter-clockwise)
-    skew_deg: float = 0.0
-    warped: bool = False
-
-    def to_original(self, quad) -> tuple[float, float, float, float]:
-        pts = np.hstack([np.asarray(quad, dtype=np.float64).reshape(-1, 2), np.ones((len(quad), 1))])
-        mapped = pts @ self.back.T
-        xy = mapped[:, :2] / mapped[:, 2:3]
-        return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
-
-
-def _rot90_back(k: int, w: int, h: int) -> np.ndarray:
+def rot90_back(k: int, w: int, h: int) -> np.ndarray:
     """Matrix taking a pixel of np.rot90(img, k) back to img (w, h = original size)."""
     k %= 4
     if k == 0:
@@ -72,17 +57,7 @@ def even_light(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-def _det_boxes(engine, img: np.ndarray) -> np.ndarray:
-    """Text line quadrilaterals, found on a half-size copy (orientation and skew need no more)."""
-    h, w = img.shape[:2]
-    k = min(1.0, 1100 / max(h, w))
-    small = img if k == 1.0 else cv2.resize(img, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA)
-    res = engine(small, use_det=True, use_cls=False, use_rec=False)
-    boxes = getattr(res, "boxes", None)
-    return np.zeros((0, 4, 2)) if boxes is None else np.asarray(boxes, dtype=np.float64) / k
-
-
-def _upside_down(engine, img: np.ndarray, boxes: np.ndarray) -> bool:
+def upside_down(engine, img: np.ndarray, boxes: np.ndarray) -> bool:
     """Ask the engine's text-direction classifier about the widest lines; majority decides."""
     try:
         cls_model = engine._load_cls_model()
@@ -103,7 +78,7 @@ def _upside_down(engine, img: np.ndarray, boxes: np.ndarray) -> bool:
     return sum(lb == "180" for lb in labels) > len(labels) / 2
 
 
-def _skew(boxes: np.ndarray) -> float:
+def skew_degrees(boxes: np.ndarray) -> float:
     """Median angle (degrees) of the top edges of wide text lines."""
     angles = []
     for q in boxes:
@@ -113,46 +88,50 @@ def _skew(boxes: np.ndarray) -> float:
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
 
-def prepare(rgb: np.ndarray, engine, photo: bool = False) -> Prepared:
-    h, w = rgb.shape[:2]
-    back: np.ndarray = np.eye(3)
-    img = rgb
-    warped = False
-    if photo:
-        quad = find_document(rgb)
-        if quad is not None:
-            tw = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
-            th = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
-            dst = np.array([[0, 0], [tw - 1, 0], [tw - 1, th - 1], [0, th - 1]], dtype=np.float32)
-            m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-            img = cv2.warpPerspective(rgb, m, (tw, th), borderValue=(255, 255, 255))
-            back = np.linalg.inv(m)
-            warped = True
-        img = even_light(img)
-    boxes = _det_boxes(engine, img)
-    rotation = 0
-    if len(boxes):
-        bw = boxes[:, :, 0].max(1) - boxes[:, :, 0].min(1)
-        bh = boxes[:, :, 1].max(1) - boxes[:, :, 1].min(1)
-        if (bh > 1.5 * bw).sum() > (bw > 1.5 * bh).sum():
-            rotation = 1
-    if rotation:
-        ih, iw = img.shape[:2]
-        back = back @ _rot90_back(rotation, iw, ih)
-        img = np.ascontiguousarray(np.rot90(img, rotation))
-        boxes = _det_boxes(engine, img)
-    if len(boxes) and _upside_down(engine, img, boxes):
-        ih, iw = img.shape[:2]
-        back = back @ _rot90_back(2, iw, ih)
-        img = np.ascontiguousarray(np.rot90(img, 2))
-        rotation = (rotation + 2) % 4
-        boxes = _det_boxes(engine, img)
-    skew = _skew(boxes) if len(boxes) else 0.0
-    if 2.0 < abs(skew) < 15:  # the detector copes with small skew; resampling would only blur
-        ih, iw = img.shape[:2]
-        m = cv2.getRotationMatrix2D((iw / 2, ih / 2), skew, 1.0)
-        img = cv2.warpAffine(img, m, (iw, ih), borderValue=(255, 255, 255), flags=cv2.INTER_CUBIC)
-        back = back @ np.vstack([cv2.invertAffineTransform(m), [0, 0, 1]])
-    else:
-        skew = 0.0
-    return Prepared(img, back, rotation, skew, warped)
+def straighten_photo(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A photo: the sheet cut out of the frame and flattened, its light evened out.  (image, matrix back)."""
+    img, back = rgb, np.eye(3, dtype=np.float64)
+    quad = find_document(rgb)
+    if quad is not None:
+        tw = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
+        th = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
+        dst = np.array([[0, 0], [tw - 1, 0], [tw - 1, th - 1], [0, th - 1]], dtype=np.float32)
+        m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+        img = cv2.warpPerspective(rgb, m, (tw, th), borderValue=(255, 255, 255))
+        back = np.asarray(np.linalg.inv(m), dtype=np.float64)
+    return even_light(img), back
+
+
+def sideways(boxes: np.ndarray) -> bool:
+    """Most detected lines are taller than wide: the page lies on its side."""
+    if not len(boxes):
+        return False
+    bw = boxes[:, :, 0].max(1) - boxes[:, :, 0].min(1)
+    bh = boxes[:, :, 1].max(1) - boxes[:, :, 1].min(1)
+    return bool((bh > 1.5 * bw).sum() > (bw > 1.5 * bh).sum())
+
+
+def turn_quads(boxes: np.ndarray, k: int, w: int, h: int) -> np.ndarray:
+    """Line quadrilaterals of an image (w x h) as they lie in np.rot90(image, k)."""
+    k %= 4
+    if not len(boxes) or k == 0:
+        return boxes
+    x, y = boxes[..., 0], boxes[..., 1]
+    if k == 1:
+        return np.stack([y, (w - 1) - x], axis=-1)
+    if k == 2:
+        return np.stack([(w - 1) - x, (h - 1) - y], axis=-1)
+    return np.stack([(h - 1) - y, x], axis=-1)
+
+
+def deskew(img: np.ndarray, skew: float) -> tuple[np.ndarray, np.ndarray]:
+    """The image turned by `skew` degrees about its centre, and the matrix back."""
+    ih, iw = img.shape[:2]
+    m = cv2.getRotationMatrix2D((iw / 2, ih / 2), skew, 1.0)
+    out = cv2.warpAffine(img, m, (iw, ih), borderValue=(255, 255, 255), flags=cv2.INTER_CUBIC)
+    return out, np.vstack([cv2.invertAffineTransform(m), [0, 0, 1]])
+
+
+def worth_straightening(skew: float) -> bool:
+    """The detector copes with small skew (resampling would only blur); beyond 15 degrees it is no skew."""
+    return 2.0 < abs(skew) < 15
