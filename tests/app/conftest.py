@@ -6,7 +6,6 @@ import pytest
 
 @pytest.fixture
 def window(qtbot, tmp_path, pool, rules, monkeypatch):
-    from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtGui import QDesktopServices
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -17,8 +16,9 @@ def window(qtbot, tmp_path, pool, rules, monkeypatch):
     from xinyong_desktop.store.db import open_db
 
     make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
+    from tests.app.settings import isolate_settings
+
+    isolate_settings(tmp_path / "settings")
     db = tmp_path / "desk.sqlite3"
     w = MainWindow(open_db(db), rules, "张老师", pool, db_path=db)
     qtbot.addWidget(w)

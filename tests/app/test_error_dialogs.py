@@ -18,7 +18,6 @@ ENGLISH = re.compile(r"Traceback|Errno|Error|denied|exists|INSERT|SELECT|paramet
 @pytest.fixture
 def window(qtbot, tmp_path, pool, rules, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    from PySide6.QtCore import QCoreApplication, QSettings
 
     from xinyong_desktop.app.main import make_app
     from xinyong_desktop.app.main_window import MainWindow
@@ -26,8 +25,9 @@ def window(qtbot, tmp_path, pool, rules, monkeypatch):
     from xinyong_desktop.store.db import open_db
 
     make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
+    from tests.app.settings import isolate_settings
+
+    isolate_settings(tmp_path / "settings")
     log = setup_logging(tmp_path / "desk.log")
     w = MainWindow(open_db(tmp_path / "desk.sqlite3"), rules, "张老师", pool, log_path=log)
     qtbot.addWidget(w)

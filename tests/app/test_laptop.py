@@ -51,15 +51,16 @@ def test_fits_1366_by_768_and_panels_fold(window, qtbot, tmp_path):
 
 
 def test_opens_maximised_the_first_time_then_where_it_was_left(qtbot, tmp_path, pool, rules):
-    from PySide6.QtCore import QCoreApplication, QSettings, Qt
+    from PySide6.QtCore import Qt
 
     from xinyong_desktop.app.main import make_app
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.store.db import open_db
 
     make_app()
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
+    from tests.app.settings import isolate_settings
+
+    isolate_settings(tmp_path / "settings")
     db = open_db(tmp_path / "g.sqlite3")
     w = MainWindow(db, rules, "张老师", pool, db_path=tmp_path / "g.sqlite3")
     qtbot.addWidget(w)

@@ -15,15 +15,15 @@ from tests.packetgen import Facts, Spec, write_packet  # noqa: E402
 @pytest.fixture
 def desk(qtbot, tmp_path, pool, rules, monkeypatch):
     monkeypatch.setenv("XINYONG_DB", str(tmp_path / "desk.sqlite3"))
-    from PySide6.QtCore import QCoreApplication, QSettings
 
     from xinyong_desktop.app.main import make_app
     from xinyong_desktop.app.main_window import MainWindow
     from xinyong_desktop.store.db import open_db
 
     make_app()  # (it names the organisation "xinyong": the test's own settings are chosen after it)
-    QCoreApplication.setOrganizationName("xinyong-test")
-    QSettings().clear()
+    from tests.app.settings import isolate_settings
+
+    isolate_settings(tmp_path / "settings")
 
     def build():
         w = MainWindow(open_db(tmp_path / "desk.sqlite3"), rules, "张老师", pool)

@@ -13,7 +13,7 @@ from xinyong_desktop.app.shell import Shell
 from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.services import desk
 from xinyong_desktop.services.check_packet import CaseFileError, read_case_file
-from xinyong_desktop.services.desk_view import CaseRow
+from xinyong_desktop.services.desk_view import MARK_VALUES, CaseRow
 from xinyong_desktop.services.review import PERSONAL_FIELDS, mask
 from xinyong_desktop.store.models import Case
 
@@ -251,18 +251,35 @@ class CaseListMixin(Shell):
         self._queue_changed()
         return True
 
-    def _queue_changed(self) -> None:
-        """The queue's lines, each case's 检查中 / 排队中 mark, and the view of the selected case."""
+    def _queue_changed(self) -> dict:
+        """The queue's lines, each case's 检查中 / 排队中 mark, and the view of the selected case; returns the list
+        lines read again (a case whose check ended)."""
         q = self.checks
         before = dict(self.ctl.activity)
         self.ctl.activity = {j.case_id: q.active(j.case_id) for j in q.jobs if q.active(j.case_id)}
         self.ctl.queue_position = {cid: q.position(cid) for cid in self.ctl.activity}
         self._render_check_lines()
+        rows = {}
         for cid in set(before) | set(self.ctl.activity):
-            if before.get(cid) != self.ctl.activity.get(cid):
-                self.ctl.refresh_row(cid)
-                if cid == self.ctl.case_id:
-                    self.ctl.refresh()
+            now = self.ctl.activity.get(cid)
+            if before.get(cid) == now:
+                continue
+            if now and before.get(cid):  # 排队中 → 检查中: only the mark changes, nothing is read again
+                self._set_row_status(cid, now)
+            else:
+                rows[cid] = self.ctl.refresh_row(cid)
+            if cid == self.ctl.case_id:
+                self.ctl.refresh()
+        return rows
+
+    def _set_row_status(self, case_id: int, text: str) -> None:
+        for r in range(self.cases.rowCount()):
+            item = self.cases.item(r, 0)
+            if item is not None and item.data(ROLE) == case_id:
+                cell = self.cases.item(r, 1)
+                cell.setText(text)
+                cell.setForeground(QColor(STATE_COLOURS.get(text, "#000000")))
+                return
 
     def _render_check_lines(self) -> None:
         lines = self.checks.lines()
@@ -297,7 +314,7 @@ class CaseListMixin(Shell):
         for fid, fv in m.fields.items():
             name = str(fid)
             value = fv.value if self.ctl.reveal or name not in PERSONAL_FIELDS else mask(name, fv.value)
-            value = S.MARK_VALUES.get(value, value) if name in ("seal", "signature") else value
+            value = MARK_VALUES.get(value, value) if name in ("seal", "signature") else value
             top.addChild(QTreeWidgetItem([FIELD_NAMES.get(fid, name), value, f"{fv.confidence:.0%}"]))
         self.tree.addTopLevelItem(top)
         top.setExpanded(True)
@@ -310,8 +327,8 @@ class CaseListMixin(Shell):
             self.last_result = result
             if cid != self.case_id:
                 self._fresh.add(cid)
-        self._queue_changed()  # its 检查中 mark goes; its line is redrawn with the stored verdict
-        row = self.ctl.refresh_row(cid)
+        rows = self._queue_changed()  # its 检查中 mark goes; its line is redrawn with the stored verdict
+        row = rows.get(cid) or self.ctl.refresh_row(cid)
         if row is not None and result is not None:
             self.checks.set_outcome(cid, S.CHECK_OUTCOME.format(e=row.errors, p=row.pending), row.name)
             self._render_check_lines()

@@ -79,6 +79,7 @@ class ChecklistMixin(Shell):
                 self.tree.blockSignals(True)
                 self.tree.setCurrentItem(item)
                 self.tree.blockSignals(False)
+                self.tree.scrollToItem(item)  # the selected field in sight, whichever panel selected it
 
     def _render_findings(self, view: CaseView) -> None:
         if view.content != self._findings_content:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.app.shell import Shell
-from xinyong_desktop.services.desk_view import CaseView
+from xinyong_desktop.services.desk_view import QUEUE_DONE, CaseView
 
 ROLE = Qt.ItemDataRole.UserRole
 QUEUE_MIN_WIDTH = 300  # the queue is never narrower than this (its lines wrap only beyond it)
@@ -29,7 +29,7 @@ class ReviewQueueMixin(Shell):
     """Part of MainWindow (see main_window.py)."""
 
     def _build_queue(self) -> QGroupBox:
-        self.queue_box = QGroupBox(S.QUEUE_DONE)
+        self.queue_box = QGroupBox(QUEUE_DONE)
         col = QVBoxLayout(self.queue_box)
         col.setContentsMargins(6, 6, 6, 6)
         self.queue = QListWidget()
