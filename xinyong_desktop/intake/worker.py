@@ -31,6 +31,15 @@ def _is_upright(matrix: tuple | None) -> bool:
     return abs(b) / scale < 0.05 and abs(c) / scale < 0.05 and a > 0 and d > 0
 
 
+def _slight(matrix: tuple | None) -> bool:
+    """Upright but for a hand's jitter: a value hand-filled a few degrees askew (under about 11°)."""
+    if not matrix or len(matrix) < 4:
+        return False
+    a, b, c, d = matrix[:4]
+    scale = math.hypot(a, b) or 1.0
+    return abs(b) / scale < 0.2 and a > 0 and d > 0
+
+
 def _is_red(color) -> bool:
     if not isinstance(color, (tuple, list)) or len(color) != 3:
         return False
@@ -41,7 +50,8 @@ def _is_red(color) -> bool:
 def _split_ring(chars: list[dict]) -> tuple[list[tuple], list[str]]:
     """Page text vs. seal ring text: ring glyphs are rotated, plus red upright ones among them.
 
-    A red letterhead is upright and far from any ring, so it stays text.
+    A red letterhead is upright and far from any ring, so it stays text; a black or blue glyph tilted only a
+    few degrees is handwriting filled into the form (a value), not a ring.
     """
     glyphs, ring, ring_centres, red_upright = [], [], [], []
     for c in chars:
@@ -49,7 +59,7 @@ def _split_ring(chars: list[dict]) -> tuple[list[tuple], list[str]]:
         if not t.strip():
             continue
         g = (t, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), 1.0)
-        if not _is_upright(c.get("matrix")):
+        if not _is_upright(c.get("matrix")) and (_is_red(c.get("non_stroking_color")) or not _slight(c.get("matrix"))):
             ring.append(t)
             ring_centres.append(((g[1] + g[3]) / 2, (g[2] + g[4]) / 2))
         elif _is_red(c.get("non_stroking_color")):
