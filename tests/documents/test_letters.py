@@ -126,8 +126,10 @@ def test_class_summary_with_chart(tmp_path):
     st = ClassStats(classes=1, enterprises=30, cases=32, reviewed=20, ready_first=8, ready_after_correction=9,
                     exported=15, by_status={"已导出": 15, "需补正": 3, "未开始": 12},
                     top_codes=[("SEAL_MISSING", 7), ("NAME_MISMATCH", 4), ("FINE_NOT_FULLY_PAID", 2)])
-    out = letters.render_class_summary("2026年第5期信用修复培训班", "2026-11-25 常州市信用办", st,
-                                       {"现在可以申请修复": 20}, tmp_path / "小结.pdf", "张老师", AS_OF)
+    from xinyong_desktop.documents.summary import render_class_summary
+
+    out = render_class_summary("2026年第5期信用修复培训班", "2026-11-25 常州市信用办", st,
+                               {"现在可以申请修复": 20}, tmp_path / "小结.pdf", "张老师", AS_OF)
     t = text_of(out)
     assert "缺少公章" in t and "首次检查即就绪" in t and "8" in t
     assert embedded_fonts(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak
 
-from xinyong_desktop.checks.messages import FIELD_NAMES, code_title
+from xinyong_desktop.checks.messages import FIELD_NAMES
 from xinyong_desktop.documents.forms import fill, load_templates
 from xinyong_desktop.documents.pdf import CONTENT_WIDTH, build, p, spacer, styles, table
 from xinyong_desktop.domain.model import Applicant, FieldId, Kind, RecordSeverity
@@ -339,55 +339,4 @@ def render_deletion_letter(rec: RosterRecord, rules: RuleBook, out: Path, as_of:
     facts = _repair_facts(rec, rules, as_of, repaired_on, number)
     facts["third_party"] = third_party or "相关信用服务机构"
     return build(out, _letter_story("deletion_letter", facts, load_templates()), "关于删除失信信息的函")
-
-
-# ---------------------------------------------------------------- class summary
-def _bar_chart(items: list[tuple[str, int]], width: float, height: float):
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-    from reportlab.lib import colors
-
-    from xinyong_desktop.documents.pdf import font
-
-    d = Drawing(width, height)
-    if not items:
-        d.add(String(0, height / 2, "暂无数据", fontName=font(), fontSize=11))
-        return d
-    items = list(reversed(items))  # the biggest on top
-    c = HorizontalBarChart()
-    c.x, c.y, c.width, c.height = 120, 10, width - 160, height - 20
-    c.data = [[n for _, n in items]]
-    c.categoryAxis.categoryNames = [t for t, _ in items]
-    c.categoryAxis.labels.fontName = font()
-    c.categoryAxis.labels.fontSize = 10
-    c.valueAxis.labels.fontName = font()
-    c.valueAxis.valueMin = 0
-    c.valueAxis.valueStep = max(1, max(n for _, n in items) // 5)
-    c.bars[0].fillColor = colors.Color(0.2, 0.43, 0.7)
-    c.barLabelFormat = "%d"
-    c.barLabels.fontName = font()
-    c.barLabels.fontSize = 9
-    c.barLabels.nudge = 8
-    d.add(c)
-    return d
-
-
-def render_class_summary(title: str, info: str, stats, board_counts: dict[str, int], out: Path,
-                         instructor: str, today: dt.date) -> Path:
-    st = styles()
-    tpl = load_templates()["class_summary"]
-    story = [p(tpl["title"], st["title"]), p(title, st["plain"]), p(info, st["small"]), spacer(8)]
-    rows = [["邀请企业", f"{stats.enterprises} 家"], ["案件（处罚记录）", f"{stats.cases} 件"],
-            ["已审核", str(stats.reviewed)], ["首次检查即就绪", str(stats.ready_first)],
-            ["补正后就绪", str(stats.ready_after_correction)], ["已导出", str(stats.exported)],
-            ["已提交平台", str(stats.submitted)], ["平台一次通过", str(stats.passed_first)],
-            ["已修复", str(stats.repaired)]]
-    rows += [[k, str(v)] for k, v in board_counts.items()]
-    story.append(table(rows, [60 * mm, CONTENT_WIDTH - 60 * mm]))
-    story += [spacer(10), p("首次检查最常见的问题", st["plain"]),
-              _bar_chart([(code_title(c), n) for c, n in stats.top_codes], CONTENT_WIDTH, 150)]
-    story += [spacer(6), p("案件状态", st["plain"]),
-              _bar_chart(sorted(stats.by_status.items(), key=lambda t: -t[1]), CONTENT_WIDTH, 120)]
-    story.append(p(f"制表：{instructor}　　{cn_date(today)}", st["small"]))
-    return build(out, story, tpl["title"])
 
