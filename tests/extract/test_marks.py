@@ -92,3 +92,19 @@ def test_handwriting_read_together_with_the_seals_words_is_a_signature():
     """A signature and the seal stamped over it read as one line: "法定代表人签字：R有限公司"."""
     page = ocr_page(("法定代表人签字：R有限公司", 300, 430), ("2025年4月3日", 300, 470))
     assert find_signature([(1, page, ink())], SIG).present
+
+
+def test_a_signature_in_the_blank_before_a_bracketed_label_is_a_signature():
+    """"法定代表人：<name>（签字）": people sign in the blank the printed （签字） closes, left of it."""
+    glyphs = text_glyphs("法定代表人：", 100, 430) + text_glyphs("（签字）", 100 + 6 * W + 90, 430)
+    page = PageText(595, 842, build_lines(glyphs), "text")
+    stroke = (100 + 6 * W + 8, 426, 100 + 6 * W + 70, 446)  # the name, written in the blank
+    mark = find_signature([(1, page, ink(strokes=[stroke]))], SIG)
+    assert mark.present and mark.bbox == stroke
+
+
+def test_strokes_left_of_a_role_label_are_not_its_signature():
+    glyphs = text_glyphs("经办人签字：", 300, 430)
+    page = PageText(595, 842, build_lines(glyphs), "text")
+    far_left = (40, 426, 90, 446)  # something drawn in the margin, well left of the label
+    assert not find_signature([(1, page, ink(strokes=[far_left]))], SIG).present

@@ -68,8 +68,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("no_confident_wrong", "r05"): PAYER_LABEL,
     ("verdict", "r06"): SIGN_OCR,
     ("fields", "r06"): f"{SIGN_OCR}; {FINE_CONFISCATED}; {DATE_SCAN}",
-    ("verdict", "r07"): f"{APP_TITLE}; {BID_AGENT}; {SIGN_LEFT}",
-    ("fields", "r07"): f"{APP_TITLE}; {BID_AGENT}; {SIGN_LEFT}",
     ("verdict", "r08"): f"{SIGN_OCR}; {BID_AGENT}",
     ("fields", "r08"): f"{SIGN_OCR}; {BID_AGENT}; {DN_PREFIX}; {DATE_SCAN}",
     ("no_confident_wrong", "r08"): f"{BID_AGENT}; {DN_PREFIX}",

@@ -164,7 +164,18 @@ def _sector_only_guessed(a: Assessment, facts, as_of: dt.date, rules: RuleBook) 
         return None  # the penalty's own text names the sector: not a guess
     el = a.eligibility
     plain = eligibility(el.start, a.ruleset.periods["all"], rules.day_counting, el.start_basis)
-    return plain.eligible_from if plain.status(as_of) == "eligible" else None
+    if plain.status(as_of) != "eligible":
+        return None
+    # the record's given severity under the rules that class by severity (Order 36): a serious record waits a
+    # year there too, so "not yet" then rests on no guess
+    severity = None if "record_severity" in (getattr(facts, "assumed", ()) or ()) else facts.record_severity
+    classed = [r for r in rules.rulesets if r.platform == a.ruleset.platform and r.by_severity]
+    if severity is not None and classed:
+        rs = max(classed, key=lambda r: r.valid_from)
+        by_severity = eligibility(el.start, rs.periods[rs.category(severity)], rules.day_counting, el.start_basis)
+        if by_severity.status(as_of) != "eligible":
+            return None
+    return plain.eligible_from
 
 
 def _art14_findings(facts, rules: RuleBook, a: Assessment) -> list[Finding]:

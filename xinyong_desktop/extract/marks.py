@@ -42,11 +42,26 @@ def _label_boxes(page: PageText, labels: tuple[str, ...]) -> list[Box]:
     out = []
     for line in page.lines:
         for label in labels:
-            for m in _find_labels_loose(line, label):
-                b = line.span_bbox(*m)
-                if b:
-                    out.append(b)
+            for i, j in _find_labels_loose(line, label):
+                b = line.span_bbox(i, j)
+                if not b:
+                    continue
+                colon = _colon_before(line.text, i)
+                c = line.span_bbox(colon, colon + 1) if colon is not None else None
+                # the label widened over the blank it closes: "法定代表人：      （签字）" is signed in that blank
+                out.append((min(b[0], c[2]), b[1], b[2], b[3]) if c else b)
     return out
+
+
+def _colon_before(text: str, i: int) -> int | None:
+    """The colon of "法定代表人：____（签字）" when the label at `i` is the bracketed （签字） closing a blank after
+    it (spaces, underscores or nothing but room on the page); None otherwise."""
+    k = i - 1 if i > 0 and text[i - 1] in "（(" else i
+    if text[k:k + 1] not in ("（", "("):
+        return None
+    while k > 0 and text[k - 1] in " \t\u3000_＿":
+        k -= 1
+    return k - 1 if k > 0 and text[k - 1] in "：:" else None
 
 
 def _find_labels_loose(line, label):
