@@ -199,9 +199,7 @@ class CaseListMixin(Shell):
             return False
         with self.db() as s:
             c = s.get(Case, self.case_id)
-            from xinyong_desktop.services.desk_view import record_of
-
-            name, record = desk.case_name(c), record_of(c)
+            name, record = desk.case_name(c), desk.case_number(c)
         label = f"{name}（{record}）" if record else name
         if confirm and QMessageBox.question(self, S.REMOVE_CASE, S.CONFIRM_REMOVE_CASE.format(name=label)) \
                 != QMessageBox.StandardButton.Yes:

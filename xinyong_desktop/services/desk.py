@@ -48,7 +48,7 @@ def case_number(c: Case) -> str:
 
         s = object_session(c)
         record = s.get(PenaltyRecord, c.record_id) if s is not None else None
-        if record is not None:
+        if record is not None and record.decision_number:
             return record.decision_number
     stored = (c.facts or {}).get("decision_number")
     if stored:

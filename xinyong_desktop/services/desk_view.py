@@ -196,25 +196,6 @@ def header_text(v: desk.CaseVerdict) -> str:
     return PENDING_ONLY.format(n=len(v.pending))
 
 
-def record_of(c: Case) -> str:
-    """The case's decision number: from its roster record, else as read from its decision."""
-    from sqlalchemy.orm import object_session
-
-    from xinyong_desktop.store.models import PenaltyRecord
-
-    if c.record_id is not None:
-        s = object_session(c)
-        rec = s.get(PenaltyRecord, c.record_id) if s is not None else None
-        if rec is not None and rec.decision_number:
-            return rec.decision_number
-    for m in c.materials:
-        if m.kind == "penalty_decision":
-            for f in m.fields:
-                if f.field == "decision_number":
-                    return f.value
-    return ""
-
-
 def _case(s: Session, case_id: int) -> Case:
     c = s.get(Case, case_id)
     if c is None:
@@ -252,14 +233,14 @@ class DeskController:
         if self.class_id is None:
             return []
         with self.db() as s:
-            return [CaseRow(c.id, desk.case_name(c), record_of(c),
+            return [CaseRow(c.id, desk.case_name(c), desk.case_number(c),
                             display_status(c.status, c.checked_at is not None and not errors and not reviews,
                                            self.activity.get(c.id, "")), errors, reviews)
                     for c, errors, reviews in desk.class_counts(s, self.class_id)]
 
     def row(self, s: Session, c: Case, v: desk.CaseVerdict | None = None) -> CaseRow:
         v = v or desk.case_verdict(s, c)
-        return CaseRow(c.id, desk.case_name(c), record_of(c),
+        return CaseRow(c.id, desk.case_name(c), desk.case_number(c),
                        display_status(c.status, v.ready, self.activity.get(c.id, "")), len(v.open_errors),
                        len(v.pending))
 
@@ -434,7 +415,7 @@ class DeskController:
                 (f"　查询码 {c.query_code}" if c.query_code else "")
         blocks = [f"· {mask_text(f.message)}" for f in v.open[:6]] + [f"· {TO_REVIEW}：{i.why}" for i in v.pending[:6]]
         name = desk.case_name(c)
-        record = record_of(c)
+        record = desk.case_number(c)
         content = (c.id, c.checked_at, tuple(d.id for d in v.decisions), self.reveal, activity, c.status,
                    len(c.findings))
         view = CaseView(
