@@ -159,3 +159,20 @@ def test_ocr_makes_no_network_access(tmp_path, clean_rgb, monkeypatch):
 
     glyphs, _img, _m = ocr_page(clean_rgb, 150 / 72)
     assert any(FACTS.uscc in g.text.replace(" ", "") for g in glyphs)
+
+
+@pytest.mark.parametrize("turned", [False, True])
+def test_a_turn_stands_only_when_the_turned_page_reads_better(clean_rgb, monkeypatch, turned):
+    """The direction classifier misjudges lines a few degrees askew (a phone photo of a form, as in corpus2): the
+    page is turned only when the turned page reads better — an upright page stays upright whatever it says, and
+    a page really upside down is still turned."""
+    from xinyong_desktop.intake import ocr
+    from xinyong_desktop.intake import prepare as pp
+
+    monkeypatch.setattr(pp, "upside_down", lambda engine, img, boxes: True)  # a classifier that says "180" always
+    rgb = skew(clean_rgb, 5)
+    if turned:
+        rgb = rotate(rgb, 2)
+    glyphs, _, _ = ocr.ocr_page(rgb, 150 / 72)
+    text = "".join(g.text for g in glyphs)
+    assert FACTS.uscc in text and FACTS.name in text

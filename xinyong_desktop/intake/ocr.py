@@ -300,6 +300,13 @@ def _decides(txt: str, chars: list[tuple[float, float, float]], image: np.ndarra
     return bool(crop.size) and int(red_mask(crop).sum()) > 0.01 * crop.shape[0] * crop.shape[1]
 
 
+def _legibility(result) -> float:
+    """How much of a reading is confident text: the characters read, weighted by their lines' scores."""
+    if result.txts is None or result.scores is None:
+        return 0.0
+    return float(sum(len(t) * float(sc) for t, sc in zip(result.txts, result.scores, strict=False)))
+
+
 def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[Glyph], np.ndarray, list[list[float]]]:
     """OCR one page image (scale = pixels per point of `rgb`).
 
@@ -322,6 +329,7 @@ def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[G
         back, turns = back @ pp.rot90_back(1, iw, ih), 1
         img, clean = np.ascontiguousarray(np.rot90(img, 1)), np.ascontiguousarray(np.rot90(clean, 1))
         quads = pp.turn_quads(quads, 1, iw, ih)
+    before = (result, quads, img, clean, back, turns)
     if len(quads) and pp.upside_down(engine, img, quads):
         ih, iw = img.shape[:2]
         back, turns = back @ pp.rot90_back(2, iw, ih), turns + 2
@@ -329,6 +337,10 @@ def ocr_page(rgb: np.ndarray, scale: float, photo: bool = False) -> tuple[list[G
     if turns:
         result = _read(engine, clean)
         quads = _quads(result)
+        # the direction classifier misjudges lines a few degrees askew (a photo): a turn stands only when the
+        # turned page reads better than the page as it was
+        if turns != before[5] and _legibility(result) < _legibility(before[0]):
+            result, quads, img, clean, back, turns = before
     skew = pp.skew_degrees(quads) if len(quads) else 0.0
     if pp.worth_straightening(skew):
         img, m_back = pp.deskew(img, skew)
