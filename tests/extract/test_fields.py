@@ -317,3 +317,31 @@ def test_a_name_wrapped_at_the_end_of_a_paragraph_line(rules):
                                              "经营许可证:湘交运管许可株字430211001287号,法定代表人或负责人姓名:彭",
                                              "建华", "公司地址:湖南省株洲市天元区黄河北路301号"), rules)
     assert got["legal_representative"] == "彭建华"
+
+
+def test_an_application_letter_restates_the_penalty_in_sentences(rules):
+    # the letter form of a 申请书: authority and fine inside the sentence, the fine with ¥ and no 元
+    pt = page("信用修复申请书", "信用中国（江苏常州）网站运行管理单位：",
+              "我单位常州市恒达化工有限公司（社会信用代码：91320481NM02FXLW73，法定代表人：顾宁健）于2024年2月8日被",
+              "常州市市场监督管理局作出行政处罚，处罚决定书文号为常市监处罚〔2024〕123号，处罚内容为罚款¥35,000.00。",
+              "处罚决定作出后，我单位已于2024年2月25日全额缴清罚款。", "联系人：赵阳", "委托经办人：姜志成")
+    got = read("application_form", pt, rules)
+    assert got["fine_amount"] == "35000.00"
+    assert got["penalty_authority"] == "常州市市场监督管理局"
+    assert got["decision_number"] == "常市监处罚〔2024〕123号"
+    assert got["agent_name"] == "姜志成"
+
+
+def test_a_form_with_the_fine_in_capitals_and_the_agent_labelled(rules):
+    pt = page("信用信息修复申请表", "申请单位名称：|常州市恒达化工有限公司", "作出处罚机关：|常州市应急管理局",
+              "罚款金额：|叁万元整", "经办人姓名：|庄栋飞")
+    got = read("application_form", pt, rules)
+    assert (got["fine_amount"], got["agent_name"], got["penalty_authority"]) == ("30000.00", "庄栋飞", "常州市应急管理局")
+
+
+def test_the_collecting_unit_of_a_receipt_is_the_penalty_authority(rules):
+    pt = page("江苏省非税收入一般缴款书（电子）", "执收单位名称：常州市市场监督管理局", "缴款人全称|常州市恒达化工有限公司",
+              "金额合计|（大写）叁万伍仟元整|（小写）¥35,000.00", "执收单位（盖章）|复核人：")
+    got = read("payment_proof", pt, rules)
+    assert got["penalty_authority"] == "常州市市场监督管理局"
+    assert got["paid_amount"] == "35000.00"
