@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xinyong_desktop.domain.model import NO_PLACE, SEEN_EMPTY, UNCONFIRMED
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
-from xinyong_desktop.extract.marks import find_seal, find_signature
+from xinyong_desktop.extract.marks import blank_date, find_seal, find_signature
 from xinyong_desktop.intake.ink import Blob, InkMap
 from xinyong_desktop.rules.loader import default_rules
 
@@ -108,3 +108,21 @@ def test_strokes_left_of_a_role_label_are_not_its_signature():
     page = PageText(595, 842, build_lines(glyphs), "text")
     far_left = (40, 426, 90, 446)  # something drawn in the margin, well left of the label
     assert not find_signature([(1, page, ink(strokes=[far_left]))], SIG).present
+
+
+def test_a_signing_date_printed_as_blanks_is_seen_empty():
+    page = ocr_page(("承诺主体（盖章）", 284, 412), ("法定代表人（签字）", 286, 441), ("年    月    日", 316, 470))
+    got = blank_date([(1, page, ink())])
+    assert got is not None and got[0] == 1
+    # a date written by hand and not read leaves strokes in the blanks: nothing is said
+    assert blank_date([(1, page, ink(strokes=[(270, 468, 312, 484)]))]) is None
+    # a signature above the line does not fill the date
+    assert blank_date([(1, page, ink(strokes=[(400, 425, 470, 455)]))]) is not None
+
+
+def test_a_filled_or_partly_filled_date_is_not_blank():
+    for text in ("2024年  3月  5日", "2024 年    月    日", "二〇二四年 三月 五日", "有效期至    年    月    日止"):
+        page = ocr_page(("法定代表人（签字）", 286, 441), (text, 316, 470))
+        assert blank_date([(1, page, ink())]) is None, text
+    page = ocr_page(("日期：    年    月    日", 316, 470))
+    assert blank_date([(1, page, ink())]) is not None

@@ -221,4 +221,30 @@ def find_signature(pages: list[tuple[int, PageText, InkMap]], labels: tuple[str,
     return Mark(False, pno, where, SEEN_EMPTY if seen else NO_PLACE)
 
 
-__all__ = ["Mark", "find_seal", "find_signature"]
+_BLANK_DATE = re.compile(r"年[ \t]+月[ \t]+日[ \t]*$")
+_DATE_LABEL = re.compile(r"^[ \t]*(?:[\u4e00-\u9fa5]{0,6}日期|时间)?[ \t]*[:：]?[ \t]*$")
+
+
+def blank_date(pages: list[tuple[int, PageText, InkMap]]) -> tuple[int, Box] | None:
+    """The signing date printed as a blank to fill in — "年　月　日" with nothing before 年 and nothing between —
+    seen empty: no figure read on the line and no stroke in its blanks (a date written by hand and not read
+    leaves strokes there, and then nothing is said).  The last such line of the material, where it signs off."""
+    for pno, page, ink in reversed(pages):
+        strokes = stroke_blobs(ink)
+        for line in reversed(page.lines):
+            m = _BLANK_DATE.search(line.text)
+            if not m or not _DATE_LABEL.match(line.text[:m.start()]):
+                continue
+            box = line.span_bbox(m.start(), m.end())
+            if box is None:
+                continue
+            h = max(line.height, 6.0)
+            zone = (box[0] - 4.5 * h, box[1] - 0.3 * h, box[2], box[3] + 0.3 * h)
+            if any(b.bbox[0] < zone[2] and b.bbox[2] > zone[0] and b.bbox[1] < zone[3] and b.bbox[3] > zone[1]
+                   for b in strokes):
+                return None
+            return pno, zone
+    return None
+
+
+__all__ = ["Mark", "blank_date", "find_seal", "find_signature"]

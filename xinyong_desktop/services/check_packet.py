@@ -28,7 +28,7 @@ from xinyong_desktop.extract.classify import PageKind, classify_page, group_page
 from xinyong_desktop.extract.facts import corroborate, establish, fact_sources, reconcile, settle_id_numbers
 from xinyong_desktop.extract.fields import blank_fields, read_fields
 from xinyong_desktop.extract.layout import Glyph, PageText, build_lines
-from xinyong_desktop.extract.marks import find_seal, find_signature
+from xinyong_desktop.extract.marks import blank_date, find_seal, find_signature
 from xinyong_desktop.intake.filetypes import rel_name, survey
 from xinyong_desktop.intake.ink import InkMap
 from xinyong_desktop.intake.sandbox import ParserPool
@@ -223,6 +223,8 @@ def build_materials(rel: str, pages: list[tuple[PageText, InkMap, str]], rules: 
             m.fields = read_fields(texts, kr, rules)
             m.notes.extend(f"blank:{fid}" for fid in sorted(blank_fields(texts, kr, rules, m.fields)))
             marked = [(i + 1, pages[i][0], pages[i][1]) for i in idx]
+            if FieldId.SIGNED_DATE in kr.fields and FieldId.SIGNED_DATE not in m.fields and blank_date(marked):
+                m.notes.append(f"blank:{FieldId.SIGNED_DATE}")  # "年　月　日" seen with nothing filled in
             if FieldId.SEAL in kr.fields and source != TextSource.NONE:
                 seal = find_seal(marked, rules.seal_labels, in_colour=in_colour)
                 m.fields[FieldId.SEAL] = FieldValue("present" if seal.present else "absent", seal.page, seal.bbox, seal.confidence)
