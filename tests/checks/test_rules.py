@@ -238,6 +238,17 @@ def test_an_unpaid_rest_is_review_while_an_unrecognised_receipt_could_pay_it():
     assert (f.code, f.severity) == (Code.FINE_NOT_FULLY_PAID, Severity.REVIEW) and "缴款凭证.pdf" in f.message
 
 
+def test_a_file_that_cannot_be_opened_does_not_soften_a_shortfall_seen_on_the_receipts():
+    # an encrypted PDF is the enterprise's to replace (FILE_UNREADABLE): the receipts handed in fall short
+    ms = clean_packet()
+    get(ms, Kind.PAYMENT_PROOF).fields[FieldId.PAID_AMOUNT] = fv("3000.00")
+    ms.append(Material("承诺书-加密.pdf", Kind.OTHER, [], TextSource.NONE))
+    findings, _ = run_checks(ms, LR, AS_OF, RULEBOOK, unreadable=[("承诺书-加密.pdf", "PDF 文件已加密")])
+    paid = [f for f in findings if f.code == Code.FINE_NOT_FULLY_PAID]
+    assert [(f.severity, "承诺书-加密.pdf" in f.message) for f in paid] == [(Severity.ERROR, True)]
+    assert any(f.code == Code.FILE_UNREADABLE and f.severity == Severity.ERROR for f in findings)
+
+
 # ---------------------------------------------------------------- the period
 @pytest.mark.parametrize(("conf", "want"), [(0.97, "error"), (0.8, "review")])
 def test_not_yet_eligible_is_an_error_only_from_a_confirmed_date(conf, want):

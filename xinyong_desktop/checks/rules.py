@@ -342,18 +342,23 @@ def payment(ctx: Context) -> Iterator[Claim]:
                     material=unread[0], field=FieldId.PAID_AMOUNT)
         return
     others = candidates(ctx, Kind.PAYMENT_PROOF)
-    if others:  # the rest may be paid on a receipt the engine did not recognise
-        files = "、".join(f"“{m.path}”" for m in others[:3])
+    broken = {path for path, _ in ctx.unreadable}
+    unsure = [m for m in others if m.path not in broken]
+    if unsure:  # the rest may be paid on a receipt the engine did not recognise
+        files = "、".join(f"“{m.path}”" for m in unsure[:3])
         yield Claim(Code.FINE_NOT_FULLY_PAID, NOT_FOUND,
                     f"已识别的缴款凭证合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元；{files}未能识别，可能是其余的缴款凭证，请看原件核对。",
                     material=proofs[0], field=FieldId.PAID_AMOUNT)
         return
+    # a file that cannot be opened is the enterprise's to replace (FILE_UNREADABLE): the receipts it did hand in
+    # are what a person sees, and they fall short whatever that file is
+    hint = ("；如" + "、".join(f"“{m.path}”" for m in others[:3]) + "是其余的缴款凭证，请提供可以打开的文件") if others else ""
     read = [m.fields[FieldId.PAID_AMOUNT].confidence for m in proofs]
     ev = sure(*read, ctx.fined[1].confidence if ctx.fined else 0.0, threshold=STRONG)
     if any(n.startswith("amount_words:") for m in proofs for n in m.notes):
         return  # the figures and the words of a receipt disagree: already stated, one doubt is enough
     yield Claim(Code.FINE_NOT_FULLY_PAID, ev,
-                f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证。",
+                f"缴款凭证合计 {paid:.2f} 元，少于处罚决定的罚款 {fine:.2f} 元，请补缴或补充其余缴款凭证{hint}。",
                 f"识别的缴款金额合计 {paid:.2f} 元，少于罚款 {fine:.2f} 元，但识别不够确定，请看原件核对。",
                 material=proofs[0], field=FieldId.PAID_AMOUNT)
 
