@@ -345,3 +345,9 @@ def test_the_collecting_unit_of_a_receipt_is_the_penalty_authority(rules):
     got = read("payment_proof", pt, rules)
     assert got["penalty_authority"] == "常州市市场监督管理局"
     assert got["paid_amount"] == "35000.00"
+
+
+def test_a_fine_in_a_form_row_without_a_full_stop(rules):
+    pt = page("信用修复申请书", "申请主体名称|江苏蓝拓精密模具有限责任公司", "处罚内容|罚款 ¥30,000.00",
+              "履行情况|已于2022年12月15日足额缴纳罚款，并按要求完成整改。")
+    assert read("application_form", pt, rules)["fine_amount"] == "30000.00"

@@ -342,8 +342,7 @@ def payment(ctx: Context) -> Iterator[Claim]:
                     material=unread[0], field=FieldId.PAID_AMOUNT)
         return
     others = candidates(ctx, Kind.PAYMENT_PROOF)
-    broken = {path for path, _ in ctx.unreadable}
-    unsure = [m for m in others if m.path not in broken]
+    unsure = [m for m in others if m.pages]  # a material without pages is a file that could not be opened
     if unsure:  # the rest may be paid on a receipt the engine did not recognise
         files = "、".join(f"“{m.path}”" for m in unsure[:3])
         yield Claim(Code.FINE_NOT_FULLY_PAID, NOT_FOUND,

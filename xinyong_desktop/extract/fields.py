@@ -409,7 +409,8 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
     total: tuple[Decimal, int, list, str, float] | None = None
     for pno, page in pages:
         text, bxs, conf = next(iter(_flows(page)))
-        for sentence in re.finditer(r"[^。；;\n]*(?:[。；;]|$)", text):
+        # a sentence ends at its full stop, or at the end of its line (a form's row: "处罚内容　罚款 ¥30,000.00")
+        for sentence in re.finditer(r"[^。；;\n]+(?:[。；;]|(?=\n)|$)", text):
             sent_items: list[Decimal] = []
             for m in _FINE_ITEM.finditer(sentence.group()):
                 parsed = parse_value("amount", m.group("v"))
@@ -587,7 +588,7 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             continue
         value, conf = hit.value, hit.conf
         if fr.type in ("uscc", "id_number"):
-            value, factor = repair_identifier(fr.type, value, from_ocr)
+            value, factor = repair_identifier(fr.type, value, from_ocr, conf)
             conf *= factor
         out[fid] = FieldValue(value, hit.page, hit.bbox, conf, hit.raw)
     return out

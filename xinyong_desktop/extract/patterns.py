@@ -275,8 +275,16 @@ UNREPAIRED = 0.4  # confidence factor of an OCR'd identifier whose checksum fail
 REPAIRED = 0.85
 
 
-def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, float]:
-    """Identifiers read by OCR: fix look-alikes only where the checksum confirms; else lower confidence."""
+# every character of an OCR'd identifier read at least this surely, and no look-alike makes it valid: it is
+# read as printed, and what is printed is invalid (a person sees the impossible date on the page)
+SURE_CHARS = 0.98
+AS_PRINTED = 0.95
+
+
+def repair_identifier(ftype: str, value: str, from_ocr: bool, read_conf: float = 0.0) -> tuple[str, float]:
+    """Identifiers read by OCR: fix look-alikes only where the checksum confirms; else lower confidence — unless
+    every character was read surely and no look-alike repairs it (then it is what the page shows)."""
+    unrepaired = AS_PRINTED if read_conf >= SURE_CHARS else UNREPAIRED
     if ids.is_masked(value):
         return value, 0.5  # hidden digits: nothing to confirm
     if ftype == "uscc":
@@ -284,13 +292,13 @@ def repair_identifier(ftype: str, value: str, from_ocr: bool) -> tuple[str, floa
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_uscc(value)
-            return (fixed, REPAIRED) if ok else (value, UNREPAIRED)
+            return (fixed, REPAIRED) if ok else (value, unrepaired)
         return value, 1.0
     if ftype == "id_number":
         if ids.is_valid_id_number(value):
             return value, 1.0
         if from_ocr:
             fixed, ok = ids.repair_id_number(value)
-            return (fixed, REPAIRED) if ok else (value, UNREPAIRED)
+            return (fixed, REPAIRED) if ok else (value, unrepaired)
         return value, 1.0
     return value, 1.0
