@@ -250,6 +250,22 @@ def test_a_file_that_cannot_be_opened_does_not_soften_a_shortfall_seen_on_the_re
     assert codes(check(ms)) == {("FINE_NOT_FULLY_PAID", "review")}
 
 
+def test_a_decision_photographed_page_by_page_is_one_document():
+    # page 1 (title, party, number) and page 2 (fine, 落款 date and authority) handed in as two photos
+    ms = clean_packet()
+    dec = get(ms, Kind.PENALTY_DECISION)
+    page2 = mat(Kind.PENALTY_DECISION, "微信图片_2.jpg", TextSource.OCR, notes=["untitled"],
+                penalty_authority="常州市生态环境局", decision_date=fv("2024-11-26", 0.97), fine_amount="5000.00")
+    for f in (FieldId.DECISION_DATE, FieldId.FINE_AMOUNT):
+        del dec.fields[f]
+    assert check([*ms, page2]) == []
+    # a titleless decision of another authority is not a page of this one
+    other = mat(Kind.PENALTY_DECISION, "微信图片_3.jpg", TextSource.OCR, notes=["untitled"],
+                penalty_authority="常州市应急管理局", decision_date=fv("2024-11-26", 0.97))
+    got = codes(check([*ms, page2, other]))
+    assert ("KIND_UNCERTAIN", "review") in got and ("FIELD_MISSING", "review") in got
+
+
 # ---------------------------------------------------------------- the period
 @pytest.mark.parametrize(("conf", "want"), [(0.97, "error"), (0.8, "review")])
 def test_not_yet_eligible_is_an_error_only_from_a_confirmed_date(conf, want):

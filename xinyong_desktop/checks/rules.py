@@ -34,7 +34,7 @@ from xinyong_desktop.domain.model import (
     Severity,
     TextSource,
 )
-from xinyong_desktop.domain.text import normalize_name
+from xinyong_desktop.domain.text import decision_number_key, normalize_name
 from xinyong_desktop.extract.facts import plausible, same
 
 SEEN, UNSURE, NOT_FOUND, ADVICE = Evidence.SEEN, Evidence.UNSURE, Evidence.NOT_FOUND, Evidence.ADVICE
@@ -113,13 +113,40 @@ def missing_materials(ctx: Context) -> Iterator[Claim]:
                     path=cands[0].path or None, page=cands[0].pages[0] if cands[0].pages else None)
 
 
+_SHARED = (FieldId.DECISION_NUMBER, FieldId.ENTERPRISE_NAME, FieldId.USCC, FieldId.PENALTY_AUTHORITY,
+           FieldId.DECISION_DATE, FieldId.FINE_AMOUNT)
+
+
+def same_document(ctx: Context, m: Material) -> list[Material]:
+    """The other pages of m's document handed in as separate files (a decision photographed page by page): the
+    materials of m's kind that agree with it on at least one fact they both state and differ on none."""
+    out = []
+    for o in ctx.by_kind.get(m.kind, []):
+        if o is m:
+            continue
+        both = [f for f in _SHARED if m.value(f) and o.value(f)]
+        if both and all(_agree(f, m.value(f) or "", o.value(f) or "") for f in both):
+            out.append(o)
+    return out
+
+
+def _agree(fid: FieldId, a: str, b: str) -> bool:
+    if fid == FieldId.DECISION_NUMBER:
+        return (decision_number_key(a) or a) == (decision_number_key(b) or b)
+    if fid in (FieldId.ENTERPRISE_NAME, FieldId.PENALTY_AUTHORITY):
+        return normalize_name(a) == normalize_name(b)
+    return a == b
+
+
 def kind_uncertain(ctx: Context) -> Iterator[Claim]:
     for m in ctx.readable():
         rule = ctx.rules.materials[m.kind]
         if "several_documents" in m.notes:
             yield Claim(Code.KIND_UNCERTAIN, NOT_FOUND,
                         f"“{m.path}”的这一页似乎拍进了多份材料，无法逐份核对，请分开拍摄或扫描，或看原件确认。", material=m)
-        elif "untitled" in m.notes:
+        elif "untitled" in m.notes and not any("untitled" not in o.notes for o in same_document(ctx, m)):
+            # a page without a title that continues a titled page of the same document (page 2 of a decision
+            # photographed apart) is that document
             yield Claim(Code.KIND_UNCERTAIN, NOT_FOUND, f"“{m.path}”没有标题，按内容判断为{rule.name}，请看原件确认。", material=m)
 
 
@@ -127,10 +154,13 @@ def kind_uncertain(ctx: Context) -> Iterator[Claim]:
 def required_fields(ctx: Context) -> Iterator[Claim]:
     for m in ctx.readable():
         rule = ctx.rules.materials[m.kind]
+        siblings = same_document(ctx, m)
         for fid in rule.required_fields:
             if fid in m.fields:
                 continue
             seen = f"blank:{fid}" in m.notes  # the label is printed with nothing after it
+            if not seen and any(fid in o.fields for o in siblings):
+                continue  # stated on another page of the same document, handed in as another file
             yield Claim(Code.FIELD_MISSING, SEEN if seen else NOT_FOUND,
                         f"{rule.name}中“{field_name(fid)}”一栏为空，请补填完整。",
                         f"未能在{rule.name}中识别“{field_name(fid)}”，请看原件确认是否已填写。", material=m, field=fid)
