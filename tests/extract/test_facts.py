@@ -315,3 +315,24 @@ def test_a_number_read_with_words_around_it_is_the_number():
     pages = [(1, page("针对贵局常新市监罚字〔2025〕第972号行政处罚决定书，我单位整改如下："))]
     reconcile(rep, pages, {FieldId.DECISION_NUMBER: Fact(FieldId.DECISION_NUMBER, dn, dec)}, {FieldId.DECISION_NUMBER})
     assert rep.fields[FieldId.DECISION_NUMBER].value == dn
+
+
+@pytest.mark.parametrize("garbled, form_date, taken", [
+    ("国三0二年九月七日", "2022-09-07", True),  # 二〇二二年 misread under the seal
+    ("二三年一十四日", "2023-01-14", True),  # characters lost under the seal
+    ("二〇四年七月十一日", "2024-07-21", True),
+    ("二〇二四年七月十一日", "2024-07-21", False),  # read whole, and it says the 11th: not the form's date
+    ("二三年一十四日", "2023-05-14", False),  # the month the form gives is not there
+    ("常州市生态环境局", "2023-01-14", False),
+])
+def test_a_date_partly_hidden_by_the_seal_agrees_with_the_form(garbled, form_date, taken):
+    """The decision's 落款 date under its seal, partly unreadable: it is the date a form restates surely when it
+    shows most of that date's characters in order and its day ends the same way — never from the form alone."""
+    from xinyong_desktop.extract.facts import corroborate
+
+    dec = Material("决定书.pdf", Kind.PENALTY_DECISION, [1], TextSource.OCR)
+    form = Material("申请书.pdf", Kind.APPLICATION_FORM, [1], TextSource.TEXT)
+    form.fields[FieldId.DECISION_DATE] = FieldValue(form_date, 1, (100, 200, 180, 212), 1.0)
+    corroborate(dec, [(1, page("本行政处罚决定信息将依法公示。", "常州市生态环境局", garbled))], [form])
+    got = dec.fields.get(FieldId.DECISION_DATE)
+    assert (got is not None and got.value == form_date) == taken

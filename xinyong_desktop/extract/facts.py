@@ -247,6 +247,7 @@ def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating
                             if d.isoformat() == claim.value:
                                 hit = FieldValue(claim.value, pno, line.span_bbox(s, e),
                                                  0.93 * line.span_conf(s, e), "按申请材料在决定书上找到")
+                hit = hit or _date_under_seal(pages[-1:], claim.value)
                 if hit:
                     decision.fields[fid] = hit
                     break
@@ -256,6 +257,42 @@ def corroborate(decision: Material, pages: list[tuple[int, PageText]], restating
                     decision.fields[fid] = FieldValue(claim.value, found.page, found.bbox, 0.93 * found.conf,
                                                       "按申请材料在决定书上找到")
                     break
+
+
+_DIGITS_CN = str.maketrans("0123456789", "〇一二三四五六七八九")
+UNDER_SEAL_SHARE = 0.7  # how much of the restated date a garbled 落款 date must show, in order
+
+
+def _cn_date(iso: str) -> str:
+    """2023-01-14 → 二〇二三年一月十四日, as decisions print their 落款 (cn2an for the month and the day)."""
+    import cn2an
+
+    y, m, d = iso.split("-")
+    return f"{y.translate(_DIGITS_CN)}年{cn2an.an2cn(int(m))}月{cn2an.an2cn(int(d))}日"
+
+
+def _date_under_seal(pages: list[tuple[int, PageText]], iso: str) -> FieldValue | None:
+    """A 落款 date in Chinese numerals that the seal over it left partly unreadable ("二三年一十四日",
+    "国三0二年九月七日") is the restated date when it shows most of that date's characters in their order and
+    its day ends the same way: two readings that agree (the form's, sure, and the 落款's, partly seen), given at
+    STRONG with the 落款 line as evidence — the form's restatement alone is never taken (see corroborate)."""
+    from difflib import SequenceMatcher
+
+    from xinyong_desktop.domain.text import find_dates
+
+    want = _cn_date(iso)
+    day = want[want.index("月") + 1:]
+    for pno, page in pages:
+        for line in reversed(page.lines):
+            t = re.sub(r"\s", "", line.text).translate(str.maketrans("0OoО○零", "〇〇〇〇〇〇"))
+            if not (5 <= len(t) <= 14 and "年" in t and t.endswith("日")) or re.search(r"[1-9]", t) \
+                    or find_dates(line.text):
+                continue  # not a date line, or a date read whole (then it says what it says)
+            sm = SequenceMatcher(None, t, want, autojunk=False)
+            shown = sum(b.size for b in sm.get_matching_blocks())
+            if shown >= UNDER_SEAL_SHARE * len(want) and t.endswith(day[-2:]):
+                return FieldValue(iso, pno, line.bbox, STRONG, "落款日期部分被印章遮挡，与申请材料所载日期相符")
+    return None
 
 
 def _same_value(fid: FieldId, a: str, b: str) -> bool:
