@@ -1,7 +1,43 @@
-"""Caps for parsing untrusted files.  Values are generous for real packets, tight for bombs."""
+"""Caps for parsing untrusted files.  Values are generous for real packets, tight for bombs.
+
+A file's work is budgeted by what it can legitimately hold (`weigh` looks at its structure in the parser
+process before it is parsed, without rendering or decoding anything): a page with a text layer costs a text
+page's budget, a page to be read by OCR costs an OCR page's budget only when it holds something to read (a
+picture, a drawing of more than a few strokes, an annotation); a page with nothing to read (blank, a few
+lines, a huge empty canvas) costs next to nothing — and a file of such pages only is rendered small, so a
+28 KB PDF of 60 pages of 14000 pt or a 300 KB TIFF of 60 empty 48-megapixel frames is read in seconds and
+named for review as a file with nothing readable, instead of being OCR'd at full size for minutes.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
+
+# a page drawn with fewer path segments than this (and no text, picture or annotation) has nothing to read:
+# one CJK character drawn as outlines takes 20–60 segments, so this is at most two or three characters
+EMPTY_PAGE_SEGMENTS = 64
+# a TIFF frame compressed to fewer bytes than this per megapixel is blank or nearly so: a sparse page of text
+# at 600 dpi (35 MP) in CCITT G4 takes about 300 bytes per megapixel, a blank one 30–60
+EMPTY_FRAME_BYTES_PER_MP = 150
+OBJECTS_WEIGHED_PER_PAGE = 5_000  # past this a page is simply "something to read"
+
+
+@dataclass(frozen=True)
+class Weight:
+    """What a file can legitimately hold, in pages (or TIFF frames)."""
+
+    pages: int
+    text: int = 0  # pages with a text layer (a dozen characters or more): read as text
+    content: int = 0  # pages to be read by OCR that hold something to read
+    # the rest (pages - text - content): nothing to read on them
+
+    @property
+    def empty(self) -> int:
+        return max(self.pages - self.text - self.content, 0)
+
+    @property
+    def nothing_readable(self) -> bool:
+        return self.pages > 0 and self.text == 0 and self.content == 0
 
 
 @dataclass(frozen=True)
@@ -11,11 +47,15 @@ class Limits:
     max_image_pixels: int = 80_000_000  # decoded frames larger than this are refused (a decompression bomb)
     max_render_pixels: int = 12_000_000  # a page is rendered at most this large for ink analysis (A4: 1.1 MP)
     max_ocr_pixels: int = 3_000_000  # and at most this large for OCR (A4 at 144 dpi: 2 MP; a 4:3 photo at 2200 px: 3.6 MP)
+    # a file with nothing to read on any page is rendered (and OCR'd) at most this large: A4 at 50 dpi; its
+    # result (no text) is the same at any size, the cost is not (60 pages of 14000 pt at 3 MP: a minute of OCR)
+    empty_render_pixels: int = 250_000
     memory_bytes: int = 4 * 1024**3  # address space of one parser process (a backstop; not on Windows; OpenVINO maps ~2.6 GB)
     memory_budget_bytes: int = 3 * 1024**3  # resident memory of all parser processes together (OpenVINO: ~1.1 GB each)
     seconds_base: float = 30.0
     seconds_per_page_ocr: float = 15.0
     seconds_per_page_text: float = 3.0
+    seconds_per_page_empty: float = 1.0  # rendered small, nothing found (a 48 MP TIFF frame decoded: 0.1–0.4 s)
     # what a file's bytes can legitimately hold: a page worth reading by OCR is tens of kilobytes of image;
     # a 28 KB PDF declaring 60 pages of 14000 pt (or a 300 KB TIFF of 60 huge frames) is not 60 pages of work
     seconds_per_kib: float = 0.15
@@ -24,7 +64,108 @@ class Limits:
         """CPU seconds for a file: a base plus a budget per page (page count or TIFF frames), capped by what
         the file's size can hold — never less than one page's budget."""
         per = self.seconds_per_page_ocr if ocr else self.seconds_per_page_text
-        full = self.seconds_base + per * max(pages, 1)
+        return self._capped(self.seconds_base + per * max(pages, 1), per, size_bytes)
+
+    def budget(self, weight: Weight, ocr: bool, size_bytes: int | None = None) -> float:
+        """CPU seconds for a weighed file: text pages at the text rate, pages with something to read by OCR
+        at the OCR rate, pages with nothing to read at the empty rate; capped by what its size can hold."""
+        per = self.seconds_per_page_ocr if ocr else self.seconds_per_page_text
+        full = (self.seconds_base + self.seconds_per_page_text * weight.text + per * weight.content
+                + self.seconds_per_page_empty * weight.empty)
+        return self._capped(full, self.seconds_per_page_empty if weight.nothing_readable else per, size_bytes)
+
+    def _capped(self, full: float, per: float, size_bytes: int | None) -> float:
         if size_bytes is None:
             return full
         return min(full, max(self.seconds_base + per, self.seconds_base + self.seconds_per_kib * size_bytes / 1024))
+
+    def for_file(self, weight: Weight | None) -> Limits:
+        """The limits one file is parsed under: a file with nothing to read on any page is rendered small."""
+        if weight is None or not weight.nothing_readable:
+            return self
+        return replace(self, max_ocr_pixels=min(self.max_ocr_pixels, self.empty_render_pixels),
+                       max_render_pixels=min(self.max_render_pixels, self.empty_render_pixels))
+
+
+def weigh(path: str, limits: Limits) -> Weight | None:
+    """What the file at `path` can hold, from its structure only (runs in the parser process, on untrusted
+    bytes: nothing is rendered or decoded).  None when it cannot tell (not a PDF or TIFF, damaged, more
+    pages than allowed): the file is then budgeted by its page count and size, and parsed as usual."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+        if b"%PDF-" in head:
+            return _weigh_pdf(path, limits)
+        if head[:4] in (b"II*\x00", b"MM\x00*"):
+            return _weigh_tiff(path, limits)
+    except Exception:  # noqa: BLE001 - a file the weighing cannot read is the parser's to report
+        return None
+    return None
+
+
+def _weigh_pdf(path: str, limits: Limits) -> Weight | None:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(path)
+    try:
+        n = len(doc)
+        if not 0 < n <= limits.max_pages:
+            return None
+        text = content = 0
+        for i in range(n):
+            page = doc[i]
+            try:
+                kind = _pdf_page_kind(page, raw)
+            finally:
+                page.close()
+            text += kind == "text"
+            content += kind == "content"
+        return Weight(n, text, content)
+    finally:
+        doc.close()
+
+
+def _pdf_page_kind(page, raw) -> str:
+    """"text" (a text layer of a dozen characters or more), "content" (something for OCR or ink analysis:
+    a few characters, a picture, a drawing, an annotation — a stamp, a filled form) or "empty"."""
+    from xinyong_desktop.intake.worker import MIN_TEXT_GLYPHS
+
+    textpage = page.get_textpage()
+    try:
+        chars = sum(1 for i in range(raw.FPDFText_CountChars(textpage.raw))
+                    if raw.FPDFText_IsGenerated(textpage.raw, i) != 1 and raw.FPDFText_GetUnicode(textpage.raw, i) > 0x20)
+    finally:
+        textpage.close()
+    if chars >= MIN_TEXT_GLYPHS:
+        return "text"
+    if chars or raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+        return "content"
+    segments = 0
+    for seen, obj in enumerate(page.get_objects(max_depth=8), 1):  # into form XObjects
+        if seen > OBJECTS_WEIGHED_PER_PAGE or obj.type in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE):
+            return "content"  # (an image of any size: a 1×1 picture may be stretched over the page)
+        if obj.type == raw.FPDF_PAGEOBJ_PATH:
+            segments += max(raw.FPDFPath_CountSegments(obj.raw), 0)
+            if segments >= EMPTY_PAGE_SEGMENTS:
+                return "content"
+    return "empty"
+
+
+def _weigh_tiff(path: str, limits: Limits) -> Weight | None:
+    from PIL import Image
+
+    size = os.path.getsize(path)
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels  # opening and seeking decode nothing
+    with Image.open(path) as im:
+        n = int(getattr(im, "n_frames", 1) or 1)
+        if not 0 < n <= limits.max_pages:
+            return None
+        content = 0
+        for i in range(n):
+            im.seek(i)
+            tags = getattr(im, "tag_v2", {})
+            stored = min(sum(int(c) for c in (tags.get(279) or tags.get(325) or ())), size)  # strip/tile bytes
+            megapixels = im.width * im.height / 1e6
+            content += megapixels < 1 or stored >= EMPTY_FRAME_BYTES_PER_MP * megapixels
+        return Weight(n, 0, content)
