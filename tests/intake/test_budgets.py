@@ -49,7 +49,7 @@ def _text_pdf(path: Path, text: str = ID_TEXT) -> Path:
 
 def test_weighing_tells_pages_with_something_to_read(tmp_path):
     limits = Limits()
-    assert weigh(str(huge_vector_pdf(tmp_path / "huge.pdf")), limits) == Weight(60, 0, 0)
+    assert weigh(str(huge_vector_pdf(tmp_path / "huge.pdf")), limits) == Weight(60, 0, 0, oversized=60)
     assert weigh(str(empty_frames_tiff(tmp_path / "scan.tif")), limits) == Weight(60, 0, 0)
     assert weigh(str(_text_pdf(tmp_path / "text.pdf")), limits) == Weight(1, 1, 0)
 
@@ -73,6 +73,22 @@ def test_weighing_tells_pages_with_something_to_read(tmp_path):
     c.showPage()
     c.save()
     assert weigh(str(tmp_path / "scan.pdf"), limits) == Weight(1, 0, 1)
+    # pages larger than any paper: text on a 14000 pt canvas is oversized; a photo made a PDF at 72 dpi
+    # (8064×6048 pt, a 48 MP camera) is not — it has a picture
+    c = Canvas(str(tmp_path / "canvas.pdf"), pagesize=(14_000, 14_000))
+    for i in range(3):
+        c.setFont("Helvetica", 300)
+        c.drawString(1000, 7000, f"A HUGE PAGE OF TEXT {i}")
+        c.showPage()
+    c.save()
+    c = Canvas(str(tmp_path / "photo.pdf"), pagesize=(8064, 6048))
+    c.setFont("Helvetica", 40)
+    c.drawString(100, 100, "an invisible OCR text layer over the photo")
+    c.drawImage(str(pic), 0, 0, 8064, 6048)
+    c.showPage()
+    c.save()
+    assert weigh(str(tmp_path / "canvas.pdf"), limits) == Weight(3, 3, 0, oversized=3)
+    assert weigh(str(tmp_path / "photo.pdf"), limits) == Weight(1, 1, 0, oversized=0)
     assert weigh(str(tmp_path / "curves.pdf"), limits) == Weight(2, 0, 2)
 
     # a scanned TIFF frame with text on it compresses to far more than an empty one
@@ -111,6 +127,10 @@ def test_budget_follows_the_weight():
     small = limits.for_file(Weight(60, 0, 0))
     assert small.max_render_pixels == small.max_ocr_pixels == limits.empty_render_pixels
     assert limits.for_file(Weight(60, 0, 1)) is limits and limits.for_file(None) is limits
+    # a file of pages larger than any paper without pictures: ink analysis at 4 MP, not 12 (OCR unchanged)
+    canvas = limits.for_file(Weight(3, 3, 0, oversized=3))
+    assert canvas.max_render_pixels == limits.oversized_render_pixels and canvas.max_ocr_pixels == limits.max_ocr_pixels
+    assert limits.for_file(Weight(3, 3, 0, oversized=2)) is limits  # one ordinary page: as before
 
 
 def test_cheap_hostile_files_are_named_and_the_packet_checked(tmp_path, rules):

@@ -20,6 +20,10 @@ EMPTY_PAGE_SEGMENTS = 64
 # at 600 dpi (35 MP) in CCITT G4 takes about 300 bytes per megapixel, a blank one 30–60
 EMPTY_FRAME_BYTES_PER_MP = 150
 OBJECTS_WEIGHED_PER_PAGE = 5_000  # past this a page is simply "something to read"
+# a page larger than any paper (A0: 2384×3370 pt) with no picture on it: vector art or text on a canvas of
+# metres, legal PDF (up to 14400 pt a side) but nothing a packet holds.  Ink analysis (seals, signatures) of
+# such a page at 12 MP finds nothing a 4 MP rendering would not: a file of such pages only is rendered at that
+LARGEST_PAPER_PT2 = 2384 * 3370 * 1.05
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Weight:
     pages: int
     text: int = 0  # pages with a text layer (a dozen characters or more): read as text
     content: int = 0  # pages to be read by OCR that hold something to read
+    oversized: int = 0  # pages (of any of these kinds) larger than any paper, with no picture on them
     # the rest (pages - text - content): nothing to read on them
 
     @property
@@ -50,6 +55,7 @@ class Limits:
     # a file with nothing to read on any page is rendered (and OCR'd) at most this large: A4 at 50 dpi; its
     # result (no text) is the same at any size, the cost is not (60 pages of 14000 pt at 3 MP: a minute of OCR)
     empty_render_pixels: int = 250_000
+    oversized_render_pixels: int = 4_000_000  # a file of pages larger than any paper without pictures (A2 at 108 dpi)
     memory_bytes: int = 4 * 1024**3  # address space of one parser process (a backstop; not on Windows; OpenVINO maps ~2.6 GB)
     memory_budget_bytes: int = 3 * 1024**3  # resident memory of all parser processes together (OpenVINO: ~1.1 GB each)
     seconds_base: float = 30.0
@@ -80,11 +86,17 @@ class Limits:
         return min(full, max(self.seconds_base + per, self.seconds_base + self.seconds_per_kib * size_bytes / 1024))
 
     def for_file(self, weight: Weight | None) -> Limits:
-        """The limits one file is parsed under: a file with nothing to read on any page is rendered small."""
-        if weight is None or not weight.nothing_readable:
+        """The limits one file is parsed under: a file with nothing to read on any page is rendered small; one
+        whose every page is larger than any paper and has no picture is rendered for ink analysis at most at
+        `oversized_render_pixels`."""
+        if weight is None:
             return self
-        return replace(self, max_ocr_pixels=min(self.max_ocr_pixels, self.empty_render_pixels),
-                       max_render_pixels=min(self.max_render_pixels, self.empty_render_pixels))
+        if weight.nothing_readable:
+            return replace(self, max_ocr_pixels=min(self.max_ocr_pixels, self.empty_render_pixels),
+                           max_render_pixels=min(self.max_render_pixels, self.empty_render_pixels))
+        if weight.oversized == weight.pages > 0:
+            return replace(self, max_render_pixels=min(self.max_render_pixels, self.oversized_render_pixels))
+        return self
 
 
 def weigh(path: str, limits: Limits) -> Weight | None:
@@ -112,44 +124,52 @@ def _weigh_pdf(path: str, limits: Limits) -> Weight | None:
         n = len(doc)
         if not 0 < n <= limits.max_pages:
             return None
-        text = content = 0
+        text = content = oversized = 0
         for i in range(n):
             page = doc[i]
             try:
-                kind = _pdf_page_kind(page, raw)
+                kind, bare = _pdf_page(page, raw)
             finally:
                 page.close()
             text += kind == "text"
             content += kind == "content"
-        return Weight(n, text, content)
+            oversized += bare
+        return Weight(n, text, content, oversized)
     finally:
         doc.close()
 
 
-def _pdf_page_kind(page, raw) -> str:
-    """"text" (a text layer of a dozen characters or more), "content" (something for OCR or ink analysis:
-    a few characters, a picture, a drawing, an annotation — a stamp, a filled form) or "empty"."""
+def _pdf_page(page, raw) -> tuple[str, bool]:
+    """What a page holds: "text" (a text layer of a dozen characters or more), "content" (something for OCR
+    or ink analysis: a few characters, a picture, a drawing, an annotation — a stamp, a filled form) or
+    "empty"; and whether it is larger than any paper with no picture on it."""
     from xinyong_desktop.intake.worker import MIN_TEXT_GLYPHS
 
+    w, h = page.get_size()
     textpage = page.get_textpage()
     try:
         chars = sum(1 for i in range(raw.FPDFText_CountChars(textpage.raw))
                     if raw.FPDFText_IsGenerated(textpage.raw, i) != 1 and raw.FPDFText_GetUnicode(textpage.raw, i) > 0x20)
     finally:
         textpage.close()
-    if chars >= MIN_TEXT_GLYPHS:
-        return "text"
-    if chars or raw.FPDFPage_GetAnnotCount(page.raw) > 0:
-        return "content"
-    segments = 0
+    annotated = raw.FPDFPage_GetAnnotCount(page.raw) > 0  # (an annotation may show a picture: a stamp)
+    kind = "text" if chars >= MIN_TEXT_GLYPHS else "content" if chars or annotated else ""
+    oversized = w * h > LARGEST_PAPER_PT2 and not annotated
+    if kind and not oversized:
+        return kind, False
+    segments, picture, texts = 0, False, False
     for seen, obj in enumerate(page.get_objects(max_depth=8), 1):  # into form XObjects
-        if seen > OBJECTS_WEIGHED_PER_PAGE or obj.type in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE):
-            return "content"  # (an image of any size: a 1×1 picture may be stretched over the page)
+        if seen > OBJECTS_WEIGHED_PER_PAGE:
+            return kind or "content", False  # too much to tell: an ordinary page with something on it
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:  # (of any size: a 1×1 picture may be stretched over the page)
+            picture = True
+            break
+        texts = texts or obj.type == raw.FPDF_PAGEOBJ_TEXT
         if obj.type == raw.FPDF_PAGEOBJ_PATH:
             segments += max(raw.FPDFPath_CountSegments(obj.raw), 0)
-            if segments >= EMPTY_PAGE_SEGMENTS:
-                return "content"
-    return "empty"
+    if not kind:
+        kind = "content" if picture or texts or segments >= EMPTY_PAGE_SEGMENTS else "empty"
+    return kind, oversized and not picture
 
 
 def _weigh_tiff(path: str, limits: Limits) -> Weight | None:
