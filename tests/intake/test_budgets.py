@@ -49,8 +49,9 @@ def _text_pdf(path: Path, text: str = ID_TEXT) -> Path:
 
 def test_weighing_tells_pages_with_something_to_read(tmp_path):
     limits = Limits()
-    assert weigh(str(huge_vector_pdf(tmp_path / "huge.pdf")), limits) == Weight(60, 0, 0, oversized=60)
-    assert weigh(str(empty_frames_tiff(tmp_path / "scan.tif")), limits) == Weight(60, 0, 0)
+    every = tuple(range(60))
+    assert weigh(str(huge_vector_pdf(tmp_path / "huge.pdf")), limits) == Weight(60, 0, 0, 60, every)
+    assert weigh(str(empty_frames_tiff(tmp_path / "scan.tif")), limits) == Weight(60, 0, 0, 0, every)
     assert weigh(str(_text_pdf(tmp_path / "text.pdf")), limits) == Weight(1, 1, 0)
 
     # a scan: a picture on the page (any size: a small one may be stretched over the page) is read by OCR
@@ -104,6 +105,9 @@ def test_weighing_tells_pages_with_something_to_read(tmp_path):
     frame.save(tmp_path / "fax.tif", save_all=True, append_images=[Image.new("1", (1700, 2200), 1)],
                compression="group4")
     assert weigh(str(tmp_path / "fax.tif"), limits) == Weight(2, 0, 2)  # a blank back page under 1 MP is kept too
+    frame.save(tmp_path / "fax600.tif", save_all=True, append_images=[Image.new("1", (5000, 7000), 1)],
+               compression="group4")
+    assert weigh(str(tmp_path / "fax600.tif"), limits) == Weight(2, 0, 1, 0, (1,))  # a blank 35 MP one is not
 
     # what it cannot tell is left to the parser and its page-count budget
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
@@ -124,9 +128,9 @@ def test_budget_follows_the_weight():
     # and never less than one page's budget, however small the file
     assert limits.budget(Weight(1, 0, 1), True, 100) == 30 + 15
     # a file with nothing to read is rendered small; any other keeps the full pixel caps
-    small = limits.for_file(Weight(60, 0, 0))
-    assert small.max_render_pixels == small.max_ocr_pixels == limits.empty_render_pixels
-    assert limits.for_file(Weight(60, 0, 1)) is limits and limits.for_file(None) is limits
+    # pages with nothing to read are not OCR'd (rendered small); a file without such pages is parsed as before
+    assert limits.for_file(Weight(60, 0, 1, 0, tuple(range(1, 60)))).empty_pages == frozenset(range(1, 60))
+    assert limits.for_file(Weight(60, 0, 60)) is limits and limits.for_file(None) is limits
     # a file of pages larger than any paper without pictures: ink analysis at 4 MP, not 12 (OCR unchanged)
     canvas = limits.for_file(Weight(3, 3, 0, oversized=3))
     assert canvas.max_render_pixels == limits.oversized_render_pixels and canvas.max_ocr_pixels == limits.max_ocr_pixels
@@ -157,3 +161,34 @@ def test_cheap_hostile_files_are_named_and_the_packet_checked(tmp_path, rules):
     kinds = {m.path: m.kind.value for m in res.materials}
     expected = {name: kind for kind, name in FILE_NAMES.items() if (d / name).exists()}
     assert expected and all(kinds.get(name) == kind for name, kind in expected.items()), kinds
+
+
+def test_a_readable_page_among_empty_huge_ones_is_read(tmp_path):
+    """One scanned page among 59 empty pages of 14000 pt (the next cheap file: it used to OCR all 60, a minute,
+    past a 28 KB file's budget): the scan is OCR'd, the empty pages are not (no text on them, as OCR finds)."""
+    from PIL import ImageDraw, ImageFont
+
+    from tests.packetgen import font_path
+    from xinyong_desktop.intake.sandbox import ParserPool
+
+    pic = Image.new("L", (1240, 300), 255)
+    ImageDraw.Draw(pic).text((40, 100), "信用修复承诺书", font=ImageFont.truetype(str(font_path()), 80), fill=0)
+    pic.save(tmp_path / "line.jpg", quality=60)
+    path = tmp_path / "mixed.pdf"
+    c = Canvas(str(path), pagesize=(595, 842))
+    c.drawImage(str(tmp_path / "line.jpg"), 0, 600, 595, 144)
+    c.showPage()
+    for i in range(59):
+        c.setPageSize((14_000, 14_000))
+        c.setLineWidth(40)
+        c.line(500, 500 + i * 200, 13_500, 13_000 - i * 150)
+        c.showPage()
+    c.save()
+    assert weigh(str(path), Limits()) == Weight(60, 0, 1, 59, tuple(range(1, 60)))
+    with ParserPool(workers=1) as pool:
+        res = pool.map([str(path)], ocr=True)[str(path)]
+    assert res["ok"], res
+    pages = res["pages"]
+    assert len(pages) == 60 and all(p["source"] == "ocr" for p in pages)
+    assert "承诺书" in "".join(g[0] for g in pages[0]["glyphs"])
+    assert not any(p["glyphs"] for p in pages[1:])

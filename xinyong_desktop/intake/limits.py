@@ -4,9 +4,9 @@ A file's work is budgeted by what it can legitimately hold (`weigh` looks at its
 process before it is parsed, without rendering or decoding anything): a page with a text layer costs a text
 page's budget, a page to be read by OCR costs an OCR page's budget only when it holds something to read (a
 picture, a drawing of more than a few strokes, an annotation); a page with nothing to read (blank, a few
-lines, a huge empty canvas) costs next to nothing — and a file of such pages only is rendered small, so a
-28 KB PDF of 60 pages of 14000 pt or a 300 KB TIFF of 60 empty 48-megapixel frames is read in seconds and
-named for review as a file with nothing readable, instead of being OCR'd at full size for minutes.
+lines, a huge empty canvas) is not OCR'd at all — it is rendered small for ink analysis and has no text, as
+OCR would find — so a 28 KB PDF of 60 pages of 14000 pt or a 300 KB TIFF of 60 empty 48-megapixel frames is
+read in seconds and named for review as a file with nothing readable, instead of being OCR'd for minutes.
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ class Weight:
     text: int = 0  # pages with a text layer (a dozen characters or more): read as text
     content: int = 0  # pages to be read by OCR that hold something to read
     oversized: int = 0  # pages (of any of these kinds) larger than any paper, with no picture on them
+    empty_at: tuple[int, ...] = ()  # the pages (0-based) with nothing to read
     # the rest (pages - text - content): nothing to read on them
 
     @property
@@ -55,6 +56,7 @@ class Limits:
     # a file with nothing to read on any page is rendered (and OCR'd) at most this large: A4 at 50 dpi; its
     # result (no text) is the same at any size, the cost is not (60 pages of 14000 pt at 3 MP: a minute of OCR)
     empty_render_pixels: int = 250_000
+    empty_pages: frozenset[int] = frozenset()  # of the file being parsed (0-based): not OCR'd, rendered small
     oversized_render_pixels: int = 4_000_000  # a file of pages larger than any paper without pictures (A2 at 108 dpi)
     memory_bytes: int = 4 * 1024**3  # address space of one parser process (a backstop; not on Windows; OpenVINO maps ~2.6 GB)
     memory_budget_bytes: int = 3 * 1024**3  # resident memory of all parser processes together (OpenVINO: ~1.1 GB each)
@@ -86,17 +88,16 @@ class Limits:
         return min(full, max(self.seconds_base + per, self.seconds_base + self.seconds_per_kib * size_bytes / 1024))
 
     def for_file(self, weight: Weight | None) -> Limits:
-        """The limits one file is parsed under: a file with nothing to read on any page is rendered small; one
-        whose every page is larger than any paper and has no picture is rendered for ink analysis at most at
+        """The limits one file is parsed under: its pages with nothing to read are not OCR'd and are rendered
+        small (the result OCR would give: no text — a file of such pages only is named for review); a file whose
+        every page is larger than any paper and has no picture is rendered for ink analysis at most at
         `oversized_render_pixels`."""
-        if weight is None:
-            return self
-        if weight.nothing_readable:
-            return replace(self, max_ocr_pixels=min(self.max_ocr_pixels, self.empty_render_pixels),
-                           max_render_pixels=min(self.max_render_pixels, self.empty_render_pixels))
-        if weight.oversized == weight.pages > 0:
-            return replace(self, max_render_pixels=min(self.max_render_pixels, self.oversized_render_pixels))
-        return self
+        out = self
+        if weight is not None and weight.empty_at:
+            out = replace(out, empty_pages=frozenset(weight.empty_at))
+        if weight is not None and weight.oversized == weight.pages > 0:
+            out = replace(out, max_render_pixels=min(out.max_render_pixels, out.oversized_render_pixels))
+        return out
 
 
 def weigh(path: str, limits: Limits) -> Weight | None:
@@ -125,6 +126,7 @@ def _weigh_pdf(path: str, limits: Limits) -> Weight | None:
         if not 0 < n <= limits.max_pages:
             return None
         text = content = oversized = 0
+        empty: list[int] = []
         for i in range(n):
             page = doc[i]
             try:
@@ -134,7 +136,9 @@ def _weigh_pdf(path: str, limits: Limits) -> Weight | None:
             text += kind == "text"
             content += kind == "content"
             oversized += bare
-        return Weight(n, text, content, oversized)
+            if kind == "empty":
+                empty.append(i)
+        return Weight(n, text, content, oversized, tuple(empty))
     finally:
         doc.close()
 
@@ -181,11 +185,12 @@ def _weigh_tiff(path: str, limits: Limits) -> Weight | None:
         n = int(getattr(im, "n_frames", 1) or 1)
         if not 0 < n <= limits.max_pages:
             return None
-        content = 0
+        empty: list[int] = []
         for i in range(n):
             im.seek(i)
             tags = getattr(im, "tag_v2", {})
             stored = min(sum(int(c) for c in (tags.get(279) or tags.get(325) or ())), size)  # strip/tile bytes
             megapixels = im.width * im.height / 1e6
-            content += megapixels < 1 or stored >= EMPTY_FRAME_BYTES_PER_MP * megapixels
-        return Weight(n, 0, content)
+            if megapixels >= 1 and stored < EMPTY_FRAME_BYTES_PER_MP * megapixels:
+                empty.append(i)
+        return Weight(n, 0, n - len(empty), 0, tuple(empty))

@@ -199,15 +199,9 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
                     weight = weigh(path, limits)
                     if weight is not None:
                         send(("weight", job_id, weight))
-                    # nothing for OCR to read on any page (blank, a few lines, a huge empty canvas): not OCR'd —
-                    # the result is the one OCR would give, "ocr" pages without text (named for review), in
-                    # seconds instead of a minute of OCR of emptiness
-                    skip = bool(ocr and weight is not None and weight.nothing_readable)
-                    result = worker.parse_file(path, ocr=ocr and not skip, limits=limits.for_file(weight),
+                    # pages with nothing to read (blank, a few lines, a huge empty canvas) are not OCR'd
+                    result = worker.parse_file(path, ocr=ocr, limits=limits.for_file(weight),
                                                on_pages=lambda n, j=job_id: send(("pages", j, n)))
-                    if skip and result.get("ok"):
-                        for page in result["pages"]:
-                            page["source"] = "ocr"
             else:
                 result = run_call(what, args)
         except MemoryError:  # the address-space limit, hit outside the parser's own handling
