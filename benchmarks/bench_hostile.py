@@ -246,6 +246,28 @@ def scenarios(tmp: Path) -> dict:
         return run(check(d), timeout=900), "画布.pdf"
     out["canvas"] = ("PDF of 60 pages of 14000×14000 pt, a line of text each (check)", canvas)
 
+    def mixed():  # one scanned page among 59 empty huge ones: the scan is OCR'd, the empty pages are not
+        from PIL import ImageDraw, ImageFont
+        from reportlab.pdfgen.canvas import Canvas
+
+        from xinyong_desktop.resources import font_path
+
+        d = packet("mixed")
+        pic = Image.new("L", (1240, 300), 255)
+        ImageDraw.Draw(pic).text((40, 100), "信用修复承诺书", font=ImageFont.truetype(str(font_path()), 80), fill=0)
+        pic.save(tmp / "mixed-line.jpg", quality=60)
+        c = Canvas(str(d / "承诺书.pdf"), pagesize=(595, 842))
+        c.drawImage(str(tmp / "mixed-line.jpg"), 0, 600, 595, 144)
+        c.showPage()
+        for i in range(59):
+            c.setPageSize((14_000, 14_000))
+            c.setLineWidth(40)
+            c.line(500, 500 + i * 200, 13_500, 13_000 - i * 150)
+            c.showPage()
+        c.save()
+        return run(check(d), timeout=900), "承诺书.pdf"
+    out["mixed"] = ("PDF of one scanned page and 59 empty pages of 14000×14000 pt (check)", mixed)
+
     def selfref():  # the stream length refers to itself: PDFium repairs it into a near-blank page
         import zlib
 
