@@ -165,6 +165,13 @@ def scenarios(tmp: Path) -> dict:
         return run(check(d), timeout=60), None
     out["zero"] = ("case.json links to /dev/zero (check)", zero)
 
+    def passwd():
+        d = packet("passwd")
+        (d / "case.json").unlink()
+        (d / "case.json").symlink_to("/etc/passwd")
+        return run(check(d), timeout=60), None
+    out["passwd"] = ("case.json links to /etc/passwd (check)", passwd)
+
     def million():
         p = _xlsx(tmp / "1m.xlsx", 1_048_576)
         return run([sys.executable, "-m", "xinyong_desktop", "roster", str(p), "--json"], timeout=600), None
@@ -225,6 +232,55 @@ def scenarios(tmp: Path) -> dict:
         frames[0].save(d / "scan.tif", save_all=True, append_images=frames[1:], compression="group4")
         return run(check(d), timeout=900), "scan.tif"
     out["tiff60"] = ("60-frame bilevel TIFF of 6000×8000 frames (check)", tiff60)
+
+    def canvas():  # the next cheap file an attacker tries: the huge pages carry a text layer (no OCR)
+        from reportlab.pdfgen.canvas import Canvas
+
+        d = packet("canvas")
+        c = Canvas(str(d / "画布.pdf"), pagesize=(14_000, 14_000))
+        for i in range(60):
+            c.setFont("Helvetica", 300)
+            c.drawString(1000, 7000, f"A HUGE PAGE OF TEXT {i}")
+            c.showPage()
+        c.save()
+        return run(check(d), timeout=900), "画布.pdf"
+    out["canvas"] = ("PDF of 60 pages of 14000×14000 pt, a line of text each (check)", canvas)
+
+    def mixed():  # one scanned page among 59 empty huge ones: the scan is OCR'd, the empty pages are not
+        from PIL import ImageDraw, ImageFont
+        from reportlab.pdfgen.canvas import Canvas
+
+        from xinyong_desktop.resources import font_path
+
+        d = packet("mixed")
+        pic = Image.new("L", (1240, 300), 255)
+        ImageDraw.Draw(pic).text((40, 100), "信用修复承诺书", font=ImageFont.truetype(str(font_path()), 80), fill=0)
+        pic.save(tmp / "mixed-line.jpg", quality=60)
+        c = Canvas(str(d / "承诺书.pdf"), pagesize=(595, 842))
+        c.drawImage(str(tmp / "mixed-line.jpg"), 0, 600, 595, 144)
+        c.showPage()
+        for i in range(59):
+            c.setPageSize((14_000, 14_000))
+            c.setLineWidth(40)
+            c.line(500, 500 + i * 200, 13_500, 13_000 - i * 150)
+            c.showPage()
+        c.save()
+        return run(check(d), timeout=900), "承诺书.pdf"
+    out["mixed"] = ("PDF of one scanned page and 59 empty pages of 14000×14000 pt (check)", mixed)
+
+    def selfref():  # the stream length refers to itself: PDFium repairs it into a near-blank page
+        import zlib
+
+        from tests.intake.test_hostile import _raw_pdf
+
+        d = packet("selfref")
+        (d / "承诺书(1).pdf").write_bytes(_raw_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length 4 0 R /Filter /FlateDecode >>\nstream\n"
+            + zlib.compress(b"BT /F1 24 Tf 72 700 Td (Commitment) Tj ET")[:9] + b"\nendstream"]))
+        return run(check(d)), "承诺书(1).pdf"
+    out["selfref"] = ("PDF whose stream length refers to itself (check)", selfref)
 
     def merged():
         from tests.intake.test_roster_bounds import _merged_xlsx

@@ -146,8 +146,11 @@ def hostile(only: list[str]) -> None:
         for key, (what, fn) in bench_hostile.scenarios(Path(tmp)).items():
             if only and not any(o in key or o in what for o in only):
                 continue
+            before = {p for p in Path(tmp).rglob("*") if p.is_file()}
             r, name = fn()
-            size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file() and key in p.as_posix())
+            # the input: what the scenario wrote (its packet or roster), case.json and helper scripts aside
+            size = sum(p.stat().st_size for p in Path(tmp).rglob("*")
+                       if p.is_file() and p not in before and p.name not in ("case.json", "hang_main.py", "mixed-line.jpg"))
             print(f"| {what} | {size / 1024:,.1f} KB | {bench_hostile.outcome(r, name)} | {r['secs']:.1f} s | "
                   f"{r['peak_mb']:.0f} MB | {r['left']} |", flush=True)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from xinyong_desktop.intake.limits import Limits
+from xinyong_desktop.intake.limits import Limits, Weight, weigh
 
 MEMORY_REASON = "解析时内存超出上限（文件可能是恶意构造或过于复杂），已停止"
 DIED_REASON = "解析进程异常退出（可能超出内存上限或文件为恶意构造）"
@@ -193,8 +193,15 @@ def _child_main(conn: Connection, lifeline: Connection, parent_pid: int, memory_
                 from xinyong_desktop.intake import worker  # the parsers' libraries, loaded before the first file
 
                 path, ocr = args
-                result = _unopenable(path) or worker.parse_file(
-                    path, ocr=ocr, limits=limits, on_pages=lambda n, j=job_id: send(("pages", j, n)))
+                result = _unopenable(path)
+                if result is None:
+                    # what the file can hold sets its budget (and a file with nothing to read is rendered small)
+                    weight = weigh(path, limits)
+                    if weight is not None:
+                        send(("weight", job_id, weight))
+                    # pages with nothing to read (blank, a few lines, a huge empty canvas) are not OCR'd
+                    result = worker.parse_file(path, ocr=ocr, limits=limits.for_file(weight),
+                                               on_pages=lambda n, j=job_id: send(("pages", j, n)))
             else:
                 result = run_call(what, args)
         except MemoryError:  # the address-space limit, hit outside the parser's own handling
@@ -292,11 +299,13 @@ class _Slot:
     lifeline: Connection
     job: tuple | None = None  # (job id, label, started, ocr)
     budget: float = 0.0  # CPU seconds this job may use (grows with its page count)
+    weighed: bool = False  # the budget was set from what the file can hold (Limits.budget), not its page count
     cpu0: float | None = None  # the parser's CPU time when the job's clock started
     clock0: float = 0.0  # and the wall time then
 
     def start_clock(self, budget: float) -> None:
         self.budget, self.cpu0, self.clock0 = budget, cpu_seconds(self.proc.pid or 0), time.monotonic()
+        self.weighed = False
 
     def out_of_time(self) -> bool:
         """The job has used its CPU budget, or the wall-clock backstop has passed."""
@@ -473,10 +482,15 @@ class ParserPool:
                         s.job = (s.job[0], label, time.monotonic(), s.job[3])
                         s.start_clock(self.limits.seconds_base)
                         continue
+                    if msg == "weight" and isinstance(payload, Weight):
+                        # what the file can hold (its pages: text, something to read, nothing): its budget
+                        s.budget, s.weighed = self.limits.budget(payload, s.job[3], _size(label)), True
+                        continue
                     if msg == "pages":
-                        # the budget grows with the page count the worker has found (same clock start)
+                        # else the budget grows with the page count the worker has found (same clock start)
                         # (capped by what the file's size can hold: Limits.timeout)
-                        s.budget = self.limits.timeout(int(payload), s.job[3], _size(label))
+                        if not s.weighed:
+                            s.budget = self.limits.timeout(int(payload), s.job[3], _size(label))
                         continue
                     s.job = None
                     finish(label, payload)

@@ -135,16 +135,19 @@ def _pdf_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
         glyphs, ring = _split_ring(chars)
         scale = RENDER_SCALE
         img_pages = len(glyphs) < MIN_TEXT_GLYPHS
-        if img_pages and ocr:
+        blank = i in limits.empty_pages  # nothing to read on it (limits.weigh): as OCR'd, found nothing
+        if img_pages and ocr and not blank:
             scale = OCR_SCALE
         # a page of 14000×14000 pt is legal PDF: render it smaller rather than at 2 GB per bitmap
         cap = limits.max_ocr_pixels if img_pages and ocr else limits.max_render_pixels
+        cap = min(cap, limits.empty_render_pixels) if blank else cap
         scale = min(scale, 0.995 * math.sqrt(cap / (w * h)))  # pdfium rounds sizes up
         rgb = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True).to_numpy()[..., :3].copy()
-        if img_pages and ocr:
+        if img_pages and ocr and not blank:
             pages.append(_ocr_page(rgb, scale, photo=False))
         else:
-            pages.append(_page(w, h, "none" if img_pages else "text", glyphs, "".join(ring), rgb, scale))
+            source = "none" if img_pages else "text"
+            pages.append(_page(w, h, "ocr" if blank and ocr else source, glyphs, "".join(ring), rgb, scale))
         page.close()
     doc.close()
     return pages
@@ -168,14 +171,15 @@ def _image_pages(path: Path, limits: Limits, ocr: bool, on_pages) -> list[dict]:
                     im.seek(i)
                 if im.width * im.height > limits.max_image_pixels:
                     raise Unreadable(f"图片过大（{im.width}×{im.height} 像素），超过处理上限")
-                if ocr:
+                blank = i in limits.empty_pages  # nothing to read on it (limits.weigh): as OCR'd, found nothing
+                if ocr and not blank:
                     # phone photos are usually larger than needed: OCR at about 2000 px on the long side
                     rgb, w, h = decode_bounded(im, 2200, max_pixels=limits.max_ocr_pixels)
                     pages.append(_ocr_page(rgb, rgb.shape[1] / w, photo=True))
                 else:
                     # pixels are page points for images; ink is analysed on a copy at most ~1300 px high
-                    rgb, w, h = decode_bounded(im, 4000, 1300)
-                    pages.append(_page(w, h, "none", [], "", rgb, rgb.shape[0] / h))
+                    rgb, w, h = decode_bounded(im, 4000, 1300, max_pixels=limits.empty_render_pixels if blank else None)
+                    pages.append(_page(w, h, "ocr" if blank and ocr else "none", [], "", rgb, rgb.shape[0] / h))
     except Unreadable:
         raise
     except Image.DecompressionBombError as e:

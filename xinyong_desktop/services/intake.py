@@ -45,6 +45,7 @@ from xinyong_desktop.services.check_packet import (
     read_files,
     verdict_findings,
 )
+from xinyong_desktop.services.privacy import neutral_name, neutral_result, stored_names
 from xinyong_desktop.services.progress import Progress
 from xinyong_desktop.store.models import Case, Enterprise, PacketFile, PenaltyRecord
 
@@ -93,13 +94,14 @@ def copy_packet(s: Session, case: Case, folder: Path, store_root: Path,
         files = [(rel_name(folder, p), p) for p in found.files]
         skipped = found.skipped if skipped is None else skipped
     skipped = skipped or []
+    names = stored_names([rel for rel, _ in files])  # an ID number in a file name is stored masked
     store_root.mkdir(parents=True, exist_ok=True)
     staging = store_root / f".import-case{case.id}-{uuid.uuid4().hex[:8]}{INCOMPLETE}"
     staging.mkdir()
     copied: list[tuple[str, str, int]] = []
     try:
         for rel, src in files:
-            dst = staging / _rel_path(rel)
+            dst = staging / _rel_path(names[rel])
             dst.parent.mkdir(parents=True, exist_ok=True)
             try:
                 sha, size = _copy_hashed(src, dst)
@@ -107,7 +109,7 @@ def copy_packet(s: Session, case: Case, folder: Path, store_root: Path,
                 raise IntakeError(f"复制“{rel}”时出错（{e.strerror or type(e).__name__}），材料未加入") from None
             if _sha(dst) != sha:  # read back: the copy on the disk is the file that was read
                 raise IntakeError(f"“{rel}”复制后校验不一致，材料未加入，请重试")
-            copied.append((rel, sha, size))
+            copied.append((names[rel], sha, size))
         content = hashlib.sha256("".join(f"{r}\0{h}\n" for r, h, _ in sorted(copied)).encode()).hexdigest()
         final = store_root / f"case-{case.id}-{content[:16]}"
         old = Path(case.packet_dir) if case.packet_dir else None
@@ -123,10 +125,10 @@ def copy_packet(s: Session, case: Case, folder: Path, store_root: Path,
     for rel, sha, size in copied:
         s.add(PacketFile(case_id=case.id, path=rel, sha256=sha, size=size, skipped=""))
     for rel, why in skipped:
-        s.add(PacketFile(case_id=case.id, path=rel, sha256="", size=0, skipped=why))
+        s.add(PacketFile(case_id=case.id, path=neutral_name(rel), sha256="", size=0, skipped=why))
     if old is not None:
         drop_copy(old, store_root, keep=final)  # the packet it replaces
-    case.source_dir = str(folder)
+    case.source_dir = neutral_name(str(folder))
     case.packet_dir = str(final)
     s.flush()
     return final
@@ -460,7 +462,7 @@ def place(s: Session, class_id: int, packet: StickPacket, case_id: int | None, s
     if previous is not None:
         drop_copy(previous, store_root, keep=new)
     cf = case_facts(case)
-    r = packet.result
+    r = neutral_result(packet.result, stored_names([rel for rel, _ in packet.files]))  # names as copy_packet stored them
     findings, eligible_from = verdict_findings(r.materials, cf, r.as_of, rules, r.intake)
     record_check(s, case, replace(r, facts=cf, findings=findings, eligible_from=eligible_from), instructor, rules)
     packet.case_id, packet.status = cid, "placed"

@@ -111,6 +111,49 @@ def neutral_name(path: str) -> str:
     return scrub(path, MASK) or path
 
 
+def stored_names(rels: list[str]) -> dict[str, str]:
+    """The name each file of a packet is stored under in the data folder (and in every row that names it):
+    its neutral name; two names that become the same once masked (身份证…3678.pdf of two people born the
+    same year) are told apart by "(2)", "(3)" before the extension."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for rel in rels:
+        name = neutral_name(rel)
+        if name.casefold() in used:
+            folder, _, base = name.rpartition("/")
+            stem, dot, ext = base.rpartition(".") if "." in base.lstrip(".") else (base, "", "")
+            k = 2
+            while (name := f"{folder + '/' if folder else ''}{stem}({k}){dot}{ext}").casefold() in used:
+                k += 1
+        used.add(name.casefold())
+        out[rel] = name
+    return out
+
+
+def neutral_result(result, names: dict[str, str]):
+    """A check result (services.check_packet.CheckResult) read from files under their original names, with
+    every material path, finding path and file name quoted in a finding message as stored (`names`, from
+    stored_names; a name not in it — a skipped link — by neutral_name).  Findings that were the same stay the
+    same (the intake findings are found again among the findings by equality)."""
+    from dataclasses import replace
+
+    def name(path: str | None) -> str | None:
+        return path if not path else names.get(path) or neutral_name(path)
+
+    def finding(f):
+        message = f.message
+        for old, new in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            if old != new:
+                message = message.replace(old, new)
+        if has_personal_number(f.path):  # a name not in `names` (a skipped link) quoted as it was
+            message = scrub(message, MASK) or message
+        return replace(f, path=name(f.path), message=message)
+
+    return replace(result, materials=[replace(m, path=name(m.path)) for m in result.materials],
+                   findings=[finding(f) for f in result.findings], intake=[finding(f) for f in result.intake],
+                   pages={name(p): v for p, v in result.pages.items()})
+
+
 def has_personal_number(value: str | None) -> bool:
     return bool(value) and scrub(value) != value
 
