@@ -92,7 +92,10 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
     try:  # never through a link, never a FIFO or device, never more than CASE_FILE_CAP bytes
         raw = read_small_regular_file(p, CASE_FILE_CAP)
     except FileNotFoundError:
-        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE, assumed=NO_CASE_FILE)
+        # nobody said anything: the class's default additions too (for the assumed severity)
+        return CaseFacts(RecordSeverity.GENERAL, Applicant.LEGAL_REPRESENTATIVE,
+                         extra_required=default_rules().class_default_extra(RecordSeverity.GENERAL),
+                         assumed=NO_CASE_FILE)
     except UnsafeFileError as e:
         raise CaseFileError(f"case.json 无法使用：{e}") from None
     except OSError as e:
