@@ -78,16 +78,35 @@ def test_missing_material(tmp_path, pool):
     assert not res.ready
 
 
-def test_serious_case_needs_rectification_report_only_when_the_office_adds_it(tmp_path, pool):
+def test_rectification_report_is_the_class_default_for_serious_records_only(tmp_path, pool):
     import json
 
+    # case.json says nothing about additional materials: the class default (materials.toml class_default) asks a
+    # 整改报告 of a serious record and a 申请书 of every record
     f, res = run(tmp_path, pool, severity="serious", omit=("rectification_report",))
-    assert ("MATERIAL_MISSING", "rectification_report", None) not in errors(res)  # 信用中国 does not ask for it
-    case = tmp_path / "packet" / "case.json"
-    case.write_text(json.dumps({**json.loads(case.read_text(encoding="utf-8")),
-                                "extra_required": ["rectification_report"]}), encoding="utf-8")
-    res = check_packet(tmp_path / "packet", as_of=as_of_for(f, "serious"), pool=pool)
     assert ("MATERIAL_MISSING", "rectification_report", None) in errors(res)
+    case = tmp_path / "packet" / "case.json"
+    data = json.loads(case.read_text(encoding="utf-8"))
+    # the office says it asks nothing besides the platform's list: 信用中国 does not ask for it
+    case.write_text(json.dumps({**data, "extra_required": []}), encoding="utf-8")
+    res = check_packet(tmp_path / "packet", as_of=as_of_for(f, "serious"), pool=pool)
+    assert ("MATERIAL_MISSING", "rectification_report", None) not in errors(res)
+    # a general record: the class default asks no 整改报告
+    case.write_text(json.dumps({**data, "record_severity": "general"}), encoding="utf-8")
+    res = check_packet(tmp_path / "packet", as_of=as_of_for(f, "serious"), pool=pool)
+    assert ("MATERIAL_MISSING", "rectification_report", None) not in errors(res)
+
+
+def test_application_form_is_required_by_the_class_default_unless_the_office_says_otherwise(tmp_path, pool):
+    import json
+
+    f, res = run(tmp_path, pool, omit=("application_form",))
+    assert ("MATERIAL_MISSING", "application_form", None) in errors(res)
+    case = tmp_path / "packet" / "case.json"
+    case.write_text(json.dumps({**json.loads(case.read_text(encoding="utf-8")), "extra_required": []}),
+                    encoding="utf-8")
+    res = check_packet(tmp_path / "packet", as_of=as_of_for(f, "general"), pool=pool)
+    assert ("MATERIAL_MISSING", "application_form", None) not in errors(res)
 
 
 def test_unreadable_file_is_one_finding_and_rest_is_checked(tmp_path, pool):

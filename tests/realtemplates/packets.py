@@ -513,9 +513,9 @@ def build(p: Packet, root: Path) -> Path:
     base = root / p.id
     packet = base / "packet"
     packet.mkdir(parents=True, exist_ok=True)
-    case_json: dict = {"record_severity": p.severity, "applicant": p.applicant}
-    if p.extra_required:
-        case_json["extra_required"] = p.extra_required
+    # the office's additions always stated: these packets model offices that ask nothing besides the platform's
+    # list unless the packet says so (without the key the class default of materials.toml would apply)
+    case_json: dict = {"record_severity": p.severity, "applicant": p.applicant, "extra_required": p.extra_required}
     (packet / "case.json").write_text(json.dumps(case_json, ensure_ascii=False), encoding="utf-8")
     truth = []
     for i, m in enumerate(p.materials):

@@ -26,7 +26,8 @@ PORTAL = "以“信用中国”网站显示为准"
     # Order 58: every penalty 3 months / 3 years, whatever the severity; the Order 36 maximum (1 year for 一般)
     # is only a note — a 一般 record of 2025 is still published in December 2026 and still gets its letter
     ("2025-06-30", GENERAL, "", "2025-10-01", "2028-07-01", "eligible", True),
-    ("2025-06-30", SERIOUS, "", "2025-10-01", "2028-07-01", "eligible", True),  # Order 36 would say 2026-07-01
+    # a record the portal shows as 严重: its serious minimum (1 year) is the later date and the one given
+    ("2025-06-30", SERIOUS, "", "2026-07-01", "2028-07-01", "eligible", True),
     ("2025-06-30", MINOR, "", "2025-10-01", "2028-07-01", "eligible", True),  # no 轻微 class under Order 58
     # the five sectors: 1 year minimum under Order 58
     ("2025-06-30", GENERAL, "常州市某区市场监督管理局 食品安全", "2026-07-01", "2028-07-01", "eligible", True),
@@ -46,6 +47,19 @@ def test_creditchina_table(rules, decision, severity, text, eligible, withdrawn,
     assert a.ruleset.id == ("ndrc-order58" if D(decision) < D("2026-04-01") else "ndrc-order36")
     if differs:  # the two regimes disagree: the note says how and that the portal decides
         assert any(PORTAL in n and "第36号" in n for n in a.notes)
+
+
+def test_record_shown_serious_under_order_58_waits_the_serious_minimum(rules):
+    # an environment bureau (not one of Order 58's five sectors) decided it on 2024-06-17; the instructor enters
+    # 严重 as the portal shows it: 3 months under Order 58, 1 year for a serious record — the later date counts
+    rec = RecordFacts(D("2024-06-17"), SERIOUS, text="常州市生态环境局")
+    a = assess(rules, rec, D("2025-05-25"))
+    assert (a.status, a.eligible_from) == ("not_yet", D("2025-06-18"))
+    assert "2024年9月18日" in a.eligibility.note and PORTAL in a.eligibility.note
+    assert assess(rules, rec, D("2025-06-18")).status == "eligible"
+    # a general record of the same day: Order 58's 3 months, no note
+    g = assess(rules, RecordFacts(D("2024-06-17"), GENERAL, text="常州市生态环境局"), D("2025-05-25"))
+    assert (g.status, g.eligible_from, g.eligibility.note) == ("eligible", D("2024-09-18"), "")
 
 
 def test_general_record_of_2025_is_not_withdrawn_after_one_year(rules):

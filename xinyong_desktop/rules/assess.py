@@ -188,8 +188,34 @@ def _creditchina(rules: RuleBook, rec: RecordFacts, as_of: dt.date) -> Assessmen
             differs = True
             notes.append(f"该处罚于{cn_date(rec.decision_date)}作出：" + "；".join(dict.fromkeys(bits))
                          + f"。两种规定结果不同，{rules.portal_disclaimer}")
+    serious = _serious_as_shown(rules, rec, rs_min, el, as_of)
+    if serious is not None:
+        el = serious  # its note says both dates (the finding and the letters print it)
+        status = _status(el, as_of, category, rec.platform)
+        differs = True
     period = rs_min.periods[category] if category else None
     return Assessment(el, status, rs_min, rs_max, category, tuple(options), tuple(notes), differs, period)
+
+
+def _serious_as_shown(rules: RuleBook, rec: RecordFacts, rs_min: RuleSet, el: Eligibility,
+                      as_of: dt.date) -> Eligibility | None:
+    """A record the instructor enters as 严重 (as the portal shows it) under a regime without severity classes
+    (Order 58): the portal classes it serious, so it may hold it for the serious minimum of the rules that class by
+    severity.  The later date is given — applying a day late costs nothing, a day early is refused — and the note
+    says both.  None when the record is not such a case or the dates agree."""
+    if rec.severity != RecordSeverity.SERIOUS or rec.severity_source != "given" or rs_min.by_severity:
+        return None
+    classed = [r for r in rules.rulesets if r.platform == rec.platform and r.by_severity and r.count_from == rs_min.count_from]
+    if not classed or el.eligible_from is None:
+        return None
+    rs = max(classed, key=lambda r: r.valid_from)
+    ser = rules.eligibility(rec.decision_date, RecordSeverity.SERIOUS, as_of, rec.platform, text=rec.text, ruleset=rs)
+    if ser.eligible_from is None or ser.eligible_from <= el.eligible_from:
+        return None
+    note = (f"该处罚信息显示为严重失信行为：按严重失信行为的最短公示期（{_short(rs)}）自{cn_date(ser.eligible_from)}起"
+            f"方可申请；{_short(rs_min)}不分失信程度，按该令自{cn_date(el.eligible_from)}起即可申请。"
+            f"按较晚的日期办理，{rules.portal_disclaimer}")
+    return Eligibility(ser.eligible_from, el.withdrawn_on, el.start, el.start_basis, el.published, note)
 
 
 def _necips(rules: RuleBook, rec: RecordFacts, as_of: dt.date) -> Assessment:

@@ -74,6 +74,8 @@ class MaterialRule:
     platforms: frozenset[str] = frozenset(PLATFORMS)
     scope: str = "record"  # record | enterprise
     source: str = ""
+    class_default: frozenset[RecordSeverity] = frozenset()  # the office's default addition, for these severities
+    class_default_source: str = ""
 
     @property
     def submission(self) -> bool:
@@ -190,6 +192,12 @@ class RuleBook:
         return [m for m in self.materials.values() if m.kind != Kind.OTHER
                 and m.required_for(severity, applicant, fine_imposed, platform, frozenset(extra))]
 
+    def class_default_extra(self, severity: RecordSeverity) -> tuple[Kind, ...]:
+        """The materials a class requires besides the platform's list when nobody said otherwise (materials.toml
+        ``class_default``): what the desk's class setting starts from and what case.json without
+        ``extra_required`` gets."""
+        return tuple(m.kind for m in self.materials.values() if severity in m.class_default)
+
     def sources(self) -> list[tuple[str, str, str]]:
         """(group, rule, source) for every rule that carries one: what the desk's rule view lists."""
         out = [("期限计算", "日期计算方法" + ("（民法典）" if self.day_counting == "civil_code" else "（周年日）"),
@@ -212,6 +220,10 @@ class RuleBook:
         for m in self.materials.values():
             if m.kind != Kind.OTHER:
                 out.append(("材料清单", f"{m.name}（{'提交材料' if m.submission else '核对材料'}）", m.source))
+                if m.class_default:
+                    who = "所有记录" if len(m.class_default) == len(RecordSeverity) else "、".join(
+                        {"minor": "轻微", "general": "一般", "serious": "严重"}[str(x)] for x in sorted(m.class_default))
+                    out.append(("材料清单", f"{m.name}：培训班默认要求（{who}）", m.class_default_source))
         out.append(("材料清单", self.authority_proof.name, self.authority_proof.source))
         for h in self.high_frequency:
             out.append(("高频失信", f"{h.name}：{h.window_months}个月内{h.count}条"
@@ -320,6 +332,7 @@ def _materials(fname: str, data: dict) -> tuple[dict, dict, AuthorityProof, tupl
             frozenset(r.enum_list("severities", RecordSeverity)), frozenset(r.enum_list("applicants", Applicant)),
             when, r.enum_list("required_fields", FieldId), r.get("seal", bool, False), r.get("signature", bool, False),
             r.get("advice", str, ""), frozenset(platforms), scope, r.get("source", str, ""),
+            frozenset(r.enum_list("class_default", RecordSeverity, ())), r.get("class_default_source", str, ""),
         )
     missing = set(Kind) - set(rules)
     if missing:

@@ -108,8 +108,9 @@ def read_case_file(packet_dir: Path) -> CaseFacts:
     return case_facts_from(data)
 
 
-def case_facts_from(data: dict) -> CaseFacts:
-    """CaseFacts from case.json's keys; a known key with a bad value raises CaseFileError (Chinese)."""
+def case_facts_from(data: dict, rules: RuleBook | None = None) -> CaseFacts:
+    """CaseFacts from case.json's keys; a known key with a bad value raises CaseFileError (Chinese).  Without
+    ``extra_required`` the class's default additions apply (``[]`` = none besides the platform's list)."""
     if data.get("record_severity") in (None, ""):
         raise CaseFileError("case.json 中缺少 record_severity（失信程度）：请按“信用中国”网站显示的失信程度填写 "
                             "minor（轻微）、general（一般）或 serious（严重），不能默认")
@@ -124,7 +125,10 @@ def case_facts_from(data: dict) -> CaseFacts:
     platform = data.get("platform") or "creditchina"
     if platform not in ("creditchina", "necips"):
         raise CaseFileError(f"case.json 中 platform 取值无效：{platform!r}（可选 creditchina “信用中国” / necips 国家企业信用信息公示系统）")
-    extra = data.get("extra_required") or []
+    if "extra_required" not in data:  # nobody said: the class's default additions (materials.toml class_default)
+        extra = [str(k) for k in (rules or default_rules()).class_default_extra(sev)]
+    else:
+        extra = data.get("extra_required") or []
     if not isinstance(extra, list):
         raise CaseFileError("case.json 中 extra_required 应为材料类型列表，例如 [\"application_form\"]")
     kinds = []
