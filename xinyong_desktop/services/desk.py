@@ -91,11 +91,15 @@ def case_facts(c: Case) -> CaseFacts:
                      province=stored.get("province") or "")
 
 
-def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> None:
-    """Store the case's facts once (at intake, or when the instructor changes one); case_facts reads them back."""
+def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None,
+                extra_from_packet: bool | None = None) -> None:
+    """Store the case's facts once (at intake, or when the instructor changes one); case_facts reads them back.
+    `extra_from_packet`: the additional materials are the packet's own (its case.json named them), so the class's
+    setting does not replace them (None: as stored)."""
     c.record_severity, c.applicant, c.platform = str(facts.record_severity), str(facts.applicant), facts.platform
     old = dict(c.facts or {})
-    new = {"extra_required": [str(k) for k in facts.extra_required],
+    own = old.get("extra_from_packet") if extra_from_packet is None else extra_from_packet
+    new = {"extra_required": [str(k) for k in facts.extra_required], "extra_from_packet": True if own else None,
            "published_on": facts.published_on.isoformat() if facts.published_on else None,
            "penalty_types": list(facts.penalty_types),
            "decision_number": facts.decision_number if c.record_id is None else None,
@@ -114,6 +118,11 @@ def change_facts(s: Session, c: Case, instructor: str, rules: RuleBook, severity
     from dataclasses import replace
 
     old = case_facts(c)
+    if extra_required is None and severity and severity != str(old.record_severity) \
+            and not (c.facts or {}).get("extra_from_packet"):  # another severity: the class's materials for it
+        from xinyong_desktop.services.classes import class_extra
+
+        extra_required = tuple(str(k) for k in class_extra(s, c.class_id, rules, severity))
     new = replace(old,
                   record_severity=RecordSeverity(severity) if severity else old.record_severity,
                   applicant=Applicant(applicant) if applicant else old.applicant,
@@ -306,13 +315,21 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
 def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, instructor: str,
                   severity: str = "general", applicant: str = "legal_representative",
                   platform: str = "creditchina", facts: CaseFacts | None = None,
-                  store_root: Path | None = None) -> int:
+                  store_root: Path | None = None, rules: RuleBook | None = None, extra_given: bool = False) -> int:
     """Give a roster case waiting for its packet the folder, or open a new case for it; returns the case id.
     The case's facts are stored on it once (`facts`, e.g. from the packet's case.json, else severity, applicant
-    and platform); a roster case keeps its record's severity and platform.  With `store_root` (the data
-    folder's "packets"), the packet's files are copied in (services/intake.copy_packet) and the case works from
-    the copy."""
+    and platform); a roster case keeps its record's severity and platform.  The additional materials are the
+    class's setting for the case's severity (with `rules`), unless the packet's case.json named them
+    (`extra_given`: its own win).  With `store_root` (the data folder's "packets"), the packet's files are copied
+    in (services/intake.copy_packet) and the case works from the copy."""
     from dataclasses import replace
+
+    def with_class_extra(f: CaseFacts) -> CaseFacts:
+        if extra_given or rules is None:
+            return f
+        from xinyong_desktop.services.classes import class_extra
+
+        return replace(f, extra_required=class_extra(s, class_id, rules, f.record_severity))
 
     facts = facts or CaseFacts(RecordSeverity(severity), Applicant(applicant), platform)
     case = s.get(Case, case_id) if case_id is not None else None
@@ -326,13 +343,13 @@ def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, 
                             platform=(record.platform if record is not None else None) or facts.platform,
                             penalty_types=known.penalty_types or facts.penalty_types,
                             published_on=known.published_on or facts.published_on)
-        store_facts(case, facts)
+        store_facts(case, with_class_extra(facts), extra_from_packet=extra_given)
         case.packet_dir = str(folder)
         set_status(s, case, "审核中", instructor, "添加材料")
         audit(s, instructor, "attach_packet", str(folder), case.id)
     else:
         case = Case(class_id=class_id, packet_dir=str(folder), status="审核中")
-        store_facts(case, facts)
+        store_facts(case, with_class_extra(facts), extra_from_packet=extra_given)
         s.add(case)
         s.flush()
         audit(s, instructor, "add_case", str(folder), case.id)
