@@ -72,6 +72,12 @@ class ClassDeskMixin(Shell):
         self.statusBar().showMessage(S.CLASS_DATE_SET.format(day=day.isoformat()), 10000)
         return True
 
+    def edit_class_extra(self) -> bool:
+        """培训班 → 本班要求的补充材料… (app/class_extra.py)."""
+        from xinyong_desktop.app.class_extra import edit_class_extra
+
+        return edit_class_extra(self)
+
     def set_class(self, class_id: int) -> None:
         self.training_class = class_id
         QSettings().setValue("last_class", class_id)

@@ -392,18 +392,29 @@ def set_class_extra(s: Session, class_id: int, setting: dict[str, list[str]] | N
     return changed
 
 
-def apply_class_extra(s: Session, class_id: int, instructor: str, rules) -> list[int]:
-    """The class's setting applied to its existing cases (a case whose packet's case.json named its additional
-    materials keeps them); each changed case's verdict is computed again from its stored reading
-    (desk.change_facts, audited).  Returns the ids of the cases that changed."""
-    from xinyong_desktop.services.desk import case_facts, change_facts
+def class_extra_pending(s: Session, class_id: int, rules) -> list[tuple[Case, tuple]]:
+    """The class's cases whose additional materials differ from the class's setting, with what the setting
+    wants; a case whose packet's case.json named its own is not among them."""
+    from xinyong_desktop.services.desk import case_facts
 
-    changed = []
+    out = []
     for c in s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id)):
         if (c.facts or {}).get("extra_from_packet"):
             continue
         want = class_extra(s, class_id, rules, c.record_severity)
         if tuple(case_facts(c).extra_required) != want:
-            change_facts(s, c, instructor, rules, extra_required=tuple(str(k) for k in want))
-            changed.append(c.id)
+            out.append((c, want))
+    return out
+
+
+def apply_class_extra(s: Session, class_id: int, instructor: str, rules) -> list[int]:
+    """The class's setting applied to its existing cases (a case whose packet's case.json named its additional
+    materials keeps them); each changed case's verdict is computed again from its stored reading
+    (desk.change_facts, audited).  Returns the ids of the cases that changed."""
+    from xinyong_desktop.services.desk import change_facts
+
+    changed = []
+    for c, want in class_extra_pending(s, class_id, rules):
+        change_facts(s, c, instructor, rules, extra_required=tuple(str(k) for k in want))
+        changed.append(c.id)
     return changed
