@@ -249,6 +249,8 @@ def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
         c = s.get(Case, w.case_id)
         set_status(s, c, "已就绪", "张老师")
         set_status(s, c, "已导出", "张老师")
+    assert not w.record_submission("CX2026112500001")  # written behind the desk's view: refused, read again
+    assert "另一台电脑" in w.statusBar().currentMessage() and w.ctl.current.status == "已导出"
     assert w.record_submission("CX2026112500001")
     assert not w.record_outcome("退回", "")  # a return needs the portal's reason
     assert w.record_outcome("退回", "承诺书未盖章")
@@ -259,6 +261,7 @@ def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
         c = s.get(Case, w.case_id)
         set_status(s, c, "已就绪", "张老师")
         set_status(s, c, "已导出", "张老师")
+    w.ctl.case_changed(w.case_id)  # (the desk reads the case again, as when it is selected anew)
     assert w.record_submission("CX2026112500002") and w.record_outcome("已通过", "")
     cert = w.make_certificate(tmp_path / "c.pdf")
     with pdfplumber.open(cert) as pdf:

@@ -45,7 +45,7 @@ class CaseListMixin(Shell):
         target = select_id if select_id in ids else self.ctl.case_id if self.ctl.case_id in ids else None
         if target != self.ctl.case_id:
             self.ctl.select_case(target)
-        elif target is None or select_id is not None:
+        else:  # the selected case is read again too: what changed the list (an export…) may have changed it
             self.ctl.refresh()
         self._select_row(target)
 

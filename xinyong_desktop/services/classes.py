@@ -97,9 +97,13 @@ def _roster_record(rec: PenaltyRecord, ent: Enterprise) -> RosterRecord:
 
     src, _, row = rec.source.rpartition("#")
     uscc, reg = RosterRecord.split_code(ent.uscc)
+    try:
+        severity, source = RecordSeverity(rec.severity), "roster"
+    except ValueError:  # a value this version does not know: shown as unknown, the board still opens
+        severity, source = RecordSeverity.SERIOUS, "unknown"
     return RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, uscc, rec.decision_number,
-                        rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
-                        ent.legal_representative, ent.contact_phone, registration_number=reg)
+                        rec.decision_date, severity, rec.platform, rec.authority,
+                        ent.legal_representative, ent.contact_phone, registration_number=reg, severity_source=source)
 
 
 def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
@@ -395,11 +399,11 @@ def set_class_extra(s: Session, class_id: int, setting: dict[str, list[str]] | N
 def class_extra_pending(s: Session, class_id: int, rules) -> list[tuple[Case, tuple]]:
     """The class's cases whose additional materials differ from the class's setting, with what the setting
     wants; a case whose packet's case.json named its own is not among them."""
-    from xinyong_desktop.services.desk import case_facts
+    from xinyong_desktop.services.desk import case_facts, unknown_values
 
     out = []
     for c in s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id)):
-        if (c.facts or {}).get("extra_from_packet"):
+        if (c.facts or {}).get("extra_from_packet") or unknown_values(c):
             continue
         want = class_extra(s, class_id, rules, c.record_severity)
         if tuple(case_facts(c).extra_required) != want:

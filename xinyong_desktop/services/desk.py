@@ -29,6 +29,52 @@ class DeskError(ValueError):
     """A step the desk refuses; the message is Chinese and says why."""
 
 
+DATA_PROBLEM = "数据异常"  # the list's status of a case holding a value this version does not know
+
+
+def unknown_values(c: Case) -> list[str]:
+    """The values of a case this version of the program does not know (written by a newer version, imported from
+    an older bundle, edited by hand), in words; [] when it knows them all.  Such a case is marked, not opened
+    for decisions: the desk itself keeps working."""
+    from xinyong_desktop.rules.loader import PLATFORMS
+    from xinyong_desktop.store.status import STATUSES
+
+    out: list[str] = []
+
+    def known(enum, value) -> bool:
+        try:
+            enum(value)
+        except ValueError:
+            return False
+        return True
+    if c.status not in STATUSES:
+        out.append(f"状态“{c.status}”")
+    if not known(RecordSeverity, c.record_severity):
+        out.append(f"失信程度“{c.record_severity}”")
+    if not known(Applicant, c.applicant):
+        out.append(f"办理人“{c.applicant}”")
+    if (c.platform or "creditchina") not in PLATFORMS:
+        out.append(f"平台“{c.platform}”")
+    for k in (c.facts or {}).get("extra_required") or ():
+        if not known(Kind, k):
+            out.append(f"补充材料“{k}”")
+    for f in c.findings:
+        if not known(Code, f.code):
+            out.append(f"问题代码“{f.code}”")
+        if not known(Severity, f.severity):
+            out.append(f"问题级别“{f.severity}”")
+        if f.kind and not known(Kind, f.kind):
+            out.append(f"材料类型“{f.kind}”")
+        if f.field and not known(FieldId, f.field):
+            out.append(f"字段“{f.field}”")
+    return list(dict.fromkeys(out))
+
+
+def unknown_values_text(problems: list[str]) -> str:
+    return (f"{DATA_PROBLEM}：本案件的数据含有本程序不认识的值（{'、'.join(problems[:4])}"
+            f"{'等' if len(problems) > 4 else ''}），暂不能核对。请用较新版本的程序打开，或删除该案件后重新导入材料。")
+
+
 def case_name(c: Case) -> str:
     if c.enterprise is not None:
         return c.enterprise.name
@@ -117,6 +163,8 @@ def change_facts(s: Session, c: Case, instructor: str, rules: RuleBook, severity
     reading — no file is read."""
     from dataclasses import replace
 
+    if unknown_values(c):
+        raise DeskError(unknown_values_text(unknown_values(c)))
     old = case_facts(c)
     if extra_required is None and severity and severity != str(old.record_severity) \
             and not (c.facts or {}).get("extra_from_packet"):  # another severity: the class's materials for it
@@ -300,7 +348,7 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
         decisions.setdefault(d.case_id, []).append(d)
     out = []
     for c in cases:
-        if c.checked_at is None:
+        if c.checked_at is None or unknown_values(c):  # a case with an unknown value is marked, not counted
             out.append((c, 0, 0))
             continue
         ds = decisions.get(c.id, [])
@@ -370,7 +418,7 @@ def recompute(s: Session, c: Case, instructor: str, rules: RuleBook, as_of: dt.d
     """The verdict again (check_packet.verdict_findings, the check's own function) from the stored reading with
     the instructor's corrections, the stored facts and the stored intake findings; no file is read.  A ready case
     that now blocks needs correcting."""
-    if c.checked_at is None:
+    if c.checked_at is None or unknown_values(c):  # a case with a value this version does not know stays as it is
         return
     from xinyong_desktop.services.check_packet import verdict_findings
 

@@ -160,10 +160,12 @@ class CheckInputs:
 def check_inputs(s: Session, case: Case) -> CheckInputs:
     """The case's check inputs from the store: its copied files (a case added before copies existed: the folder
     as it is now).  Raises IntakeError (Chinese) when the packet is not there."""
-    from xinyong_desktop.services.desk import case_facts
+    from xinyong_desktop.services.desk import case_facts, unknown_values, unknown_values_text
 
     if not case.packet_dir:
         raise IntakeError("该企业尚未添加材料")
+    if unknown_values(case):
+        raise IntakeError(unknown_values_text(unknown_values(case)))
     folder = Path(case.packet_dir)
     rows = list(s.scalars(select(PacketFile).where(PacketFile.case_id == case.id).order_by(PacketFile.id)))
     if not folder.is_dir():
