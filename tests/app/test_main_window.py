@@ -393,9 +393,11 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
 
     other = MainWindow(open_db(tmp_path / "other.sqlite3"), w.rules, "李老师", w.pool, db_path=tmp_path / "other.sqlite3")
     qtbot.addWidget(other)
-    assert other.import_bundle(bundle, into_current=False)
+    assert other.import_bundle(bundle, into_current=False)  # started off the UI thread (tests/app/test_bundle_import)
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert other.cases.rowCount() == 5
     assert other.import_bundle(bundle, into_current=True)  # again into the same class: merged, nothing added
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert other.cases.rowCount() == 5
     bad = tmp_path / "bad.xybundle"
     bad.write_bytes(bundle.read_bytes()[:200])
@@ -403,7 +405,8 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
 
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a)))
-    assert not other.import_bundle(bad, into_current=False)
+    other.import_bundle(bad, into_current=False)
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert shown and "没有任何改动" in shown[0][2]
 
 

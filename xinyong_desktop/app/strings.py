@@ -141,6 +141,8 @@ DATE_IS_TODAY = "（未设定，按今天）"
 SET_CLASS_DATE = "设定班级日期…"
 CLASS_EXTRA = "本班要求的补充材料…"
 STALE_TITLE = "案件已被修改"
+IMPORTING_BUNDLE = "正在导入培训班数据包…"
+BUNDLE_CANCELLED = "已取消导入培训班数据包，数据库和材料文件夹均未改动"
 CLASS_EXTRA_TITLE = "本班要求的补充材料"
 CLASS_EXTRA_INTRO = ("“{name}”除平台本身要求的材料外，还要求企业提交下列材料（勾选的材料缺少时列为问题）。"
                      "新加入的企业按此设置检查。")
