@@ -165,6 +165,9 @@ def _class_is_list(doc):
     ("record_severity", _edit_case(record_severity="capital"), "record_severity"),
     ("bad_date", _edit_case(as_of="2024-13-45"), "as_of"),
     ("duplicate_path", _dup_path, "同名"),
+    ("class_extra_kind", lambda doc: doc["class"].update(extra_required={"passport": ["serious"]}), "extra_required"),
+    ("class_extra_severity", lambda doc: doc["class"].update(extra_required={"rectification_report": ["grave"]}),
+     "extra_required"),
 ])
 def test_malformed_bundle_json_is_one_bundle_error(tmp_path, source, case, edit, why):
     _, bundle = source
@@ -348,3 +351,28 @@ def test_an_import_reports_progress_and_a_cancel_at_any_step_changes_nothing(tmp
     # and without a cancel the same import then lands whole
     res = import_bundle_file(C, bundle, tmp_path / "c_packets", "李老师", passphrase=secret, progress=Progress())
     assert res.cases_added == 2 and counts(C)[1:] == counts(B)[1:]
+
+
+def test_the_class_setting_of_additional_materials_travels(tmp_path, source):
+    from xinyong_desktop.services.classes import class_extra_setting, set_class_extra
+
+    A, _ = source
+    from xinyong_desktop.rules.loader import default_rules
+
+    rules = default_rules()
+    with A() as s, s.begin():
+        tc = s.scalars(select(TrainingClass)).one()
+        set_class_extra(s, tc.id, {"rectification_report": ["minor", "general", "serious"]}, "张老师", rules)
+        bundle = export_bundle(s, tc.id, tmp_path / "设置.xybundle", "张老师")
+    B = _laptop(tmp_path, "b")
+    res = import_bundle_file(B, bundle, tmp_path / "b_packets", "李老师")
+    with B() as s:
+        assert class_extra_setting(s, res.class_id, rules) == {"rectification_report": ["minor", "general", "serious"]}
+    C = _laptop(tmp_path, "c")  # a class left at the default travels as the default (NULL), not as a copy of it
+    with A() as s, s.begin():
+        tc = s.scalars(select(TrainingClass)).one()
+        set_class_extra(s, tc.id, None, "张老师", rules)
+        bundle = export_bundle(s, tc.id, tmp_path / "默认.xybundle", "张老师")
+    res = import_bundle_file(C, bundle, tmp_path / "c_packets", "李老师")
+    with C() as s:
+        assert s.get(TrainingClass, res.class_id).extra_required is None

@@ -209,7 +209,8 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str, passphr
         })
     doc = {"format": FORMAT, "app_version": __version__, "created_at": dt.datetime.now().isoformat(timespec="seconds"),
            "instructor": instructor,
-           "class": {"name": tc.name, "held_on": _date(tc.held_on), "place": tc.place, "instructors": tc.instructors},
+           "class": {"name": tc.name, "held_on": _date(tc.held_on), "place": tc.place, "instructors": tc.instructors,
+                     "extra_required": tc.extra_required},  # the office's additional materials (None: default)
            "cases": doc_cases}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
