@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
 )
 
 
@@ -95,8 +96,8 @@ class Answers:
 
     def _poll(self) -> None:
         d = QApplication.activeModalWidget()
-        if d is None or not d.isVisible() or d.property("answered"):
-            return
+        if d is None or not d.isVisible() or d.property("answered") or isinstance(d, QProgressDialog):
+            return  # (a progress dialog is watched, not answered: its 取消 is the test's to click)
         d.setProperty("answered", True)
         seen = self._describe(d)
         self.seen.append(seen)

@@ -243,6 +243,16 @@ def test_every_action_from_its_menu_or_key(window, qtbot, tmp_path):
         assert s.get(Case, packet_case).as_of == dt.date(2026, 12, 20)
         assert s.get(TrainingClass, w.training_class).held_on == dt.date(2026, 12, 20)
 
+    def no_application_form(d):  # tests/app/test_class_extra.py goes through the dialog and applying it
+        from PySide6.QtWidgets import QCheckBox
+
+        d.findChild(QCheckBox, "extra_application_form").setChecked(False)
+    ans.form(no_application_form).no()
+    do("本班要求的补充材料…")
+    assert "已保存本班要求的补充材料" in _status(w)
+    with w.db() as s:
+        assert s.get(TrainingClass, w.training_class).extra_required == {"rectification_report": ["serious"]}
+
     # ---- data safety
     do("立即备份数据库")
     assert "已备份" in _status(w)

@@ -249,6 +249,8 @@ def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
         c = s.get(Case, w.case_id)
         set_status(s, c, "已就绪", "张老师")
         set_status(s, c, "已导出", "张老师")
+    assert not w.record_submission("CX2026112500001")  # written behind the desk's view: refused, read again
+    assert "另一台电脑" in w.statusBar().currentMessage() and w.ctl.current.status == "已导出"
     assert w.record_submission("CX2026112500001")
     assert not w.record_outcome("退回", "")  # a return needs the portal's reason
     assert w.record_outcome("退回", "承诺书未盖章")
@@ -259,6 +261,7 @@ def test_follow_up_letters_and_summary_from_the_desk(desk, qtbot, tmp_path):
         c = s.get(Case, w.case_id)
         set_status(s, c, "已就绪", "张老师")
         set_status(s, c, "已导出", "张老师")
+    w.ctl.case_changed(w.case_id)  # (the desk reads the case again, as when it is selected anew)
     assert w.record_submission("CX2026112500002") and w.record_outcome("已通过", "")
     cert = w.make_certificate(tmp_path / "c.pdf")
     with pdfplumber.open(cert) as pdf:
@@ -390,9 +393,11 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
 
     other = MainWindow(open_db(tmp_path / "other.sqlite3"), w.rules, "李老师", w.pool, db_path=tmp_path / "other.sqlite3")
     qtbot.addWidget(other)
-    assert other.import_bundle(bundle, into_current=False)
+    assert other.import_bundle(bundle, into_current=False)  # started off the UI thread (tests/app/test_bundle_import)
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert other.cases.rowCount() == 5
     assert other.import_bundle(bundle, into_current=True)  # again into the same class: merged, nothing added
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert other.cases.rowCount() == 5
     bad = tmp_path / "bad.xybundle"
     bad.write_bytes(bundle.read_bytes()[:200])
@@ -400,7 +405,8 @@ def test_class_bundle_between_two_desks(desk, qtbot, tmp_path, monkeypatch):
 
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a)))
-    assert not other.import_bundle(bad, into_current=False)
+    other.import_bundle(bad, into_current=False)
+    qtbot.waitUntil(lambda: other.running is None, timeout=60000)
     assert shown and "没有任何改动" in shown[0][2]
 
 

@@ -165,6 +165,9 @@ def _class_is_list(doc):
     ("record_severity", _edit_case(record_severity="capital"), "record_severity"),
     ("bad_date", _edit_case(as_of="2024-13-45"), "as_of"),
     ("duplicate_path", _dup_path, "同名"),
+    ("class_extra_kind", lambda doc: doc["class"].update(extra_required={"passport": ["serious"]}), "extra_required"),
+    ("class_extra_severity", lambda doc: doc["class"].update(extra_required={"rectification_report": ["grave"]}),
+     "extra_required"),
 ])
 def test_malformed_bundle_json_is_one_bundle_error(tmp_path, source, case, edit, why):
     _, bundle = source
@@ -304,3 +307,72 @@ def test_an_encrypted_bundle_travels_without_readable_personal_data(tmp_path, so
     res = import_bundle_file(B, sealed, tmp_path / "b_packets", "李老师", passphrase="第5期 口令")
     assert res.cases_added == 2
     assert not [p for p in (tmp_path / "b_packets").iterdir() if p.name.startswith(".import-")]  # no plain copy left
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_an_import_reports_progress_and_a_cancel_at_any_step_changes_nothing(tmp_path, source, encrypted):
+    """The desk runs the import off the UI thread with a progress dialog: every file and case is a step, and a
+    cancel at any of them (the last one just before the folders are put in place) leaves the database and the
+    packet folder as they were."""
+    from xinyong_desktop.services.progress import Cancelled, Progress
+
+    A, bundle = source
+    if encrypted:
+        with A() as s, s.begin():
+            bundle = export_bundle(s, s.scalars(select(TrainingClass)).one().id, tmp_path / "enc.xybundle", "张老师",
+                                   "口令 123")
+    secret = "口令 123" if encrypted else None
+    B = _laptop(tmp_path, "b")
+    root = tmp_path / "b_packets"
+    seen: list[tuple[int, int, str]] = []
+    full = Progress()
+    full.on_change = lambda: seen.append((full.done, full.total, full.label))  # type: ignore[method-assign]
+    res = import_bundle_file(B, bundle, root, "李老师", passphrase=secret, progress=full)
+    assert res.cases_added == 2
+    steps = [x for x in seen if x[1]]
+    assert steps[-1][0] == steps[-1][1] and steps[-1][1] > 2  # every file and case counted, up to the total
+    assert any("文件" in x[2] for x in steps) and any("案件 2/2" in x[2] for x in steps)
+    assert not encrypted or any("解密" in x[2] for x in seen)
+    total = steps[-1][1]
+    C = _laptop(tmp_path, "c")
+    before = counts(C)
+    for at in range(0, total + 1):  # cancelled as step `at` is reported (total: after the last step)
+        p = Progress()
+
+        def note(p=p, at=at) -> None:
+            if p.total and p.done >= at:
+                p.cancel()
+        p.on_change = note  # type: ignore[method-assign]
+        with pytest.raises(Cancelled):
+            import_bundle_file(C, bundle, tmp_path / "c_packets", "李老师", passphrase=secret, progress=p)
+        assert counts(C) == before, at
+        left = list((tmp_path / "c_packets").iterdir()) if (tmp_path / "c_packets").exists() else []
+        assert left == [], (at, left)
+    # and without a cancel the same import then lands whole
+    res = import_bundle_file(C, bundle, tmp_path / "c_packets", "李老师", passphrase=secret, progress=Progress())
+    assert res.cases_added == 2 and counts(C)[1:] == counts(B)[1:]
+
+
+def test_the_class_setting_of_additional_materials_travels(tmp_path, source):
+    from xinyong_desktop.services.classes import class_extra_setting, set_class_extra
+
+    A, _ = source
+    from xinyong_desktop.rules.loader import default_rules
+
+    rules = default_rules()
+    with A() as s, s.begin():
+        tc = s.scalars(select(TrainingClass)).one()
+        set_class_extra(s, tc.id, {"rectification_report": ["minor", "general", "serious"]}, "张老师", rules)
+        bundle = export_bundle(s, tc.id, tmp_path / "设置.xybundle", "张老师")
+    B = _laptop(tmp_path, "b")
+    res = import_bundle_file(B, bundle, tmp_path / "b_packets", "李老师")
+    with B() as s:
+        assert class_extra_setting(s, res.class_id, rules) == {"rectification_report": ["minor", "general", "serious"]}
+    C = _laptop(tmp_path, "c")  # a class left at the default travels as the default (NULL), not as a copy of it
+    with A() as s, s.begin():
+        tc = s.scalars(select(TrainingClass)).one()
+        set_class_extra(s, tc.id, None, "张老师", rules)
+        bundle = export_bundle(s, tc.id, tmp_path / "默认.xybundle", "张老师")
+    res = import_bundle_file(C, bundle, tmp_path / "c_packets", "李老师")
+    with C() as s:
+        assert s.get(TrainingClass, res.class_id).extra_required is None

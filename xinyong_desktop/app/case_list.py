@@ -45,7 +45,7 @@ class CaseListMixin(Shell):
         target = select_id if select_id in ids else self.ctl.case_id if self.ctl.case_id in ids else None
         if target != self.ctl.case_id:
             self.ctl.select_case(target)
-        elif target is None or select_id is not None:
+        else:  # the selected case is read again too: what changed the list (an export…) may have changed it
             self.ctl.refresh()
         self._select_row(target)
 
@@ -151,9 +151,14 @@ class CaseListMixin(Shell):
                 if not ok:
                     return -1
                 app = S.APPLICANTS[app_label]
-        class_id, case_id, who, root = self.training_class, self.case_id, self.instructor, self.packets_root()
+        class_id, case_id, who, root, rules = (self.training_class, self.case_id, self.instructor, self.packets_root(),
+                                               self.rules)
+        from xinyong_desktop.services.intake import packet_names_extra
+
+        given = facts is not None and packet_names_extra(folder)  # else the class's additional materials
         cid = self.writer.call(lambda s: desk.attach_packet(s, class_id, case_id, folder, who, sev, app, platform,
-                                                            facts=facts, store_root=root))  # copied into the data folder
+                                                            facts=facts, store_root=root, rules=rules,
+                                                            extra_given=given))  # copied into the data folder
         self.refresh_cases(cid)
         self.check_case(cid)
         return cid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QTreeWidgetItem
+from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QTreeWidgetItem
 
 from xinyong_desktop.app import strings as S
 from xinyong_desktop.app.shell import Shell
@@ -159,12 +159,26 @@ class ChecklistMixin(Shell):
 
     # ------------------------------------------------------------ deciding
     def _decide(self, action: str, target: str, value: str | None = None, reason: str = "") -> bool:
+        from xinyong_desktop.errors import ConcurrentEditError
+
         try:
             self.ctl.decide(action, target, value, reason)
         except desk.DeskError as e:
             self.statusBar().showMessage(str(e), 8000)
             return False
+        except ConcurrentEditError as e:
+            self.stale_write_refused(e)
+            return False
         return True
+
+    def stale_write_refused(self, e: Exception) -> None:
+        """Another desk changed the case first: nothing was saved, the case has been read again (the controller);
+        the list follows and the instructor is told why."""
+        self.refresh_cases()
+        self._board_dirty = True
+        self.statusBar().showMessage(str(e), 15000)
+        if not getattr(self, "headless", False):
+            QMessageBox.warning(self, S.STALE_TITLE, str(e))
 
     def confirm_field(self) -> bool:
         """Accept the value (or the review item) and move on to the next item still to review."""
@@ -243,15 +257,27 @@ class ChecklistMixin(Shell):
         return self._decide("override", item.data(ROLE).key, None, reason)
 
     def undo(self) -> None:
-        self.ctl.undo()
+        from xinyong_desktop.errors import ConcurrentEditError
+
+        try:
+            self.ctl.undo()
+        except desk.DeskError as e:
+            self.statusBar().showMessage(str(e), 8000)
+        except ConcurrentEditError as e:
+            self.stale_write_refused(e)
 
     def mark_ready(self) -> bool:
+        from xinyong_desktop.errors import ConcurrentEditError
+
         if self.case_id is None or not self.form.readyButton.isEnabled():
             return False
         try:
             self.ctl.mark_ready()
         except desk.DeskError as e:
             self.statusBar().showMessage(str(e), 10000)
+            return False
+        except ConcurrentEditError as e:
+            self.stale_write_refused(e)
             return False
         self._board_dirty = True
         self.statusBar().showMessage(S.MARKED_READY, 5000)

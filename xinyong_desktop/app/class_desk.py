@@ -72,6 +72,12 @@ class ClassDeskMixin(Shell):
         self.statusBar().showMessage(S.CLASS_DATE_SET.format(day=day.isoformat()), 10000)
         return True
 
+    def edit_class_extra(self) -> bool:
+        """培训班 → 本班要求的补充材料… (app/class_extra.py)."""
+        from xinyong_desktop.app.class_extra import edit_class_extra
+
+        return edit_class_extra(self)
+
     def set_class(self, class_id: int) -> None:
         self.training_class = class_id
         QSettings().setValue("last_class", class_id)
@@ -294,13 +300,36 @@ class ClassDeskMixin(Shell):
                                                   QLineEdit.EchoMode.Password)
             if not ok:
                 return False
-        try:
-            res = import_bundle_file(self.db, bundle, self.packets_root(), self.instructor,
-                                     self.training_class if into_current else None, passphrase)
-        except BundleError as e:
-            QMessageBox.warning(self, S.IMPORT_BUNDLE, S.BUNDLE_FAILED.format(err=e))
-            return False
+        from xinyong_desktop.services.progress import Cancelled
+
+        db, root, who, into = self.db, self.packets_root(), self.instructor, self.training_class if into_current else None
+
+        def work(progress):  # off the UI thread, in its own transaction; the window stays responsive
+            try:
+                return import_bundle_file(db, bundle, root, who, into, passphrase, progress)
+            except (BundleError, Cancelled) as e:
+                return e
+
+        started = self.run_op(work, self._bundle_imported, S.IMPORTING_BUNDLE)
+        if started and self._op is not None:
+            from PySide6.QtCore import Qt
+
+            self._op.dialog.setWindowModality(Qt.WindowModality.WindowModal)  # nothing else is done meanwhile
+        return started
+
+    def _bundle_imported(self, res) -> None:
+        from xinyong_desktop.services.bundle import BundleError
+        from xinyong_desktop.services.progress import Cancelled
+
+        self.last_bundle_import = res
+        if isinstance(res, Cancelled):
+            self.statusBar().showMessage(S.BUNDLE_CANCELLED, 15000)
+            return
+        if isinstance(res, BundleError):
+            self.statusBar().showMessage(S.BUNDLE_FAILED.format(err=res), 15000)
+            if not getattr(self, "headless", False):
+                QMessageBox.warning(self, S.IMPORT_BUNDLE, S.BUNDLE_FAILED.format(err=res))
+            return
         self.set_class(res.class_id)
         self.statusBar().showMessage(S.BUNDLE_DONE.format(a=res.cases_added, m=res.cases_merged,
                                                           d=res.decisions_added), 15000)
-        return True

@@ -27,16 +27,21 @@ class FollowUpMixin(Shell):
 
     def _follow_up(self, apply) -> bool:
         """Apply a follow-up step to the selected case (through the one writer); a refused step is explained."""
+        from xinyong_desktop.errors import ConcurrentEditError
+        from xinyong_desktop.services import desk
         from xinyong_desktop.services.classes import StatusError
 
         if self.case_id is None:
             self.statusBar().showMessage(S.CHOOSE_CASE_FIRST, 8000)
             return False
         cid = self.case_id
-        try:
-            self.writer.call(lambda s: apply(s, s.get(Case, cid)))
-        except StatusError as e:
+        try:  # on the case as the instructor saw it: another desk's change in between refuses this one
+            self.ctl.write_case(cid, apply)
+        except (StatusError, desk.DeskError) as e:
             self.statusBar().showMessage(str(e), 10000)
+            return False
+        except ConcurrentEditError as e:
+            self.stale_write_refused(e)
             return False
         self._board_dirty = True
         self.ctl.case_changed(cid)

@@ -286,6 +286,7 @@ class MainWindow(ClassDeskMixin, FollowUpMixin, DataSafetyMixin, CaseListMixin, 
         act(S.MENU_CLASS, S.NEW_CLASS, "", self.new_class)
         act(S.MENU_CLASS, S.SWITCH_CLASS, "", self.switch_class)
         act(S.MENU_CLASS, S.SET_CLASS_DATE, "", self.ask_class_date)
+        act(S.MENU_CLASS, S.CLASS_EXTRA, "", self.edit_class_extra)
         act(S.MENU_CLASS, S.IMPORT_ROSTER, "Ctrl+L", self.import_roster)
         act(S.MENU_CLASS, S.EXPORT_BOARD, "", self.export_board)
         act(S.MENU_CLASS, S.MAKE_LETTERS, "", self.make_letters)

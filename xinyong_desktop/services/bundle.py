@@ -35,6 +35,7 @@ from xinyong_desktop.hashing import file_sha256
 from xinyong_desktop.safeio import readable_rel
 from xinyong_desktop.services.bundle_doc import BundleError, parse_doc
 from xinyong_desktop.services.privacy import neutral_name
+from xinyong_desktop.services.progress import Cancelled, Progress
 from xinyong_desktop.store.models import (
     Case,
     Decision,
@@ -111,8 +112,9 @@ def is_encrypted(bundle: Path) -> bool:
         return fh.read(len(MAGIC)) == MAGIC
 
 
-def decrypt_file(src: Path, dst: Path, passphrase: str, cap: int) -> None:
-    """Decrypt into dst (at most cap bytes); a wrong passphrase or any change to the file is a BundleError."""
+def decrypt_file(src: Path, dst: Path, passphrase: str, cap: int, progress: Progress | None = None) -> None:
+    """Decrypt into dst (at most cap bytes); a wrong passphrase or any change to the file is a BundleError.
+    With `progress`, cancelling stops it between chunks (Cancelled)."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -152,6 +154,7 @@ def decrypt_file(src: Path, dst: Path, passphrase: str, cap: int) -> None:
                 raise BundleError("解压后总大小超过限制，已拒绝")
             fo.write(block)
             i += 1
+            _stop_if_cancelled(progress)
         if fi.read(1):
             raise BundleError("加密数据包末尾有多余内容，已拒绝")
 
@@ -206,7 +209,8 @@ def export_bundle(s: Session, class_id: int, out: Path, instructor: str, passphr
         })
     doc = {"format": FORMAT, "app_version": __version__, "created_at": dt.datetime.now().isoformat(timespec="seconds"),
            "instructor": instructor,
-           "class": {"name": tc.name, "held_on": _date(tc.held_on), "place": tc.place, "instructors": tc.instructors},
+           "class": {"name": tc.name, "held_on": _date(tc.held_on), "place": tc.place, "instructors": tc.instructors,
+                     "extra_required": tc.extra_required},  # the office's additional materials (None: default)
            "cases": doc_cases}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -297,11 +301,19 @@ def clean_leftovers(packets_root: Path) -> int:
     return n
 
 
+def _stop_if_cancelled(progress: Progress | None) -> None:
+    if progress is not None and progress.cancelled:
+        raise Cancelled()
+
+
 def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
-                  into_class: int | None = None, passphrase: str | None = None) -> ImportResult:
+                  into_class: int | None = None, passphrase: str | None = None,
+                  progress: Progress | None = None) -> ImportResult:
     """Import into a new class (or into_class).  The caller's transaction is rolled back on any error and the
     extracted files removed, so a failed import changes nothing.  Every failure is a BundleError.  An
-    encrypted bundle needs its passphrase; it is decrypted into the staging folder (removed afterwards)."""
+    encrypted bundle needs its passphrase; it is decrypted into the staging folder (removed afterwards).
+    `progress` hears each file and case; cancelling it stops the import before anything is put in place
+    (Cancelled, nothing changed)."""
     clean_leftovers(packets_root)
     staging = packets_root / f".import-{uuid.uuid4().hex[:8]}{INCOMPLETE}"
     placed: list[Path] = []
@@ -311,14 +323,16 @@ def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
                 raise BundleError("该数据包已加密，请输入导出时设定的口令")
             staging.mkdir(parents=True)
             plain = staging / "bundle.zip"
-            decrypt_file(bundle, plain, passphrase, MAX_TOTAL_BYTES + MAX_JSON_BYTES)
+            if progress is not None:
+                progress.start(0, "正在解密数据包")
+            decrypt_file(bundle, plain, passphrase, MAX_TOTAL_BYTES + MAX_JSON_BYTES, progress)
             bundle_name, bundle = bundle.name, plain
-            return _import(s, bundle, packets_root, staging, placed, instructor, into_class, bundle_name)
-        return _import(s, bundle, packets_root, staging, placed, instructor, into_class)
+            return _import(s, bundle, packets_root, staging, placed, instructor, into_class, bundle_name, progress)
+        return _import(s, bundle, packets_root, staging, placed, instructor, into_class, progress=progress)
     except BaseException as e:
         for folder in placed:
             shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(e, BundleError) or not isinstance(e, Exception):
+        if isinstance(e, (BundleError, Cancelled)) or not isinstance(e, Exception):
             raise
         if isinstance(e, RecursionError):
             raise BundleError("数据包内容嵌套过深，无法安全读取，已拒绝") from None
@@ -334,7 +348,7 @@ def import_bundle(s: Session, bundle: Path, packets_root: Path, instructor: str,
 
 
 def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Path], instructor: str,
-            into_class: int | None, shown_name: str | None = None) -> ImportResult:
+            into_class: int | None, shown_name: str | None = None, progress: Progress | None = None) -> ImportResult:
     out = ImportResult()
     with zipfile.ZipFile(bundle) as z:
         entries = _check_entries(z)
@@ -347,9 +361,15 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
                     raise BundleError(f"数据包缺少文件 {f['path']!r}")
         staging.mkdir(parents=True, exist_ok=True)
         blobs: dict[str, Path] = {}
+        n_files = len(entries) - 1
+        if progress is not None:  # each file read and verified, then each case stored
+            progress.start(n_files + len(doc["cases"]), f"正在读取数据包中的文件（共 {n_files} 个）")
         for name, info in entries.items():
             if name == "bundle.json":
                 continue
+            _stop_if_cancelled(progress)
+            if progress is not None:
+                progress.step(f"正在读取数据包中的文件（共 {n_files} 个）")
             sha = name.split("/", 1)[1]
             dest = staging / sha
             got, _ = _read_capped(z, info, dest, MAX_FILE_BYTES)
@@ -369,7 +389,10 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
         if c.packet_dir and Path(c.packet_dir).is_dir():
             by_packet[frozenset(file_sha256(p) for p in Path(c.packet_dir).rglob("*") if p.is_file())] = c
     moved: list[tuple[Path, Path]] = []
-    for cd in doc["cases"]:
+    for i, cd in enumerate(doc["cases"]):
+        _stop_if_cancelled(progress)
+        if progress is not None:
+            progress.step(f"正在导入案件 {i + 1}/{len(doc['cases'])}")
         ent = rec = None
         if cd["enterprise"]:
             e = cd["enterprise"]
@@ -429,6 +452,7 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
             have.add(key)
             out.decisions_added += 1
     s.flush()
+    _stop_if_cancelled(progress)  # the last moment a cancel changes nothing; past it the import completes
     # the rows are in the caller's open transaction; files go into place last, and are removed again if the
     # caller's commit fails (see import_bundle_file)
     for _src, dest in moved:
@@ -446,19 +470,21 @@ def _import(s: Session, bundle: Path, root: Path, staging: Path, placed: list[Pa
 
 
 def import_bundle_file(sessionmaker_, bundle: Path, packets_root: Path, instructor: str,
-                       into_class: int | None = None, passphrase: str | None = None) -> ImportResult:
-    """One transaction: commit, or roll back and remove the packet folders that were put in place."""
+                       into_class: int | None = None, passphrase: str | None = None,
+                       progress: Progress | None = None) -> ImportResult:
+    """One transaction: commit, or roll back and remove the packet folders that were put in place.  Cancelled
+    (through `progress`) rolls back too and is raised as it is."""
     s = sessionmaker_()
     result = None
     try:
         with s.begin():
-            result = import_bundle(s, bundle, packets_root, instructor, into_class, passphrase)
+            result = import_bundle(s, bundle, packets_root, instructor, into_class, passphrase, progress)
         return result
     except BaseException as e:
         if result is not None:
             for folder in result.notes:
                 shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(e, Exception) and not isinstance(e, BundleError):  # the commit itself failed
+        if isinstance(e, Exception) and not isinstance(e, (BundleError, Cancelled)):  # the commit itself failed
             log.error("bundle import commit failed: %s", type(e).__name__)
             raise BundleError(f"保存导入的数据时出错（{type(e).__name__}），数据库未作任何更改") from None
         raise

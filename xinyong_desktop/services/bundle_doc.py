@@ -153,8 +153,25 @@ def parse_doc(doc: Any) -> dict:
         raise BundleError(f"数据包中的案件过多（{len(doc['cases']):,} 件，一个培训班最多 {MAX_CASES:,} 件），已拒绝")
     c = _obj(doc.get("class") or {}, "class")
     out_class = {"name": _text(c, "name", "class", 200) or "导入的培训班", "held_on": _date(c, "held_on", "class"),
-                 "place": _text(c, "place", "class", 200), "instructors": _text(c, "instructors", "class", 200)}
+                 "place": _text(c, "place", "class", 200), "instructors": _text(c, "instructors", "class", 200),
+                 "extra_required": _class_extra(c.get("extra_required"))}
     return {"class": out_class, "cases": [_case(cd, f"cases[{i}]") for i, cd in enumerate(doc["cases"])]}
+
+
+def _class_extra(v: Any) -> dict[str, list[str]] | None:
+    """The class's additional materials ({kind: [severities]}, None = the rule book's default)."""
+    if v is None:
+        return None
+    where = "class.extra_required"
+    if not isinstance(v, dict) or len(v) > len(Kind):
+        raise _bad(where, "应为 {材料类型: [失信程度…]}")
+    out: dict[str, list[str]] = {}
+    for k, sevs in v.items():
+        if k not in {str(x) for x in Kind} or not isinstance(sevs, list) or len(sevs) > len(RecordSeverity) \
+                or any(x not in {str(r) for r in RecordSeverity} for x in sevs):
+            raise _bad(where, f"含有未知的材料类型或失信程度：{str(k)[:40]!r}")
+        out[k] = [str(x) for x in sevs]
+    return out
 
 
 def _case(cd: Any, w: str) -> dict:

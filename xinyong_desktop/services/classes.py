@@ -97,9 +97,13 @@ def _roster_record(rec: PenaltyRecord, ent: Enterprise) -> RosterRecord:
 
     src, _, row = rec.source.rpartition("#")
     uscc, reg = RosterRecord.split_code(ent.uscc)
+    try:
+        severity, source = RecordSeverity(rec.severity), "roster"
+    except ValueError:  # a value this version does not know: shown as unknown, the board still opens
+        severity, source = RecordSeverity.SERIOUS, "unknown"
     return RosterRecord(src, "", int(row) if row.isdigit() else 0, ent.name, uscc, rec.decision_number,
-                        rec.decision_date, RecordSeverity(rec.severity), rec.platform, rec.authority,
-                        ent.legal_representative, ent.contact_phone, registration_number=reg)
+                        rec.decision_date, severity, rec.platform, rec.authority,
+                        ent.legal_representative, ent.contact_phone, registration_number=reg, severity_source=source)
 
 
 def roster_of_class(s: Session, class_id: int, as_of: dt.date, rules) -> Roster:
@@ -307,3 +311,114 @@ def set_class_instructor(s: Session, class_id: int, name: str) -> str:
     tc.instructors = "、".join([name, *rest])
     audit(s, name, "class_instructor", f"{old or '未填'} → {tc.instructors}")
     return name
+
+
+# ---------------------------------------------------------------- the class's additional materials
+def extra_choices(rules) -> list:
+    """The materials an office can require besides the platform's own list (materials.toml: those not on every
+    platform's list), in the rule book's order."""
+    from xinyong_desktop.domain.model import Kind
+    from xinyong_desktop.rules.loader import PLATFORMS
+
+    return [m for m in rules.materials.values() if m.kind != Kind.OTHER and not PLATFORMS <= set(m.platforms)]
+
+
+def class_extra_setting(s: Session, class_id: int | None, rules) -> dict[str, list[str]]:
+    """The class's additional materials, {kind: [severities]}: what the class stored, else the default of
+    materials.toml (``class_default``).  A kind or severity this version does not know is left out."""
+    from xinyong_desktop.domain.model import RecordSeverity
+
+    tc = s.get(TrainingClass, class_id) if class_id is not None else None
+    raw = tc.extra_required if tc is not None else None
+    choices = {str(m.kind): m for m in extra_choices(rules)}
+    if not isinstance(raw, dict):
+        return {k: [str(x) for x in RecordSeverity if x in m.class_default]
+                for k, m in choices.items() if m.class_default}
+    known = {str(x) for x in RecordSeverity}
+    out: dict[str, list[str]] = {}
+    for k, sevs in raw.items():
+        if k in choices and isinstance(sevs, list):
+            kept = [str(x) for x in RecordSeverity if str(x) in sevs and str(x) in known]
+            if kept:
+                out[k] = kept
+    return out
+
+
+def class_extra(s: Session, class_id: int | None, rules, severity) -> tuple:
+    """The kinds the class requires besides the platform's list for a record of this severity."""
+
+    setting = class_extra_setting(s, class_id, rules)
+    return tuple(m.kind for m in extra_choices(rules) if str(severity) in setting.get(str(m.kind), ()))
+
+
+def extra_setting_text(setting: dict[str, list[str]], rules) -> str:
+    """The setting in words, for the audit trail: 信用修复申请书（所有记录）、整改报告（严重）; 无 when empty."""
+    from xinyong_desktop.domain.model import RecordSeverity
+
+    names = {"minor": "轻微", "general": "一般", "serious": "严重"}
+    parts = []
+    for m in extra_choices(rules):
+        sevs = setting.get(str(m.kind))
+        if sevs:
+            who = "所有记录" if len(sevs) == len(RecordSeverity) else "、".join(names[x] for x in sevs)
+            parts.append(f"{m.name}（{who}）")
+    return "、".join(parts) or "无"
+
+
+def set_class_extra(s: Session, class_id: int, setting: dict[str, list[str]] | None, instructor: str, rules) -> bool:
+    """Store the class's additional materials (None: back to the default of materials.toml); audited.  A kind
+    that is not an additional material or an unknown severity is refused.  Returns whether it changed."""
+    from xinyong_desktop.domain.model import RecordSeverity
+
+    tc = s.get(TrainingClass, class_id)
+    if tc is None:
+        raise StatusError("培训班不存在")
+    choices = {str(m.kind) for m in extra_choices(rules)}
+    known = [str(x) for x in RecordSeverity]
+    clean: dict[str, list[str]] | None = None
+    if setting is not None:
+        clean = {}
+        for k, sevs in setting.items():
+            if k not in choices:
+                raise StatusError(f"“{k}”不是可由培训班另行要求的材料")
+            bad = [x for x in sevs if x not in known]
+            if bad:
+                raise StatusError(f"未知的失信程度：{'、'.join(bad)}")
+            if sevs:
+                clean[k] = [x for x in known if x in sevs]
+    old = class_extra_setting(s, class_id, rules)
+    new = clean if clean is not None else class_extra_setting(s, None, rules)
+    changed = old != new or (tc.extra_required is None) != (clean is None)
+    tc.extra_required = clean
+    if changed:
+        audit(s, instructor, "class_extra", f"本班要求的补充材料：{extra_setting_text(old, rules)} → "
+                                            f"{extra_setting_text(new, rules)}")
+    return changed
+
+
+def class_extra_pending(s: Session, class_id: int, rules) -> list[tuple[Case, tuple]]:
+    """The class's cases whose additional materials differ from the class's setting, with what the setting
+    wants; a case whose packet's case.json named its own is not among them."""
+    from xinyong_desktop.services.desk import case_facts, unknown_values
+
+    out = []
+    for c in s.scalars(select(Case).where(Case.class_id == class_id).order_by(Case.id)):
+        if (c.facts or {}).get("extra_from_packet") or unknown_values(c):
+            continue
+        want = class_extra(s, class_id, rules, c.record_severity)
+        if tuple(case_facts(c).extra_required) != want:
+            out.append((c, want))
+    return out
+
+
+def apply_class_extra(s: Session, class_id: int, instructor: str, rules) -> list[int]:
+    """The class's setting applied to its existing cases (a case whose packet's case.json named its additional
+    materials keeps them); each changed case's verdict is computed again from its stored reading
+    (desk.change_facts, audited).  Returns the ids of the cases that changed."""
+    from xinyong_desktop.services.desk import change_facts
+
+    changed = []
+    for c, want in class_extra_pending(s, class_id, rules):
+        change_facts(s, c, instructor, rules, extra_required=tuple(str(k) for k in want))
+        changed.append(c.id)
+    return changed

@@ -29,6 +29,52 @@ class DeskError(ValueError):
     """A step the desk refuses; the message is Chinese and says why."""
 
 
+DATA_PROBLEM = "数据异常"  # the list's status of a case holding a value this version does not know
+
+
+def unknown_values(c: Case) -> list[str]:
+    """The values of a case this version of the program does not know (written by a newer version, imported from
+    an older bundle, edited by hand), in words; [] when it knows them all.  Such a case is marked, not opened
+    for decisions: the desk itself keeps working."""
+    from xinyong_desktop.rules.loader import PLATFORMS
+    from xinyong_desktop.store.status import STATUSES
+
+    out: list[str] = []
+
+    def known(enum, value) -> bool:
+        try:
+            enum(value)
+        except ValueError:
+            return False
+        return True
+    if c.status not in STATUSES:
+        out.append(f"状态“{c.status}”")
+    if not known(RecordSeverity, c.record_severity):
+        out.append(f"失信程度“{c.record_severity}”")
+    if not known(Applicant, c.applicant):
+        out.append(f"办理人“{c.applicant}”")
+    if (c.platform or "creditchina") not in PLATFORMS:
+        out.append(f"平台“{c.platform}”")
+    for k in (c.facts or {}).get("extra_required") or ():
+        if not known(Kind, k):
+            out.append(f"补充材料“{k}”")
+    for f in c.findings:
+        if not known(Code, f.code):
+            out.append(f"问题代码“{f.code}”")
+        if not known(Severity, f.severity):
+            out.append(f"问题级别“{f.severity}”")
+        if f.kind and not known(Kind, f.kind):
+            out.append(f"材料类型“{f.kind}”")
+        if f.field and not known(FieldId, f.field):
+            out.append(f"字段“{f.field}”")
+    return list(dict.fromkeys(out))
+
+
+def unknown_values_text(problems: list[str]) -> str:
+    return (f"{DATA_PROBLEM}：本案件的数据含有本程序不认识的值（{'、'.join(problems[:4])}"
+            f"{'等' if len(problems) > 4 else ''}），暂不能核对。请用较新版本的程序打开，或删除该案件后重新导入材料。")
+
+
 def case_name(c: Case) -> str:
     if c.enterprise is not None:
         return c.enterprise.name
@@ -91,11 +137,15 @@ def case_facts(c: Case) -> CaseFacts:
                      province=stored.get("province") or "")
 
 
-def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None) -> None:
-    """Store the case's facts once (at intake, or when the instructor changes one); case_facts reads them back."""
+def store_facts(c: Case, facts: CaseFacts, fine_amount: str | None = None,
+                extra_from_packet: bool | None = None) -> None:
+    """Store the case's facts once (at intake, or when the instructor changes one); case_facts reads them back.
+    `extra_from_packet`: the additional materials are the packet's own (its case.json named them), so the class's
+    setting does not replace them (None: as stored)."""
     c.record_severity, c.applicant, c.platform = str(facts.record_severity), str(facts.applicant), facts.platform
     old = dict(c.facts or {})
-    new = {"extra_required": [str(k) for k in facts.extra_required],
+    own = old.get("extra_from_packet") if extra_from_packet is None else extra_from_packet
+    new = {"extra_required": [str(k) for k in facts.extra_required], "extra_from_packet": True if own else None,
            "published_on": facts.published_on.isoformat() if facts.published_on else None,
            "penalty_types": list(facts.penalty_types),
            "decision_number": facts.decision_number if c.record_id is None else None,
@@ -113,7 +163,14 @@ def change_facts(s: Session, c: Case, instructor: str, rules: RuleBook, severity
     reading — no file is read."""
     from dataclasses import replace
 
+    if unknown_values(c):
+        raise DeskError(unknown_values_text(unknown_values(c)))
     old = case_facts(c)
+    if extra_required is None and severity and severity != str(old.record_severity) \
+            and not (c.facts or {}).get("extra_from_packet"):  # another severity: the class's materials for it
+        from xinyong_desktop.services.classes import class_extra
+
+        extra_required = tuple(str(k) for k in class_extra(s, c.class_id, rules, severity))
     new = replace(old,
                   record_severity=RecordSeverity(severity) if severity else old.record_severity,
                   applicant=Applicant(applicant) if applicant else old.applicant,
@@ -291,7 +348,7 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
         decisions.setdefault(d.case_id, []).append(d)
     out = []
     for c in cases:
-        if c.checked_at is None:
+        if c.checked_at is None or unknown_values(c):  # a case with an unknown value is marked, not counted
             out.append((c, 0, 0))
             continue
         ds = decisions.get(c.id, [])
@@ -306,13 +363,21 @@ def class_counts(s: Session, class_id: int) -> list[tuple[Case, int, int]]:
 def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, instructor: str,
                   severity: str = "general", applicant: str = "legal_representative",
                   platform: str = "creditchina", facts: CaseFacts | None = None,
-                  store_root: Path | None = None) -> int:
+                  store_root: Path | None = None, rules: RuleBook | None = None, extra_given: bool = False) -> int:
     """Give a roster case waiting for its packet the folder, or open a new case for it; returns the case id.
     The case's facts are stored on it once (`facts`, e.g. from the packet's case.json, else severity, applicant
-    and platform); a roster case keeps its record's severity and platform.  With `store_root` (the data
-    folder's "packets"), the packet's files are copied in (services/intake.copy_packet) and the case works from
-    the copy."""
+    and platform); a roster case keeps its record's severity and platform.  The additional materials are the
+    class's setting for the case's severity (with `rules`), unless the packet's case.json named them
+    (`extra_given`: its own win).  With `store_root` (the data folder's "packets"), the packet's files are copied
+    in (services/intake.copy_packet) and the case works from the copy."""
     from dataclasses import replace
+
+    def with_class_extra(f: CaseFacts) -> CaseFacts:
+        if extra_given or rules is None:
+            return f
+        from xinyong_desktop.services.classes import class_extra
+
+        return replace(f, extra_required=class_extra(s, class_id, rules, f.record_severity))
 
     facts = facts or CaseFacts(RecordSeverity(severity), Applicant(applicant), platform)
     case = s.get(Case, case_id) if case_id is not None else None
@@ -326,13 +391,13 @@ def attach_packet(s: Session, class_id: int, case_id: int | None, folder: Path, 
                             platform=(record.platform if record is not None else None) or facts.platform,
                             penalty_types=known.penalty_types or facts.penalty_types,
                             published_on=known.published_on or facts.published_on)
-        store_facts(case, facts)
+        store_facts(case, with_class_extra(facts), extra_from_packet=extra_given)
         case.packet_dir = str(folder)
         set_status(s, case, "审核中", instructor, "添加材料")
         audit(s, instructor, "attach_packet", str(folder), case.id)
     else:
         case = Case(class_id=class_id, packet_dir=str(folder), status="审核中")
-        store_facts(case, facts)
+        store_facts(case, with_class_extra(facts), extra_from_packet=extra_given)
         s.add(case)
         s.flush()
         audit(s, instructor, "add_case", str(folder), case.id)
@@ -353,7 +418,7 @@ def recompute(s: Session, c: Case, instructor: str, rules: RuleBook, as_of: dt.d
     """The verdict again (check_packet.verdict_findings, the check's own function) from the stored reading with
     the instructor's corrections, the stored facts and the stored intake findings; no file is read.  A ready case
     that now blocks needs correcting."""
-    if c.checked_at is None:
+    if c.checked_at is None or unknown_values(c):  # a case with a value this version does not know stays as it is
         return
     from xinyong_desktop.services.check_packet import verdict_findings
 

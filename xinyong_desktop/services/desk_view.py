@@ -151,6 +151,7 @@ class CaseView:
     shown: Shown | None = None
     selected: str | None = None  # the selected field target, or finding key
     row: CaseRow | None = None
+    version: int | None = None  # the case row's version this view was made from (a write checks it: another desk)
     boxes: dict[tuple[str, int], dict[str, tuple[float, float, float, float]]] = field(default_factory=dict)
 
     def field_line(self, target: str | None) -> FieldLine | None:
@@ -234,11 +235,14 @@ class DeskController:
             return []
         with self.db() as s:
             return [CaseRow(c.id, desk.case_name(c), desk.case_number(c),
+                            desk.DATA_PROBLEM if desk.unknown_values(c) else
                             display_status(c.status, c.checked_at is not None and not errors and not reviews,
                                            self.activity.get(c.id, "")), errors, reviews)
                     for c, errors, reviews in desk.class_counts(s, self.class_id)]
 
     def row(self, s: Session, c: Case, v: desk.CaseVerdict | None = None) -> CaseRow:
+        if desk.unknown_values(c):
+            return CaseRow(c.id, desk.case_name(c), desk.case_number(c), desk.DATA_PROBLEM, 0, 0)
         v = v or desk.case_verdict(s, c)
         return CaseRow(c.id, desk.case_name(c), desk.case_number(c),
                        display_status(c.status, v.ready, self.activity.get(c.id, "")), len(v.open_errors),
@@ -356,6 +360,12 @@ class DeskController:
             return self._view(s, c)
 
     def _view(self, s: Session, c: Case) -> CaseView:
+        problems = desk.unknown_values(c)
+        if problems:  # marked, not opened for decisions; the rest of the desk keeps working
+            name = desk.case_name(c)
+            text = desk.unknown_values_text(problems)
+            return CaseView(c.id, title=name, header=text, status_text=f"{name}：{text}", status=desk.DATA_PROBLEM,
+                            content=(c.id, "unknown", tuple(problems)), row=self.row(s, c), version=c.version)
         v = desk.case_verdict(s, c)
         activity = self.activity.get(c.id, "")
         by_target = {d.target: d for d in v.decisions if d.action in ("confirm", "correct")}
@@ -426,7 +436,8 @@ class DeskController:
             queue_title=QUEUE_TITLE.format(n=len(v.pending)) if v.pending else QUEUE_DONE,
             materials=tuple(materials), findings=tuple(findings), queue=queue, errors=len(v.open_errors),
             pending=len(v.pending), status=c.status, root=Path(c.packet_dir) if c.packet_dir else None,
-            content=content, shown=None, selected=self.sel.target, row=self.row(s, c, v), boxes=boxes)
+            content=content, shown=None, selected=self.sel.target, row=self.row(s, c, v), version=c.version,
+            boxes=boxes)
         from dataclasses import replace
 
         return replace(view, shown=self._shown(view))
@@ -448,22 +459,47 @@ class DeskController:
             raise desk.DeskError(CHOOSE_CASE)
         if self.current.checking:
             raise desk.DeskError("该企业的材料正在检查，检查完成后再核对。")
-        self.writer.call(lambda s: desk.decide(s, _case(s, case_id), action, target, who, rules, value, reason))
+        self.write_case(case_id, lambda s, c: desk.decide(s, c, action, target, who, rules, value, reason))
         return self._changed(case_id)
 
     def undo(self) -> CaseView:
         case_id, who, rules = self.case_id, self.instructor, self.rules
         if case_id is None or self.current.checking:
             return self.current
-        self.writer.call(lambda s: desk.undo_last(s, _case(s, case_id), who, rules))
+        self.write_case(case_id, lambda s, c: desk.undo_last(s, c, who, rules))
         return self._changed(case_id)
 
     def mark_ready(self) -> CaseView:
         case_id, who = self.case_id, self.instructor
         if case_id is None:
             raise desk.DeskError(CHOOSE_CASE)
-        self.writer.call(lambda s: desk.mark_ready(s, _case(s, case_id), who) and None)
+        self.write_case(case_id, lambda s, c: desk.mark_ready(s, c, who) and None)
         return self._changed(case_id)
+
+    def write_case(self, case_id: int, fn: Callable[[Session, Case], object]) -> object:
+        """fn(session, case) through the one writer, on the case as the instructor saw it: when another desk (a
+        laptop on the office database, another window on the file) changed it since this view was made, nothing
+        is written, the case is read again (its line and, when selected, the view) and ConcurrentEditError says
+        so in Chinese."""
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from xinyong_desktop.errors import ConcurrentEditError
+
+        seen = self.current.version if self.current.case_id == case_id else None
+
+        def run(s: Session) -> object:
+            c = _case(s, case_id)
+            if seen is not None and c.version != seen:
+                raise ConcurrentEditError()
+            problems = desk.unknown_values(c)
+            if problems:
+                raise desk.DeskError(desk.unknown_values_text(problems))
+            return fn(s, c)
+        try:
+            return self.writer.call(run)
+        except (ConcurrentEditError, StaleDataError):
+            self.case_changed(case_id)  # the screen shows what the database holds now
+            raise ConcurrentEditError() from None
 
     def _changed(self, case_id: int) -> CaseView:
         if case_id != self.case_id:

@@ -162,10 +162,12 @@ class CheckInputs:
 def check_inputs(s: Session, case: Case) -> CheckInputs:
     """The case's check inputs from the store: its copied files (a case added before copies existed: the folder
     as it is now).  Raises IntakeError (Chinese) when the packet is not there."""
-    from xinyong_desktop.services.desk import case_facts
+    from xinyong_desktop.services.desk import case_facts, unknown_values, unknown_values_text
 
     if not case.packet_dir:
         raise IntakeError("该企业尚未添加材料")
+    if unknown_values(case):
+        raise IntakeError(unknown_values_text(unknown_values(case)))
     folder = Path(case.packet_dir)
     rows = list(s.scalars(select(PacketFile).where(PacketFile.case_id == case.id).order_by(PacketFile.id)))
     if not folder.is_dir():
@@ -208,6 +210,7 @@ class StickPacket:
     status: str = "unmatched"  # matched | replaces | unmatched | refused | placed
     message: str = ""  # Chinese, for the instructor
     case_file: CaseFacts | None = None  # the packet folder's case.json, when it has a usable one
+    extra_given: bool = False  # its case.json names the additional materials (they win over the class's setting)
 
     @property
     def name(self) -> str:
@@ -340,10 +343,27 @@ def read_stick(stick: Path, rules: RuleBook, as_of: dt.date, pool=None, progress
         result = check_read(renamed, skipped, provisional, as_of, rules, ocr, applicant_from_packet=case_file is None)
         uscc, name, number = _identity(result.materials)
         shown = case_file.applicant if case_file is not None else applicant_in_packet(result.materials)
+        folder = stick / strip if strip else stick
         out.packets.append(StickPacket(strip or "U盘根目录", [(rel, paths[f.rel]) for f, rel in zip(g, inner, strict=True)],
                                        skipped, result, name, uscc, number, str(shown) if shown else None,
-                                       case_file=case_file))
+                                       case_file=case_file,
+                                       extra_given=case_file is not None and packet_names_extra(folder)))
     return out
+
+
+def packet_names_extra(folder: Path) -> bool:
+    """Whether the packet's case.json says which additional materials it needs (the key ``extra_required``,
+    even an empty list): then they are the packet's own and win over the class's setting."""
+    import json
+
+    from xinyong_desktop.safeio import read_small_regular_file
+    from xinyong_desktop.services.check_packet import CASE_FILE_CAP
+
+    try:
+        data = json.loads(read_small_regular_file(folder / "case.json", CASE_FILE_CAP).decode("utf-8-sig"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "extra_required" in data
 
 
 def _case_file(folder: Path) -> CaseFacts | None:
@@ -455,7 +475,8 @@ def place(s: Session, class_id: int, packet: StickPacket, case_id: int | None, s
     previous = Path(case.packet_dir) if case is not None and case.packet_dir else None
     if case is not None:  # replacing a packet: its earlier reading goes, decisions stay
         case.packet_dir = ""
-    cid = attach_packet(s, class_id, case_id, Path(packet.files[0][1]).parent, instructor, facts=facts)
+    cid = attach_packet(s, class_id, case_id, Path(packet.files[0][1]).parent, instructor, facts=facts, rules=rules,
+                        extra_given=packet.extra_given)  # the class's additional materials unless the packet's own
     case = s.get(Case, cid)
     assert case is not None  # attach_packet made or found it (a number only read is no fact: not stored)
     new = copy_packet(s, case, Path(packet.files[0][1]).parent, store_root, packet.files, packet.skipped)

@@ -22,6 +22,8 @@ class TrainingClass(Base):
     held_on: Mapped[dt.date | None] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")
     instructors: Mapped[str] = mapped_column(String(200), default="")
+    # the office's additional materials, {kind: [severities]}; None = resources/rules/materials.toml class_default
+    extra_required: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     cases: Mapped[list[Case]] = relationship(back_populates="training_class", cascade="all, delete-orphan")
 
