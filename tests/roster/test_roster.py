@@ -152,7 +152,7 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
         # Order 58 (no severity classes): decided 2023-11-30, 3 months end 2024-02-29 (clamped) → from
         # 2024-03-01; 3 years → off from 2026-12-01
         ["常州甲有限公司", make_uscc(rng), "常市监处罚〔2023〕1号", "2023-11-30", "一般"],
-        # "serious" on the roster, decided 2024-08-31 under Order 58: 3 months too → from 2024-12-01, off 2027-09-01
+        # "serious" on the roster, decided 2024-08-31 under Order 58: shown 严重, so 1 year → from 2025-09-01, off 2027-09-01
         ["常州乙有限公司", make_uscc(rng), "常环行罚[2024]2号", "2024-08-31", "严重"],
         # general, decided 2025-03-15: eligible 2025-06-16 → within 30 days of 2025-06-01
         ["常州丙有限公司", make_uscc(rng), "常税稽罚（2025）3号", "2025-03-15", "一般"],
@@ -176,8 +176,9 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     a = recs["常市监处罚〔2023〕1号"]
     assert (a["eligible_from"], a["withdrawn_on"], a["status"], a["row"]) == ("2024-03-01", "2026-12-01", "eligible", 2)
     b = recs["常环行罚〔2024〕2号"]
+    # shown as 严重: the serious minimum of 1 year, though Order 58 (in force on 2024-08-31) has no classes
     assert (b["eligible_from"], b["withdrawn_on"], b["status"], b["record_severity"]) == (
-        "2024-12-01", "2027-09-01", "eligible", "serious")
+        "2025-09-01", "2027-09-01", "not_yet", "serious")
     assert recs["常税稽罚〔2025〕3号"]["status"] == "not_yet"
     assert recs["常应急罚〔2025〕4号"]["status"] == "eligible"
     assert [r["high_frequency"] for r in out["records"]] == [False] * 4 + [True] * 3 + [False] * 3
@@ -186,7 +187,7 @@ def test_board_dates_statuses_and_month_end_clamping(tmp_path, capsys):
     roster = read_rosters([path], dt.date(2025, 6, 1))
     lists = roster.lists(30)
     assert [r.decision_number for r in lists["soon"]] == ["常税稽罚〔2025〕3号"]
-    assert "常环行罚〔2024〕2号" in [r.decision_number for r in lists["eligible"]]
+    assert "常环行罚〔2024〕2号" in [r.decision_number for r in lists["not_yet"]]
     assert [r.decision_number for r in lists["withdrawn"]] == ["常市监处罚〔2023〕8号"]
 
 
