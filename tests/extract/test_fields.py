@@ -351,3 +351,15 @@ def test_a_fine_in_a_form_row_without_a_full_stop(rules):
     pt = page("信用修复申请书", "申请主体名称|江苏蓝拓精密模具有限责任公司", "处罚内容|罚款 ¥30,000.00",
               "履行情况|已于2022年12月15日足额缴纳罚款，并按要求完成整改。")
     assert read("application_form", pt, rules)["fine_amount"] == "30000.00"
+
+
+@pytest.mark.parametrize("operative, want", [
+    ("决定对你单位作出如下行政处罚：给予警告，并责令立即改正违法行为。", "0.00"),
+    ("决定对你单位作出如下行政处罚：1. 责令改正违法行为；2. 罚款人民币捌仟元整（¥8,000.00）。", "8000.00"),
+    ("决定对你单位作出如下行政处罚：警告、没收违法所得。", None),  # a confiscation: not "no fine"
+])
+def test_a_decision_that_imposes_no_fine(rules, operative, want):
+    pt = page("常州市应急管理局", "行政处罚决定书", "常应急罚〔2025〕12号", "当事人：常州市恒达化工有限公司",
+              operative, "你单位如不服本处罚决定，可以在收到本决定书之日起六十日内申请行政复议。",
+              "常州市应急管理局", "二〇二五年二月二十八日")
+    assert read("penalty_decision", pt, rules).get("fine_amount") == want

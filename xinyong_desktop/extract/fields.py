@@ -439,6 +439,26 @@ def _fine_amount(pages: list[tuple[int, PageText]]) -> _Hit | None:
     return _Hit(f"{value:.2f}", items[0][1], union(boxes[:40]), min(i[4] for i in items), "+".join(i[3] for i in items))
 
 
+_OPERATIVE = re.compile(r"(?:作出|给予|决定)(?:如下|以下)(?:的)?行政处罚(?:决定)?[:：](?P<v>.{2,160}?)(?=[^。]{0,12}(?:不服|行政复议))",
+                        re.S)
+_OTHER_PENALTY = re.compile(r"警告|通报批评|责令|暂扣|吊销|降低资质|限制|停产停业|关闭|拘留")
+
+
+def _no_fine(pages: list[tuple[int, PageText]]) -> _Hit | None:
+    """A decision whose operative part ("作出如下行政处罚：给予警告，并责令立即改正违法行为。"), read whole up to its
+    notice of appeal, names penalties and no fine, no confiscation and no sum: it imposes no fine (0.00)."""
+    for pno, page in pages:
+        text, bxs, conf = next(iter(_flows(page)))
+        for m in _OPERATIVE.finditer(text):
+            part = m.group("v")
+            bare = re.sub(r"行政处罚|处罚决定", "", part)
+            if not _OTHER_PENALTY.search(part) or re.search(r"罚|没收|[0-9０-９]|元|[壹贰叁肆伍陆柒捌玖拾佰仟]", bare):
+                continue
+            s0, e0 = m.start("v"), m.end("v")
+            return _Hit("0.00", pno, union([b for b in bxs[s0:e0] if b][:40]), min(conf[s0:e0] or [1.0]), part)
+    return None
+
+
 def _decision_date(pages: list[tuple[int, PageText]], rules: RuleBook) -> _Hit | None:
     """A decision's date is the date of its 落款; a labelled date (on a form-like decision) also counts."""
     hit = _read_by_label(pages, rules.fields[FieldId.DECISION_DATE].labels, "date")
@@ -566,6 +586,8 @@ def read_fields(pages: list[tuple[int, PageText]], kind: KindReading, rules: Rul
             hit = _decision_field(fid, pages, labels, fr, rules)
         elif fid == FieldId.FINE_AMOUNT:
             hit = _read_by_label(pages, fr.labels, fr.type) or _scaled(_fine_amount(pages), 0.95)
+            if hit is None and kind.kind == "penalty_decision":
+                hit = _scaled(_no_fine(pages), 0.95)
             if hit and kind.kind == "penalty_decision" and decision.signature_block(pages)[1] is None:
                 hit = _scaled(hit, 0.7)  # the decision's end is not in the packet: more penalties may follow
         else:
