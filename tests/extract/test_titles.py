@@ -85,3 +85,21 @@ def test_a_plain_cell_of_a_table_row_is_no_title(rules):
     pt = page("申请主体名称|常州市青枫物流有限公司", "关联的处罚决定书|常市监处罚〔2024〕12号",
               "统一社会信用代码|91320404MA1MFB6X2K", "申请信用修复|履行及整改情况", "申请单位（盖章）：", "2024年9月1日")
     assert classify_page(pt, rules).kind != "penalty_decision"
+
+
+def test_a_big_title_grouped_with_the_small_print_beside_it(rules):
+    """The recogniser put the licence's large 营业执照 and the QR code's small caption on one line, a narrow gap
+    apart: the run printed much larger than the rest is still the title."""
+    # as RapidOCR boxed them on corpus2 e05's scan: one line box each, with the recogniser's character positions
+    title = [Glyph("营业执照", 182.5, 152.5, 415.0, 200.5, 0.998,
+                   tuple((182.5 + 58 * i, 232.5 + 58 * i, 0.998) for i in range(4)))]
+    cap = "信息公示系统了解更多登记信息"
+    caption = [Glyph(cap, 446.5, 165.5, 539.0, 175.5, 0.996,
+                     tuple((446.5 + 6.6 * i, 452.5 + 6.6 * i, 0.996) for i in range(len(cap))))]
+    rows = [Glyph(ch, 72 + 12 * i, 250 + 24 * r, 84 + 12 * i, 262 + 24 * r) for r, row in enumerate(LICENCE)
+            for i, ch in enumerate(row.replace("|", "  ")) if ch != " "]
+    pt = PageText(596, 842, build_lines([Glyph("91320404MA1MFB6X2K", 70, 111, 207, 125, 0.99), *title, *caption,
+                                         *rows]), "ocr")
+    assert any("营业执照" in ln.text and "信息" in ln.text for ln in pt.lines)  # one line, as the recogniser made it
+    got = classify_page(pt, rules)
+    assert got.kind == "business_license" and got.has_title

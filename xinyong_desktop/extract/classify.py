@@ -34,13 +34,34 @@ def _title_lines(page: PageText) -> list[tuple[str, bool]]:
     out = []
     for i, ln in enumerate(page.lines):
         zone = i < 4 or ln.height >= 1.3 * median
-        for cell in [ln.text, *_title_cells(ln)]:
+        for cell in [ln.text, *_title_cells(ln), *_big_runs(ln)]:
             t = _TRAILING.sub("", _squash(cell))
             # a title is short; a report's "关于……的报告" names its subject and may run long
             if not t or len(t) > (48 if t.startswith("关于") and i < 3 else 26):
                 continue
             out.append((t, zone))
     return out
+
+
+def _big_runs(ln) -> list[str]:
+    """Runs of characters printed much larger than the rest of their line: a title the recogniser grouped with
+    small print beside it (the licence's 营业执照 next to the QR code's caption)."""
+    hs = [(b[3] - b[1]) if b else 0.0 for b in ln.boxes]
+    real = [h for h in hs if h > 0]
+    if len(real) < 3 or max(real) < 1.6 * min(real):
+        return []
+    tall = 0.8 * max(real)
+    out, run = [], ""
+    for ch, h in zip(ln.text, hs, strict=False):
+        if h >= tall or (run and h == 0):  # a space inside the run keeps it
+            run += ch
+        else:
+            if run.strip():
+                out.append(run.strip())
+            run = ""
+    if run.strip():
+        out.append(run.strip())
+    return [r for r in out if len(r.replace(" ", "")) >= 2 and r != ln.text.strip()]
 
 
 def _title_cells(ln) -> list[str]:
