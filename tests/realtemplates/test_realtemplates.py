@@ -56,22 +56,14 @@ PARTY_PROSE = ("extract/decision party: '当事人应当自收到本决定书之
 AUTH_LETTERHEAD = ("extract/patterns.parse_authority: a customs decision names its authority only in the letterhead and the "
                    "落款 ('中华人民共和国海沧海关' / '梅山海关') and the authority suffixes (局|支队|…|委员会|政府) have no 海关, so "
                    "penalty_authority is not read (FIELD_MISSING review)")
-PAYER_LABEL = ("extract (payment_proof, OCR): the 支付宝电子回单 row is OCR'd as '付款方账户名<tab><name>'; the label 付款方 "
-               "is matched inside the label cell and the rest of that cell, '账户名', is taken as the payer with confidence "
-               "1.0 (FINE_NOT_FULLY_PAID review on the payer)")
 DN_PREFIX = ("find/extract decision_number on the authorization letter: '（津保）应急罚〔2025〕k-57号' restated inside running "
              "text or inside '（决定书文号：…）' loses its bracketed prefix → '应急罚〔2025〕k-57号' with confidence 0.97")
 
 # (test, packet) -> the cause; strict xfail: an engine fix flips the case and the entry must go.
 KNOWN: dict[tuple[str, str], str] = {
-    ("fields", "r05"): PAYER_LABEL,
-    ("no_confident_wrong", "r05"): PAYER_LABEL,
-    ("verdict", "r06"): SIGN_OCR,
     ("fields", "r06"): f"{SIGN_OCR}; {FINE_CONFISCATED}; {DATE_SCAN}",
     ("verdict", "r08"): f"{SIGN_OCR}; {BID_AGENT}",
     ("fields", "r08"): f"{SIGN_OCR}; {BID_AGENT}; {DN_PREFIX}; {DATE_SCAN}",
-    ("no_confident_wrong", "r08"): f"{BID_AGENT}; {DN_PREFIX}",
-    ("fields", "e14"): SIGN_OCR,
     ("verdict", "e15"): ("scan: the 落款 date under the customs seal ('骑年盖月') is OCR'd as '20218日日' and not recovered by "
                          "the second look; the only reading of the date is then the 承诺书's restatement (2025-12-18), one "
                          "unconfirmed reading, so NOT_YET_ELIGIBLE is only review — issue 23 item 5 wants the 落款 read and "
