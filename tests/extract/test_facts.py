@@ -324,6 +324,8 @@ def test_a_number_read_with_words_around_it_is_the_number():
     ("二〇二四年七月十一日", "2024-07-21", False),  # read whole, and it says the 11th: not the form's date
     ("二三年一十四日", "2023-05-14", False),  # the month the form gives is not there
     ("常州市生态环境局", "2023-01-14", False),
+    ("重20年8月12日", "2020-08-12", True),  # in figures, a digit of the year lost under the seal
+    ("重20年8月12日", "2020-08-13", False),
 ])
 def test_a_date_partly_hidden_by_the_seal_agrees_with_the_form(garbled, form_date, taken):
     """The decision's 落款 date under its seal, partly unreadable: it is the date a form restates surely when it

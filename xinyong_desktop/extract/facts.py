@@ -280,14 +280,17 @@ def _date_under_seal(pages: list[tuple[int, PageText]], iso: str) -> FieldValue 
 
     from xinyong_desktop.domain.text import find_dates
 
-    want = _cn_date(iso)
-    day = want[want.index("月") + 1:]
+    y, mo, d = (int(x) for x in iso.split("-"))
     for pno, page in pages:
         for line in reversed(page.lines):
-            t = re.sub(r"\s", "", line.text).translate(str.maketrans("0OoО○零", "〇〇〇〇〇〇"))
-            if not (5 <= len(t) <= 14 and "年" in t and t.endswith("日")) or re.search(r"[1-9]", t) \
-                    or find_dates(line.text):
+            raw = re.sub(r"\s", "", line.text)
+            if not (5 <= len(raw) <= 14 and "年" in raw and raw.endswith("日")) or find_dates(line.text):
                 continue  # not a date line, or a date read whole (then it says what it says)
+            if re.search(r"[1-9]", raw):  # printed in figures: 2024年8月12日
+                t, want = raw, f"{y}年{mo}月{d}日"
+            else:
+                t, want = raw.translate(str.maketrans("0OoО○零", "〇〇〇〇〇〇")), _cn_date(iso)
+            day = want[want.index("月") + 1:]
             sm = SequenceMatcher(None, t, want, autojunk=False)
             shown = sum(b.size for b in sm.get_matching_blocks())
             if shown >= UNDER_SEAL_SHARE * len(want) and t.endswith(day[-2:]):
