@@ -126,3 +126,14 @@ def test_a_filled_or_partly_filled_date_is_not_blank():
         assert blank_date([(1, page, ink())]) is None, text
     page = ocr_page(("日期：    年    月    日", 316, 470))
     assert blank_date([(1, page, ink())]) is not None
+
+
+def test_a_name_written_in_the_blank_before_a_bracketed_signing_label_is_a_signature():
+    # the 标准施工招标文件 授权委托书: "法定代表人：________（签字）", signed in the blank and read as characters
+    page = ocr_page(("委托单位：天津滨海鼎盛包装材料有限公司（盖单位章）", 424, 630), ("法定代表人：韩军 （签字）", 424, 674),
+                    ("身份证号码：12011619691107941X", 424, 745))
+    mark = find_signature([(1, page, ink())], SIG)
+    assert mark.present and mark.bbox is not None and mark.bbox[0] >= 424 + 6 * W - 1
+    # the blank left empty: no signature read there
+    empty = ocr_page(("法定代表人：          （签字）", 424, 674), ("身份证号码：12011619691107941X", 424, 745))
+    assert not find_signature([(1, empty, ink())], SIG).present

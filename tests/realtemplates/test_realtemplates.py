@@ -62,7 +62,6 @@ DN_PREFIX = ("find/extract decision_number on the authorization letter: '（津�
 # (test, packet) -> the cause; strict xfail: an engine fix flips the case and the entry must go.
 KNOWN: dict[tuple[str, str], str] = {
     ("fields", "r06"): f"{SIGN_OCR}; {FINE_CONFISCATED}; {DATE_SCAN}",
-    ("verdict", "r08"): f"{SIGN_OCR}; {BID_AGENT}",
     ("fields", "r08"): f"{SIGN_OCR}; {BID_AGENT}; {DN_PREFIX}; {DATE_SCAN}",
     ("verdict", "e15"): ("scan: the 落款 date under the customs seal ('骑年盖月') is OCR'd as '20218日日' and not recovered by "
                          "the second look; the only reading of the date is then the 承诺书's restatement (2025-12-18), one "

@@ -158,6 +158,15 @@ def _zone_text(page: PageText, labels: tuple[str, ...]) -> tuple[bool, Box | Non
                 found = True
                 if page.source != "ocr":
                     continue
+                if s > 0 and line.text[s - 1:s] in "（(" or label[:1] in "（(":
+                    # "法定代表人：韩军 （签字）": a name written in the blank before the bracketed label
+                    start = s - 1 if line.text[s - 1:s] in "（(" else s
+                    colon = max(line.text.rfind("：", 0, start), line.text.rfind(":", 0, start))
+                    between = line.text[colon + 1:start] if colon >= 0 else ""
+                    hand = _handwritten_text(between)
+                    if colon >= 0 and hand and not _printed_name(hand):
+                        k = colon + 1 + next((j for j, ch in enumerate(between) if not _FORM_MARKS.fullmatch(ch)), 0)
+                        return True, line.span_bbox(k, start)
                 rest = line.text[e:]
                 nxt = re.search(r"[\u4e00-\u9fff]{2,8}[（(]?(?:签字|签名|签章|盖章|日期)", rest)
                 if nxt:
