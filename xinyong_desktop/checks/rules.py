@@ -34,7 +34,7 @@ from xinyong_desktop.domain.model import (
     Severity,
     TextSource,
 )
-from xinyong_desktop.domain.text import decision_number_key, normalize_name
+from xinyong_desktop.domain.text import normalize_name
 from xinyong_desktop.extract.facts import plausible, same
 
 SEEN, UNSURE, NOT_FOUND, ADVICE = Evidence.SEEN, Evidence.UNSURE, Evidence.NOT_FOUND, Evidence.ADVICE
@@ -125,17 +125,9 @@ def same_document(ctx: Context, m: Material) -> list[Material]:
         if o is m:
             continue
         both = [f for f in _SHARED if m.value(f) and o.value(f)]
-        if both and all(_agree(f, m.value(f) or "", o.value(f) or "") for f in both):
+        if both and all(same(f, m.value(f) or "", o.value(f) or "") for f in both):
             out.append(o)
     return out
-
-
-def _agree(fid: FieldId, a: str, b: str) -> bool:
-    if fid == FieldId.DECISION_NUMBER:
-        return (decision_number_key(a) or a) == (decision_number_key(b) or b)
-    if fid in (FieldId.ENTERPRISE_NAME, FieldId.PENALTY_AUTHORITY):
-        return normalize_name(a) == normalize_name(b)
-    return a == b
 
 
 def kind_uncertain(ctx: Context) -> Iterator[Claim]:
